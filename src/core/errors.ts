@@ -1,0 +1,65 @@
+/**
+ * The error catalogue. Every error hazgate reports carries one of these codes; docs/errors.md lists
+ * them and a test keeps the two in step. Classify by code, never by message text.
+ */
+export const ERROR_CODES = {
+  HG_ERR_CONFIG_READ: 'The config file (or an included file) cannot be read.',
+  HG_ERR_CONFIG_YAML: 'The config file is not valid YAML.',
+  HG_ERR_CONFIG_INVALID: 'The config does not match the schema; every problem is listed with file and YAML path.',
+  HG_ERR_CONFIG_INCLUDE: 'An include is missing, loops, or contains keys other than points and rules.',
+
+  HG_ERR_INGEST_MALFORMED: 'A payload is not valid JSON (or not the shape the mapping expects).',
+  HG_ERR_INGEST_TOO_LARGE: 'A payload is larger than the adapter’s maxPayloadBytes.',
+  HG_ERR_INGEST_NO_POINT: 'A reading names no point (missing id field or topic segment).',
+  HG_ERR_INGEST_UNKNOWN_POINT: 'A reading names a point that is not configured.',
+  HG_ERR_INGEST_WRONG_TYPE: 'A value has the wrong type for its point (a string for a number, say).',
+  HG_ERR_INGEST_NOT_FINITE: 'A numeric value is NaN or ±Infinity.',
+  HG_ERR_INGEST_BAD_TIMESTAMP: 'A timestamp cannot be parsed or is before 2000-01-01.',
+  HG_ERR_INGEST_FUTURE_TIMESTAMP: 'A timestamp is further in the future than ingest.maxFutureMs allows.',
+
+  HG_ERR_MQTT_CONNECT: 'The MQTT broker cannot be reached or refused the connection.',
+  HG_ERR_MQTT_SUBSCRIBE: 'The broker refused a subscription.',
+  HG_ERR_BROKER_LISTEN: 'The embedded MQTT broker cannot listen on its port.',
+
+  HG_ERR_ALARM_UNKNOWN_CONDITION: 'No retained condition has that conditionId.',
+  HG_ERR_ALARM_STALE_EVENT: 'The eventId is not the condition’s latest: reload and acknowledge what you see.',
+  HG_ERR_ALARM_ALREADY_ACKED: 'The condition is already acknowledged.',
+
+  HG_ERR_STORE_OPEN: 'The embedded store cannot be opened.',
+  HG_ERR_STORE_WRITE: 'Samples could not be written to the embedded store; they stay buffered and are retried.',
+  HG_ERR_STORE_OVERFLOW: 'The store buffer was full and the oldest samples were dropped (counted).',
+  HG_ERR_STORE_QUERY: 'A history query failed.',
+  HG_ERR_JOURNAL_WRITE: 'An alarm transition could not be written to the journal.',
+
+  HG_ERR_API_BAD_REQUEST: 'A request’s parameters or body are invalid.',
+  HG_ERR_API_NOT_FOUND: 'No such point, condition or route.',
+  HG_ERR_WS_BAD_MESSAGE: 'A WebSocket message is not JSON or not a known message type.',
+  HG_ERR_WS_SLOW_CLIENT: 'A WebSocket client fell too far behind and was disconnected (it re-snapshots on reconnect).',
+
+  HG_ERR_SERVER_LISTEN: 'The HTTP server cannot listen on its port.',
+  HG_ERR_SIM_SCENARIO: 'A simulator scenario file is invalid.',
+  HG_ERR_CLI_USAGE: 'The command line is wrong.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class HazgateError extends Error {
+  override readonly name = 'HazgateError';
+  readonly code: ErrorCode;
+  /** Structured context: point, topic, file, path… */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details: Readonly<Record<string, unknown>> } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isHazgateError(e: unknown): e is HazgateError {
+  return e instanceof HazgateError;
+}

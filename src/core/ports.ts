@@ -1,0 +1,77 @@
+import type { ZodType } from 'zod';
+import type { AlarmTransition } from './alarm.js';
+import type { Clock } from './clock.js';
+import type { HazgateError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { RawReading, Sample } from './sample.js';
+import type { ComponentStatus } from './status.js';
+
+export type EmitReading = (reading: RawReading) => void;
+export type OnAdapterError = (error: HazgateError) => void;
+export type OnStatus = (status: ComponentStatus) => void;
+
+/**
+ * A protocol adapter (after Telegraf inputs and eKuiper sources). `create` validates and opens
+ * nothing; `start` connects and pushes readings; after `stop` resolves nothing is emitted.
+ */
+export interface Adapter {
+  readonly id: string;
+  readonly kind: string;
+  start(emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface AdapterDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Folder for the adapter's durable state (sessions, certificates). */
+  readonly dataDir: string;
+}
+
+/** Registry entry of one adapter kind; its schema is part of the site schema. */
+export interface AdapterFactory<C extends { kind: string; id: string } = { kind: string; id: string }> {
+  readonly kind: string;
+  readonly schema: ZodType<C>;
+  create(config: C, deps: AdapterDeps): Adapter;
+}
+
+/** Where samples go (the embedded historian, later InfluxDB). Writes never block the caller. */
+export interface SampleSink {
+  /** Buffer a sample; returns false when the sink refused it (counted by the sink). */
+  write(sample: Sample): boolean;
+  /** Persist everything buffered so far. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HistoryQuery {
+  readonly pointId: string;
+  readonly from: number;
+  readonly to: number;
+  /** At most this many samples, oldest first. */
+  readonly limit: number;
+}
+
+/** Reads history back (REST history endpoint). */
+export interface HistoryReader {
+  query(q: HistoryQuery): Promise<Sample[]>;
+}
+
+export interface JournalQuery {
+  readonly limit: number;
+  readonly conditionId?: string;
+  readonly pointId?: string;
+  /** Only transitions with rts ≥ since (epoch ms). */
+  readonly since?: number;
+}
+
+/** Durable, append-only record of alarm transitions. */
+export interface AlarmJournal {
+  /** Durable when it returns (the alarm path is the one place a synchronous write is worth it). */
+  append(transition: AlarmTransition): void;
+  /** The latest transition of every condition that is not back to normal, for restart recovery. */
+  loadRetained(): AlarmTransition[];
+  /** Newest first. */
+  recent(q: JournalQuery): AlarmTransition[];
+  close(): void;
+}

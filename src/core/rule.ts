@@ -1,0 +1,64 @@
+import type { Priority } from './alarm.js';
+
+/**
+ * Rule specifications, as the config schema produces them and src/engine evaluates them.
+ * A rule selects points; each (rule, point) pair is one alarm condition `<ruleId>/<pointId>`.
+ */
+
+/** Which points a rule applies to: listed ids, and/or every point whose fields/attrs all match. */
+export interface PointSelector {
+  readonly points?: readonly string[];
+  /** Keys: `kind`, `area`, `unit`, `type`, or any attribute name; values must be equal. */
+  readonly match?: Readonly<Record<string, string>>;
+}
+
+export interface ThresholdLevel {
+  /** Level name: `HH`, `H`, `L`, `LL`, `AL1`, `AL2`… */
+  readonly name: string;
+  readonly direction: 'high' | 'low';
+  /** Limit in engineering units: high activates at value ≥ limit, low at value ≤ limit. */
+  readonly limit: number;
+  /** Absolute deadband: a high level clears below limit − deadband, a low level above limit + deadband. */
+  readonly deadband?: number;
+  /** Deadband as a percentage of the point's span (used when `deadband` is absent and the point has a range). */
+  readonly deadbandPct?: number;
+  /** The limit must be exceeded this long before the level activates (0 for regulatory gas limits). */
+  readonly onDelayMs: number;
+  /** The value must be back inside this long before the level clears. */
+  readonly offDelayMs: number;
+  readonly priority: Priority;
+}
+
+interface RuleBase {
+  readonly id: string;
+  readonly description?: string;
+  readonly select: PointSelector;
+  /** Message template; `{point}`, `{name}`, `{level}`, `{value}`, `{unit}`, `{limit}` are filled in. */
+  readonly message?: string;
+}
+
+export interface ThresholdRule extends RuleBase {
+  readonly kind: 'threshold';
+  /** Exclusive levels of one condition (as OPC UA's ExclusiveLimitAlarm). */
+  readonly levels: readonly ThresholdLevel[];
+}
+
+export interface RateRule extends RuleBase {
+  readonly kind: 'rate';
+  /** Look-back window, ms. */
+  readonly windowMs: number;
+  /** Active (`RISE`) when value − min(window) ≥ rise. */
+  readonly rise?: number;
+  /** Active (`FALL`) when max(window) − value ≥ fall. */
+  readonly fall?: number;
+  readonly priority: Priority;
+}
+
+export interface StaleRule extends RuleBase {
+  readonly kind: 'stale';
+  /** Active (`STALE`) when no good or uncertain sample was received for this long (gateway time). */
+  readonly afterMs: number;
+  readonly priority: Priority;
+}
+
+export type RuleSpec = ThresholdRule | RateRule | StaleRule;
