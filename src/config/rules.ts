@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { Priority } from '../core/index.js';
+import { pointIdSchema } from './points.js';
+
+/** 1 = red/一级 … 4 = blue/四级. */
+const prioritySchema = z
+  .number()
+  .int()
+  .refine((n) => n >= 1 && n <= 4, 'priority is 1 (red, highest) to 4 (blue)')
+  .transform((n) => n as Priority);
+
+/** Durations are numbers of ms or strings like `500ms`, `30s`, `5m`, `8h`, `1d`. */
+export const durationSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(v.trim());
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 500ms, 30s, 5m, 8h, 1d)` });
+    return z.NEVER;
+  }
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Math.round(Number(m[1]) * unit);
+});
+
+const selectorSchema = z
+  .object({
+    points: z.array(pointIdSchema).min(1).optional(),
+    match: z.record(z.string(), z.string()).optional(),
+  })
+  .strict()
+  .refine((s) => s.points !== undefined || s.match !== undefined, 'select needs points, match or both');
+
+const levelSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'a level name is 1-16 letters, digits, _ or -'),
+    direction: z.enum(['high', 'low']),
+    limit: z.number(),
+    deadband: z.number().nonnegative().optional(),
+    deadbandPct: z.number().min(0).max(100).optional(),
+    onDelay: durationSchema.default(0),
+    offDelay: durationSchema.default(0),
+    priority: prioritySchema,
+  })
+  .strict()
+  .transform(({ onDelay, offDelay, ...rest }) => ({ ...rest, onDelayMs: onDelay, offDelayMs: offDelay }));
+
+const base = {
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a rule id is 1-64 of letters, digits, . _ -'),
+  description: z.string().optional(),
+  select: selectorSchema,
+  message: z.string().optional(),
+};
+
+const thresholdSchema = z
+  .object({ ...base, kind: z.literal('threshold'), levels: z.array(levelSchema).min(1) })
+  .strict()
+  .refine((r) => new Set(r.levels.map((l) => l.name)).size === r.levels.length, {
+    message: 'level names must be unique within a rule',
+    path: ['levels'],
+  });
+
+const rateSchema = z
+  .object({
+    ...base,
+    kind: z.literal('rate'),
+    window: durationSchema,
+    rise: z.number().positive().optional(),
+    fall: z.number().positive().optional(),
+    priority: prioritySchema,
+  })
+  .strict()
+  .refine((r) => r.rise !== undefined || r.fall !== undefined, 'a rate rule needs rise, fall or both')
+  .transform(({ window, ...rest }) => ({ ...rest, windowMs: window }));
+
+const staleSchema = z
+  .object({ ...base, kind: z.literal('stale'), after: durationSchema, priority: prioritySchema })
+  .strict()
+  .transform(({ after, ...rest }) => ({ ...rest, afterMs: after }));
+
+export const ruleSchema = z.discriminatedUnion('kind', [thresholdSchema, rateSchema, staleSchema]);

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { pointSchema } from './points.js';
+import { durationSchema, ruleSchema } from './rules.js';
+
+const siteInfoSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a site id is 1-64 of letters, digits, . _ -'),
+    name: z.string().optional(),
+    /** Regulatory codes carried into the provincial feed. */
+    enterpriseCode: z.string().optional(),
+  })
+  .strict();
+
+const ingestSchema = z
+  .object({
+    /** Readings stamped further ahead than this are rejected (HG_ERR_INGEST_FUTURE_TIMESTAMP). */
+    maxFutureMs: durationSchema.default(300_000),
+  })
+  .strict();
+
+const storeSchema = z
+  .object({
+    dir: z.string().default('data'),
+    retentionDays: z.number().positive().default(30),
+    flushInterval: durationSchema.default(1_000),
+    maxBufferedSamples: z.number().int().positive().default(1_000_000),
+    /** full: every alarm record survives power loss; normal: survives a process crash. */
+    journalSync: z.enum(['full', 'normal']).default('full'),
+  })
+  .strict();
+
+const serverSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** Transitions a WebSocket client may have queued before it is cut off (it re-snapshots on reconnect). */
+    wsMaxBufferedBytes: z.number().int().positive().default(8 * 1024 * 1024),
+  })
+  .strict();
+
+const simulatorSchema = z
+  .object({
+    scenario: z.string(),
+    url: z.string().optional(),
+    topicPrefix: z.string().default('hazgate/demo'),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+/** Keys an included rule pack may carry. */
+export const includeFileSchema = z
+  .object({ points: z.array(z.unknown()).optional(), rules: z.array(z.unknown()).optional() })
+  .strict();
+
+/**
+ * The site schema. src/config knows no adapter: the composition root passes the adapters'
+ * own schemas (and the embedded broker's) in.
+ */
+export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType>(adapterSchema: A, brokerSchema: B) {
+  return z
+    .object({
+      site: siteInfoSchema,
+      include: z.array(z.string()).default([]),
+      ingest: ingestSchema.default({ maxFutureMs: 300_000 }),
+      points: z.array(pointSchema).default([]),
+      adapters: z.array(adapterSchema).default([]),
+      rules: z.array(ruleSchema).default([]),
+      store: storeSchema.default(storeSchema.parse({})),
+      server: serverSchema.default(serverSchema.parse({})),
+      broker: brokerSchema.optional(),
+      simulator: simulatorSchema.optional(),
+    })
+    .strict();
+}
+
+export type SiteSchema<A extends z.ZodType, B extends z.ZodType> = ReturnType<typeof buildSiteSchema<A, B>>;

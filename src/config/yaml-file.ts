@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { ConfigProblem } from './problems.js';
+
+/** A parsed YAML file that can say on which line a path is. */
+export interface YamlFile {
+  readonly file: string;
+  readonly data: unknown;
+  lineOf(path: readonly PropertyKey[]): number | undefined;
+}
+
+export type YamlResult = { ok: true; value: YamlFile } | { ok: false; problems: ConfigProblem[] };
+
+export function readYamlFile(file: string): YamlResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    return { ok: false, problems: [{ file, path: '', message: `cannot read the file (${reason})` }] };
+  }
+  return parseYamlText(file, text);
+}
+
+export function parseYamlText(file: string, text: string): YamlResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((err) => ({
+      file,
+      path: '',
+      line: lines.linePos(err.pos[0]).line,
+      message: `YAML: ${err.message.split('\n')[0] ?? err.message}`,
+    }));
+    return { ok: false, problems };
+  }
+  return { ok: true, value: { file, data: doc.toJS() as unknown, lineOf: (path) => lineOf(doc, lines, path) } };
+}
+
+function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  // The deepest node that exists on the path: a missing key is reported at its parent.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) return lines.linePos(range[0]).line;
+  }
+  return undefined;
+}

@@ -1,0 +1,65 @@
+import type { Adapter, ComponentStatus, EmitReading, HazgateError, Logger, OnAdapterError } from '../core/index.js';
+
+export interface AdapterCounters {
+  readings: number;
+  errors: number;
+  statusChanges: number;
+}
+
+/**
+ * What every adapter gets once, not in each adapter (Telegraf's running_input): counters, a child
+ * logger, status tracking for /readyz, and the guarantee that nothing is emitted after stop().
+ */
+export class RunningAdapter {
+  readonly counters: AdapterCounters = { readings: 0, errors: 0, statusChanges: 0 };
+  private current: ComponentStatus;
+  private stopped = false;
+
+  constructor(
+    readonly adapter: Adapter,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {
+    this.current = { state: 'starting', since: now() };
+  }
+
+  get id(): string {
+    return this.adapter.id;
+  }
+
+  get kind(): string {
+    return this.adapter.kind;
+  }
+
+  status(): ComponentStatus {
+    return this.current;
+  }
+
+  async start(emit: EmitReading, onError: OnAdapterError): Promise<void> {
+    const guardedEmit: EmitReading = (r) => {
+      if (this.stopped) return;
+      this.counters.readings++;
+      emit(r);
+    };
+    const guardedError = (e: HazgateError): void => {
+      if (this.stopped) return;
+      this.counters.errors++;
+      onError(e);
+    };
+    await this.adapter.start(guardedEmit, guardedError, (s) => this.setStatus(s));
+  }
+
+  async stop(): Promise<void> {
+    await this.adapter.stop();
+    this.stopped = true;
+    this.current = { state: 'stopped', since: this.now() };
+  }
+
+  private setStatus(s: ComponentStatus): void {
+    if (s.state === this.current.state && s.reason === this.current.reason) return;
+    this.counters.statusChanges++;
+    const log = s.state === 'up' ? this.logger.info.bind(this.logger) : this.logger.warn.bind(this.logger);
+    log({ adapter: this.adapter.id, state: s.state, reason: s.reason }, `adapter ${this.adapter.id} is ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
+    this.current = s;
+  }
+}
