@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   HG_ERR_SERVER_LISTEN: 'The HTTP server cannot listen on its port.',
   HG_ERR_SIM_SCENARIO: 'A simulator scenario file is invalid.',
   HG_ERR_CLI_USAGE: 'The command line is wrong.',
+  HG_ERR_INTERNAL: 'An unexpected failure inside hazgate (a bug): logged with its stack, the process keeps running.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

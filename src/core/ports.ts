@@ -3,6 +3,7 @@ import type { AlarmTransition } from './alarm.js';
 import type { Clock } from './clock.js';
 import type { HazgateError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { Point } from './point.js';
 import type { RawReading, Sample } from './sample.js';
 import type { ComponentStatus } from './status.js';
 
@@ -74,4 +75,20 @@ export interface AlarmJournal {
   /** Newest first. */
   recent(q: JournalQuery): AlarmTransition[];
   close(): void;
+}
+
+/** What the server (and later the uplink) may ask of the alarm manager. */
+export interface AlarmService {
+  /** Latest transition of every condition not in normal: highest priority, then newest first. */
+  retained(): AlarmTransition[];
+  get(conditionId: string): AlarmTransition | undefined;
+  /** Throws HazgateError HG_ERR_ALARM_UNKNOWN_CONDITION / _STALE_EVENT / _ALREADY_ACKED. */
+  acknowledge(conditionId: string, eventId: string, user: string, comment: string): AlarmTransition;
+}
+
+/** Configured points and their latest values. */
+export interface PointDirectory {
+  list(): readonly Point[];
+  get(pointId: string): Point | undefined;
+  latest(pointId: string): Sample | undefined;
 }

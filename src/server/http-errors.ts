@@ -1,0 +1,29 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isHazgateError, type ErrorCode } from '../core/index.js';
+
+/** HTTP status of each coded error a route may raise; anything else is a 500. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  HG_ERR_API_BAD_REQUEST: 400,
+  HG_ERR_API_NOT_FOUND: 404,
+  HG_ERR_ALARM_UNKNOWN_CONDITION: 404,
+  HG_ERR_ALARM_STALE_EVENT: 409,
+  HG_ERR_ALARM_ALREADY_ACKED: 409,
+  HG_ERR_STORE_QUERY: 503,
+  HG_ERR_JOURNAL_WRITE: 503,
+};
+
+/** Every error leaves as `{ error: { code, message } }`, never as a stack trace. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+    if (isHazgateError(err)) {
+      return reply.status(STATUS[err.code] ?? 500).send({ error: { code: err.code, message: err.message } });
+    }
+    const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    const code = status < 500 ? 'HG_ERR_API_BAD_REQUEST' : 'HG_ERR_INTERNAL';
+    return reply.status(status).send({ error: { code, message: status < 500 ? err.message : 'internal error' } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ error: { code: 'HG_ERR_API_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` } }),
+  );
+}

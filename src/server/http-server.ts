@@ -1,0 +1,46 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { HazgateError, type AlarmJournal, type AlarmService, type ComponentStatus, type HistoryReader, type Logger, type PointDirectory } from '../core/index.js';
+import { registerErrorHandling } from './http-errors.js';
+import { registerAlarmRoutes } from './routes-alarms.js';
+import { registerHealthRoutes } from './routes-health.js';
+import { registerPointRoutes } from './routes-points.js';
+import type { WsHub } from './ws-hub.js';
+
+export interface HttpServerDeps {
+  readonly siteId: string;
+  readonly version: string;
+  readonly alarms: AlarmService;
+  readonly journal: AlarmJournal;
+  readonly points: PointDirectory;
+  readonly history: HistoryReader;
+  readonly hub: WsHub;
+  readonly metrics: Registry;
+  readonly components: () => Readonly<Record<string, ComponentStatus>>;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly bodyLimitBytes?: number;
+}
+
+/** The fastify app: REST under /api, health, metrics, and the /ws upgrade handed to the hub. */
+export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimitBytes ?? 64 * 1024, forceCloseConnections: true });
+  registerErrorHandling(app);
+  registerHealthRoutes(app, { components: deps.components, metrics: deps.metrics });
+  registerPointRoutes(app, { points: deps.points, history: deps.history, now: deps.now });
+  registerAlarmRoutes(app, { alarms: deps.alarms, journal: deps.journal });
+  app.get('/api/site', async () => ({ siteId: deps.siteId, version: deps.version, serverTime: deps.now() }));
+  app.server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').split('?')[0] === '/ws') deps.hub.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  return app;
+}
+
+export async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  try {
+    return await app.listen({ host, port });
+  } catch (e) {
+    throw new HazgateError('HG_ERR_SERVER_LISTEN', `cannot listen on ${host}:${port}: ${(e as Error).message}`, { host, port }, e);
+  }
+}

@@ -1,0 +1,93 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ComponentStatus } from '../core/index.js';
+
+/**
+ * Plain counters the components keep; /metrics reads them at scrape time so the hot path never
+ * touches prom-client. Each later issue adds its source here.
+ */
+export interface MetricsSources {
+  readonly ingest: { readonly readings: number; readonly samples: number; readonly rejected: ReadonlyMap<string, number> };
+  readonly adapters: () => ReadonlyArray<{ id: string; kind: string; readings: number; errors: number; status: ComponentStatus }>;
+  readonly engine: { readonly evaluations: number };
+  readonly alarms: { readonly transitions: Readonly<Record<string, number>>; readonly ackRejected: Readonly<Record<string, number>> };
+  readonly retained: () => ReadonlyArray<{ priority: number; active: boolean; acked: boolean }>;
+  readonly store: () => { written: number; dropped: number; writeErrors: number; buffered: number; diskBytes: number };
+  readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsDropped: number };
+}
+
+/** A counter whose value is read from a plain number at scrape time. */
+function mirrorCounter(reg: Registry, name: string, help: string, labelNames: string[], read: (c: Counter) => void): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [reg],
+    collect() {
+      this.reset();
+      read(this);
+    },
+  });
+}
+
+function gauge(reg: Registry, name: string, help: string, labelNames: string[], read: (g: Gauge) => void): void {
+  new Gauge({
+    name,
+    help,
+    labelNames,
+    registers: [reg],
+    collect() {
+      this.reset();
+      read(this);
+    },
+  });
+}
+
+const UP: Record<ComponentStatus['state'], number> = { up: 1, degraded: 0.5, starting: 0, down: 0, stopped: 0 };
+
+export function createMetricsRegistry(src: MetricsSources): Registry {
+  const reg = new Registry();
+  collectDefaultMetrics({ register: reg, prefix: 'hazgate_process_' });
+  mirrorCounter(reg, 'hazgate_readings_total', 'Raw readings received from adapters', [], (c) => c.inc(src.ingest.readings));
+  mirrorCounter(reg, 'hazgate_samples_total', 'Readings accepted as samples', [], (c) => c.inc(src.ingest.samples));
+  mirrorCounter(reg, 'hazgate_readings_rejected_total', 'Readings and payloads refused, by error code', ['code'], (c) => {
+    for (const [code, n] of src.ingest.rejected) c.inc({ code }, n);
+  });
+  mirrorCounter(reg, 'hazgate_adapter_readings_total', 'Readings emitted per adapter', ['adapter', 'kind'], (c) => {
+    for (const a of src.adapters()) c.inc({ adapter: a.id, kind: a.kind }, a.readings);
+  });
+  mirrorCounter(reg, 'hazgate_adapter_errors_total', 'Errors reported per adapter', ['adapter', 'kind'], (c) => {
+    for (const a of src.adapters()) c.inc({ adapter: a.id, kind: a.kind }, a.errors);
+  });
+  gauge(reg, 'hazgate_adapter_up', 'Adapter status: 1 up, 0.5 degraded, 0 down/starting', ['adapter', 'kind'], (g) => {
+    for (const a of src.adapters()) g.set({ adapter: a.id, kind: a.kind }, UP[a.status.state]);
+  });
+  mirrorCounter(reg, 'hazgate_rule_evaluations_total', 'Condition evaluations by the rule engine', [], (c) => c.inc(src.engine.evaluations));
+  mirrorCounter(reg, 'hazgate_alarm_transitions_total', 'Alarm transitions, by reason', ['reason'], (c) => {
+    for (const [reason, n] of Object.entries(src.alarms.transitions)) c.inc({ reason }, n);
+  });
+  mirrorCounter(reg, 'hazgate_alarm_ack_rejected_total', 'Acknowledgements refused, by error code', ['code'], (c) => {
+    for (const [code, n] of Object.entries(src.alarms.ackRejected)) c.inc({ code }, n);
+  });
+  gauge(reg, 'hazgate_alarms_retained', 'Retained alarm conditions by priority and state', ['priority', 'state'], (g) => retainedGauge(g, src));
+  registerStoreAndWs(reg, src);
+  return reg;
+}
+
+function retainedGauge(g: Gauge, src: MetricsSources): void {
+  for (const t of src.retained()) {
+    const state = t.active ? (t.acked ? 'active-acked' : 'active-unacked') : 'returned-unacked';
+    g.inc({ priority: String(t.priority), state });
+  }
+}
+
+function registerStoreAndWs(reg: Registry, src: MetricsSources): void {
+  mirrorCounter(reg, 'hazgate_store_samples_written_total', 'Samples written to the embedded store', [], (c) => c.inc(src.store().written));
+  mirrorCounter(reg, 'hazgate_store_samples_dropped_total', 'Samples dropped because the store buffer overflowed', [], (c) => c.inc(src.store().dropped));
+  mirrorCounter(reg, 'hazgate_store_write_errors_total', 'Failed store flushes (samples kept and retried)', [], (c) => c.inc(src.store().writeErrors));
+  gauge(reg, 'hazgate_store_buffered_samples', 'Samples waiting for the next store flush', [], (g) => g.set(src.store().buffered));
+  gauge(reg, 'hazgate_store_disk_bytes', 'Size of the embedded store files', [], (g) => g.set(src.store().diskBytes));
+  gauge(reg, 'hazgate_ws_clients', 'Connected WebSocket clients', [], (g) => g.set(src.ws.connected));
+  mirrorCounter(reg, 'hazgate_ws_connections_total', 'WebSocket connections accepted', [], (c) => c.inc(src.ws.connections));
+  mirrorCounter(reg, 'hazgate_ws_bad_messages_total', 'WebSocket messages refused (HG_ERR_WS_BAD_MESSAGE)', [], (c) => c.inc(src.ws.badMessages));
+  mirrorCounter(reg, 'hazgate_ws_slow_clients_dropped_total', 'WebSocket clients cut off for falling behind', [], (c) => c.inc(src.ws.slowClientsDropped));
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { HazgateError, type AlarmTransition, type Sample } from '../core/index.js';
+
+/** Messages a WebSocket client may send. Every message is a JSON object with a `type`. */
+const requestId = z.union([z.string().max(128), z.number()]).optional();
+const pointList = z.array(z.string().max(128)).min(1).max(10_000);
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), points: pointList, requestId }).strict(),
+  z.object({ type: z.literal('unsubscribe'), points: pointList, requestId }).strict(),
+  z
+    .object({
+      type: z.literal('ack'),
+      conditionId: z.string().min(1).max(512),
+      eventId: z.string().min(1).max(128),
+      comment: z.string().max(2000).default(''),
+      user: z.string().min(1).max(128).optional(),
+      requestId,
+    })
+    .strict(),
+  z.object({ type: z.literal('snapshot'), requestId }).strict(),
+  z.object({ type: z.literal('ping'), requestId }).strict(),
+]);
+
+export type ClientMessage = z.output<typeof clientMessageSchema>;
+
+export function parseClientMessage(text: string): ClientMessage | HazgateError {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return new HazgateError('HG_ERR_WS_BAD_MESSAGE', 'a WebSocket message must be a JSON object with a type');
+  }
+  const parsed = clientMessageSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+  return new HazgateError('HG_ERR_WS_BAD_MESSAGE', `bad WebSocket message: ${where}${first?.message ?? 'invalid'}`);
+}
+
+/** Server → client messages, serialised once per broadcast. */
+export const wsMessage = {
+  hello: (siteId: string, serverTime: number, version: string) => JSON.stringify({ type: 'hello', siteId, serverTime, version }),
+  snapshotBegin: (count: number) => JSON.stringify({ type: 'snapshot-begin', count }),
+  condition: (t: AlarmTransition) => JSON.stringify({ type: 'condition', ...t }),
+  snapshotEnd: (count: number) => JSON.stringify({ type: 'snapshot-end', count }),
+  transition: (t: AlarmTransition) => JSON.stringify({ type: 'transition', ...t }),
+  value: (s: Sample) => JSON.stringify({ type: 'value', ...s }),
+  values: (samples: Sample[], unknown: string[], requestId: unknown) =>
+    JSON.stringify({ type: 'values', samples, unknown, requestId }),
+  ackResult: (t: AlarmTransition, requestId: unknown) => JSON.stringify({ type: 'ack-result', ok: true, transition: t, requestId }),
+  error: (code: string, message: string, requestId: unknown) => JSON.stringify({ type: 'error', code, message, requestId }),
+  pong: (requestId: unknown) => JSON.stringify({ type: 'pong', requestId }),
+};
