@@ -3,4 +3,4 @@ export { loadSiteConfig, resolvePath, type CrossCheckProblem, type LoadResult } 
 export { formatPath, formatProblem, formatProblems, type ConfigProblem } from './problems.js';
 export { durationSchema } from './rules.js';
 export { buildSiteSchema, type SiteSchema } from './site.js';
-export { parseYamlText, readYamlFile, type YamlFile } from './yaml-file.js';
+export { parseYamlText, readYamlFile, substituteEnv, type YamlFile } from './yaml-file.js';

@@ -22,7 +22,28 @@ export function readYamlFile(file: string): YamlResult {
   return parseYamlText(file, text);
 }
 
-export function parseYamlText(file: string, text: string): YamlResult {
+/**
+ * `${NAME}` and `${NAME:-default}` in a config are replaced from the environment before parsing,
+ * so one file serves several ports, hosts and secrets. `$${` stays a literal `${`.
+ */
+export function substituteEnv(file: string, text: string, env: NodeJS.ProcessEnv): { text: string; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const out = text.replace(/\$?\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, name: string, fallback: string | undefined, offset: number) => {
+    if (whole.startsWith('$$')) return whole.slice(1);
+    const value = env[name] ?? fallback;
+    if (value === undefined) {
+      const line = text.slice(0, offset).split('\n').length;
+      problems.push({ file, path: '', line, message: `environment variable ${name} is not set and has no default (write \${${name}:-default})` });
+      return '';
+    }
+    return value;
+  });
+  return { text: out, problems };
+}
+
+export function parseYamlText(file: string, raw: string, env: NodeJS.ProcessEnv = process.env): YamlResult {
+  const { text, problems } = substituteEnv(file, raw, env);
+  if (problems.length > 0) return { ok: false, problems };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -35,18 +35,18 @@ export type Scaling = CurrentLoopScaling | LinearScaling;
 export interface Point {
   /** Stable id, e.g. `TK101.LT` or `GT-101`. */
   readonly id: string;
-  readonly name?: string;
+  readonly name?: string | undefined;
   readonly kind: PointKind;
   /** Engineering unit: `%LEL`, `ppm`, `%`, `°C`, `MPa`… */
-  readonly unit?: string;
+  readonly unit?: string | undefined;
   /** Engineering range [low, high] (LRV, URV). */
-  readonly range?: readonly [number, number];
+  readonly range?: readonly [number, number] | undefined;
   /** Area, unit or hazard source the point belongs to (tank farm, working face). */
-  readonly area?: string;
+  readonly area?: string | undefined;
   /** Value type: numbers (analog) or booleans (discrete). */
   readonly type: 'number' | 'boolean';
   /** Raw → engineering conversion; absent when the device sends engineering values. */
-  readonly scaling?: Scaling;
+  readonly scaling?: Scaling | undefined;
   /** Free attributes rules select on (gas: CH4, class: combustible, enterpriseCode…). */
   readonly attrs: Readonly<Record<string, string>>;
 }

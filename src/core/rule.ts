@@ -7,9 +7,9 @@ import type { Priority } from './alarm.js';
 
 /** Which points a rule applies to: listed ids, and/or every point whose fields/attrs all match. */
 export interface PointSelector {
-  readonly points?: readonly string[];
+  readonly points?: readonly string[] | undefined;
   /** Keys: `kind`, `area`, `unit`, `type`, or any attribute name; values must be equal. */
-  readonly match?: Readonly<Record<string, string>>;
+  readonly match?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface ThresholdLevel {
@@ -19,9 +19,9 @@ export interface ThresholdLevel {
   /** Limit in engineering units: high activates at value ≥ limit, low at value ≤ limit. */
   readonly limit: number;
   /** Absolute deadband: a high level clears below limit − deadband, a low level above limit + deadband. */
-  readonly deadband?: number;
+  readonly deadband?: number | undefined;
   /** Deadband as a percentage of the point's span (used when `deadband` is absent and the point has a range). */
-  readonly deadbandPct?: number;
+  readonly deadbandPct?: number | undefined;
   /** The limit must be exceeded this long before the level activates (0 for regulatory gas limits). */
   readonly onDelayMs: number;
   /** The value must be back inside this long before the level clears. */
@@ -31,10 +31,10 @@ export interface ThresholdLevel {
 
 interface RuleBase {
   readonly id: string;
-  readonly description?: string;
+  readonly description?: string | undefined;
   readonly select: PointSelector;
   /** Message template; `{point}`, `{name}`, `{level}`, `{value}`, `{unit}`, `{limit}` are filled in. */
-  readonly message?: string;
+  readonly message?: string | undefined;
 }
 
 export interface ThresholdRule extends RuleBase {
@@ -48,9 +48,9 @@ export interface RateRule extends RuleBase {
   /** Look-back window, ms. */
   readonly windowMs: number;
   /** Active (`RISE`) when value − min(window) ≥ rise. */
-  readonly rise?: number;
+  readonly rise?: number | undefined;
   /** Active (`FALL`) when max(window) − value ≥ fall. */
-  readonly fall?: number;
+  readonly fall?: number | undefined;
   readonly priority: Priority;
 }
 

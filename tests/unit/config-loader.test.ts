@@ -95,3 +95,13 @@ describe('loadSiteConfig', () => {
     expect(!out.ok && formatProblem(out.problems[0]!)).toMatch(/rules\.yaml:2: rules\[0\]\.id: duplicate rule id "gas-high"/);
   });
 });
+
+describe('environment substitution', () => {
+  it('fills ${VAR} and ${VAR:-default}, keeps $${ literal, and reports unset variables with their line', async () => {
+    const { substituteEnv } = await import('../../src/config/yaml-file.js');
+    const text = 'a: ${HG_A}\nb: ${HG_B:-8080}\nc: $${HG_A}\nd: ${HG_MISSING}\n';
+    const out = substituteEnv('f.yaml', text, { HG_A: 'x' });
+    expect(out.text).toBe('a: x\nb: 8080\nc: ${HG_A}\nd: \n');
+    expect(out.problems).toEqual([{ file: 'f.yaml', path: '', line: 4, message: expect.stringMatching(/HG_MISSING is not set/) }]);
+  });
+});
