@@ -1,0 +1,153 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HazgateError, silentLogger, type AlarmJournal, type AlarmService, type AlarmTransition, type Point, type Sample } from '../../src/core/index.js';
+import { createHttpServer, createMetricsRegistry, WsHub } from '../../src/server/index.js';
+import { RecordingWsClient } from '../support/ws-client.js';
+
+const NOW = Date.UTC(2026, 10, 28, 12);
+
+function transition(over: Partial<AlarmTransition> = {}): AlarmTransition {
+  return {
+    eventId: 'e1', conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', siteId: 's', pointId: 'GT-101',
+    from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, level: 'AL1',
+    priority: 2, severity: 800, value: 30, time: NOW, rts: NOW, message: 'GT-101 AL1 30 %LEL', ...over,
+  };
+}
+
+/** A narrow fake of the alarm manager: one retained condition, acknowledge checks the eventId. */
+class FakeAlarms implements AlarmService {
+  current = transition();
+  acks: Array<{ user: string; comment: string }> = [];
+  retained(): AlarmTransition[] {
+    return this.current.state === 'normal' ? [] : [this.current];
+  }
+  get(id: string): AlarmTransition | undefined {
+    return id === this.current.conditionId ? this.current : undefined;
+  }
+  acknowledge(conditionId: string, eventId: string, user: string, comment: string): AlarmTransition {
+    if (conditionId !== this.current.conditionId) throw new HazgateError('HG_ERR_ALARM_UNKNOWN_CONDITION', 'unknown');
+    if (eventId !== this.current.eventId) throw new HazgateError('HG_ERR_ALARM_STALE_EVENT', 'stale');
+    this.acks.push({ user, comment });
+    this.current = transition({ eventId: 'e2', acked: true, state: 'active-acked', reason: 'acknowledge', user, comment });
+    return this.current;
+  }
+}
+
+const point: Point = { id: 'GT-101', kind: 'gas', type: 'number', unit: '%LEL', attrs: {} };
+const sample: Sample = { pointId: 'GT-101', value: 30, quality: { level: 'good' }, ts: NOW, rts: NOW, tsSource: 'device' };
+const journal: AlarmJournal = { append: () => undefined, loadRetained: () => [], recent: (q) => [transition()].slice(0, q.limit), close: () => undefined };
+
+let alarms: FakeAlarms;
+let hub: WsHub;
+let app: FastifyInstance;
+let wsUrl: string;
+
+beforeEach(async () => {
+  alarms = new FakeAlarms();
+  const points = { list: () => [point], get: (id: string) => (id === 'GT-101' ? point : undefined), latest: (id: string) => (id === 'GT-101' ? sample : undefined) };
+  hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => NOW, maxBufferedBytes: 1 << 20, maxMessageBytes: 4096 });
+  const history = { query: async () => [sample] };
+  const zero = { readings: 0, samples: 0, rejected: new Map([['HG_ERR_INGEST_UNKNOWN_POINT', 3]]) };
+  const metrics = createMetricsRegistry({
+    ingest: zero, adapters: () => [], engine: { evaluations: 5 }, alarms: { transitions: { activate: 1 }, ackRejected: {} },
+    retained: () => alarms.retained(), store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
+  });
+  app = createHttpServer({ siteId: 's', version: 't', alarms, journal, points, history, hub, metrics, components: () => ({ store: { state: 'up', since: 0 } }), now: () => NOW, logger: silentLogger });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  wsUrl = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`;
+});
+
+afterEach(async () => {
+  await hub.close();
+  await app.close();
+});
+
+describe('REST', () => {
+  it('lists points with their latest value and 404s an unknown one with a code', async () => {
+    const list = await app.inject('/api/points');
+    expect(list.json()).toMatchObject({ points: [{ id: 'GT-101', latest: { value: 30 } }] });
+    const missing = await app.inject('/api/points/NOPE');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: { code: 'HG_ERR_API_NOT_FOUND', message: 'no point "NOPE"' } });
+  });
+
+  it('validates history parameters', async () => {
+    expect((await app.inject('/api/points/GT-101/history?from=1&to=2')).json()).toMatchObject({ count: 1 });
+    const bad = await app.inject('/api/points/GT-101/history?from=yesterday');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('HG_ERR_API_BAD_REQUEST');
+    expect((await app.inject('/api/points/GT-101/history?from=5&to=1')).statusCode).toBe(400);
+  });
+
+  it('acknowledges with eventId and refuses stale or unknown ones', async () => {
+    const url = '/api/alarms/gas/GT-101/ack';
+    const stale = await app.inject({ method: 'POST', url, payload: { eventId: 'old', comment: 'x' } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error.code).toBe('HG_ERR_ALARM_STALE_EVENT');
+    const unknown = await app.inject({ method: 'POST', url: '/api/alarms/x/y/ack', payload: { eventId: 'e1' } });
+    expect(unknown.statusCode).toBe(404);
+    const noBody = await app.inject({ method: 'POST', url, payload: { comment: 'x' } });
+    expect(noBody.statusCode).toBe(400);
+    const ok = await app.inject({ method: 'POST', url, payload: { eventId: 'e1', comment: 'seen', user: 'li' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ acked: true, eventId: 'e2', comment: 'seen' });
+    expect(alarms.acks).toEqual([{ user: 'li', comment: 'seen' }]);
+  });
+
+  it('serves retained alarms, journal history, readiness and metrics', async () => {
+    expect((await app.inject('/api/alarms')).json()).toMatchObject({ count: 1, alarms: [{ conditionId: 'gas/GT-101', active: true }] });
+    expect((await app.inject('/api/alarms/history?limit=1')).json()).toMatchObject({ count: 1 });
+    expect((await app.inject('/readyz')).json()).toMatchObject({ ready: true });
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toContain('hazgate_readings_rejected_total{code="HG_ERR_INGEST_UNKNOWN_POINT"} 3');
+    expect(metrics).toContain('hazgate_alarms_retained{priority="2",state="active-unacked"} 1');
+    expect(metrics).toContain('hazgate_rule_evaluations_total 5');
+  });
+});
+
+describe('WebSocket /ws', () => {
+  it('sends hello, then the snapshot between markers, then live transitions', async () => {
+    const c = await RecordingWsClient.connect(wsUrl);
+    await c.waitForMessage((m) => m.type === 'snapshot-end', 2000, 'snapshot-end');
+    expect(c.messages.map((m) => m.type)).toEqual(['hello', 'snapshot-begin', 'condition', 'snapshot-end']);
+    expect(c.messages[2]).toMatchObject({ conditionId: 'gas/GT-101', eventId: 'e1', active: true, acked: false, level: 'AL1', priority: 2, pointId: 'GT-101' });
+    hub.broadcastTransition(transition({ eventId: 'e9', level: 'AL2', priority: 1, reason: 'escalate' }));
+    await c.waitForMessage((m) => m.type === 'transition', 2000, 'transition');
+    expect(c.ofType('transition')[0]).toMatchObject({ eventId: 'e9', level: 'AL2', time: NOW });
+    await c.close();
+  });
+
+  it('acknowledges over the socket and answers errors with codes', async () => {
+    const c = await RecordingWsClient.connect(wsUrl);
+    c.send({ type: 'ack', conditionId: 'gas/GT-101', eventId: 'nope', requestId: 1 });
+    c.send({ type: 'ack', conditionId: 'gas/GT-101', eventId: 'e1', comment: 'ok', user: 'wang', requestId: 2 });
+    await c.waitForMessage((m) => m.type === 'ack-result', 2000, 'ack-result');
+    expect(c.ofType('error')[0]).toMatchObject({ code: 'HG_ERR_ALARM_STALE_EVENT', requestId: 1 });
+    expect(c.ofType('ack-result')[0]).toMatchObject({ requestId: 2, transition: { acked: true, user: 'wang' } });
+    await c.close();
+  });
+
+  it('refuses malformed messages with a code and keeps the connection', async () => {
+    const c = await RecordingWsClient.connect(wsUrl);
+    c.send({ type: 'launch-missiles' });
+    c.socket.send('{not json');
+    c.send({ type: 'ping', requestId: 'p' });
+    await c.waitForMessage((m) => m.type === 'pong', 2000, 'pong');
+    expect(c.ofType('error').map((m) => m.code)).toEqual(['HG_ERR_WS_BAD_MESSAGE', 'HG_ERR_WS_BAD_MESSAGE']);
+    expect(hub.stats.badMessages).toBe(2);
+    await c.close();
+  });
+
+  it('sends the latest values of subscribed points, then live values of those only', async () => {
+    const c = await RecordingWsClient.connect(wsUrl);
+    c.send({ type: 'subscribe', points: ['GT-101', 'NOPE'], requestId: 'r' });
+    const values = await c.waitForMessage((m) => m.type === 'values', 2000, 'values');
+    expect(values).toMatchObject({ samples: [{ pointId: 'GT-101', value: 30 }], unknown: ['NOPE'], requestId: 'r' });
+    hub.publishSample({ ...sample, pointId: 'OTHER', value: 1 });
+    hub.publishSample({ ...sample, value: 31 });
+    await c.waitForMessage((m) => m.type === 'value', 2000, 'value');
+    expect(c.ofType('value')).toEqual([expect.objectContaining({ pointId: 'GT-101', value: 31 })]);
+    await c.close();
+  });
+});
