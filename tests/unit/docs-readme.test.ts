@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/index.js';
+import { USAGE } from '../../src/cli/args.js';
+import { createHttpServer, createMetricsRegistry, WsHub } from '../../src/server/index.js';
+import { clientMessageSchema } from '../../src/server/ws-protocol.js';
+
+/** README documents every surface a user touches; these tests keep it in step with the code. */
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const none = () => [];
+const alarms = { retained: none, get: () => undefined, acknowledge: () => { throw new Error('unused'); } };
+const points = { list: none, get: () => undefined, latest: () => undefined };
+const hub = new WsHub({ siteId: 's', version: 'v', alarms, points, logger: silentLogger, now: () => 0, maxBufferedBytes: 1, maxMessageBytes: 1 });
+const metrics = createMetricsRegistry({
+  ingest: { readings: 0, samples: 0, rejected: new Map() }, adapters: none, engine: { evaluations: 0 },
+  alarms: { transitions: {}, ackRejected: {} }, retained: none,
+  store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
+});
+
+describe('README', () => {
+  it('documents every metric', async () => {
+    const names = (await metrics.getMetricsAsJSON()).map((m) => m.name).filter((n) => !n.startsWith('hazgate_process_'));
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) expect(readme, name).toContain(`\`${name}\``);
+  });
+
+  it('documents every HTTP route', () => {
+    const app = createHttpServer({ siteId: 's', version: 'v', alarms, journal: { append: () => undefined, loadRetained: none, recent: none, close: () => undefined }, points, history: { query: async () => [] }, hub, metrics, components: () => ({}), now: () => 0, logger: silentLogger });
+    const routes: string[] = [];
+    app.addHook('onRoute', (r) => void routes.push(r.url));
+    return app.ready().then(() => {
+      const documented = routes.filter((r) => !r.endsWith('*')).map((r) => r.replace(/:(\w+)/g, '{$1}'));
+      for (const r of documented) expect(readme, r).toContain(r);
+      expect(readme).toContain('POST /api/alarms/{conditionId}/ack');
+    });
+  });
+
+  it('documents every WebSocket message type, both ways', () => {
+    const serverTypes = ['hello', 'snapshot-begin', 'condition', 'snapshot-end', 'transition', 'values', 'value', 'ack-result', 'pong', 'error'];
+    const src = readFileSync(new URL('../../src/server/ws-protocol.ts', import.meta.url), 'utf8');
+    const sent = [...src.matchAll(/type: '([a-z-]+)'/g)].map((m) => m[1]);
+    expect(new Set(sent)).toEqual(new Set(serverTypes));
+    const clientTypes = clientMessageSchema.options.map((o) => o.shape.type.value);
+    for (const t of [...serverTypes, ...clientTypes]) expect(readme, t).toContain(`| \`${t}\` |`);
+  });
+
+  it('documents every CLI command', () => {
+    for (const cmd of [...USAGE.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1])) expect(readme).toContain(`hazgate ${cmd}`);
+  });
+});
