@@ -1,0 +1,165 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { HazgateError, type AlarmJournal, type AlarmTransition, type JournalQuery } from '../core/index.js';
+
+/**
+ * `full` syncs the WAL on every commit: an appended transition survives kill -9 and power loss.
+ * `normal` survives kill -9 but may lose the last commits on power loss (SQLite WAL docs).
+ */
+export type JournalSyncMode = 'full' | 'normal';
+
+export interface SqliteJournalOptions {
+  /** Folder of `journal.db`; created when missing. */
+  readonly dir: string;
+  readonly synchronous?: JournalSyncMode;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS alarm_transitions (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id     TEXT    NOT NULL UNIQUE,
+    condition_id TEXT    NOT NULL,
+    point_id     TEXT,
+    rts          INTEGER NOT NULL,
+    state        TEXT    NOT NULL,
+    record       TEXT    NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS alarm_transitions_condition ON alarm_transitions (condition_id, seq);
+  CREATE INDEX IF NOT EXISTS alarm_transitions_point ON alarm_transitions (point_id, seq);
+  CREATE INDEX IF NOT EXISTS alarm_transitions_rts ON alarm_transitions (rts);
+`;
+
+const INSERT = `INSERT INTO alarm_transitions (event_id, condition_id, point_id, rts, state, record)
+  VALUES (@eventId, @conditionId, @pointId, @rts, @state, @record)`;
+
+/** The latest row of each condition, kept when that condition is not back to normal. */
+const RETAINED = `SELECT t.record FROM alarm_transitions t
+  JOIN (SELECT condition_id, MAX(seq) AS seq FROM alarm_transitions GROUP BY condition_id) latest
+    ON t.seq = latest.seq
+  WHERE t.state <> 'normal' ORDER BY t.seq`;
+
+interface Row {
+  readonly record: string;
+}
+
+interface InsertParams {
+  eventId: string;
+  conditionId: string;
+  pointId: string | null;
+  rts: number;
+  state: string;
+  record: string;
+}
+
+interface RecentParams {
+  limit: number;
+  conditionId?: string;
+  pointId?: string;
+  since?: number;
+}
+
+type RecentStatement = Database.Statement<[RecentParams], Row>;
+
+function isTransition(v: unknown): v is AlarmTransition {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Partial<Record<keyof AlarmTransition, unknown>>;
+  return typeof r.eventId === 'string' && typeof r.conditionId === 'string' && typeof r.state === 'string';
+}
+
+/**
+ * The alarm journal in SQLite (WAL). Every transition is one row with its full record as JSON;
+ * `append` returns once the row is committed (and synced, in `full` mode).
+ */
+export class SqliteAlarmJournal implements AlarmJournal {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement<[InsertParams]>;
+  private readonly retainedRows: Database.Statement<[], Row>;
+  /** `recent` statements by the filters they use, each prepared on first use. */
+  private readonly recentStatements = new Map<string, RecentStatement>();
+
+  /** @throws HazgateError HG_ERR_STORE_OPEN naming the file (unwritable, corrupt, not a database). */
+  constructor(options: SqliteJournalOptions) {
+    this.file = join(options.dir, 'journal.db');
+    let db: Database.Database | undefined;
+    try {
+      mkdirSync(options.dir, { recursive: true });
+      db = new Database(this.file);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      db.exec(SCHEMA);
+      this.insert = db.prepare<[InsertParams]>(INSERT);
+      this.retainedRows = db.prepare<[], Row>(RETAINED);
+    } catch (cause) {
+      db?.close();
+      throw new HazgateError('HG_ERR_STORE_OPEN', `alarm journal ${this.file} cannot be opened: ${String(cause)}`, { file: this.file }, cause);
+    }
+    this.db = db;
+  }
+
+  append(t: AlarmTransition): void {
+    try {
+      this.insert.run({
+        eventId: t.eventId,
+        conditionId: t.conditionId,
+        pointId: t.pointId,
+        rts: t.rts,
+        state: t.state,
+        record: JSON.stringify(t),
+      });
+    } catch (cause) {
+      const message = `alarm transition ${t.eventId} of "${t.conditionId}" could not be written to ${this.file}: ${String(cause)}`;
+      throw new HazgateError('HG_ERR_JOURNAL_WRITE', message, { file: this.file, eventId: t.eventId }, cause);
+    }
+  }
+
+  loadRetained(): AlarmTransition[] {
+    return this.read(() => this.retainedRows.all());
+  }
+
+  recent(q: JournalQuery): AlarmTransition[] {
+    const params: RecentParams = { limit: q.limit };
+    if (q.conditionId !== undefined) params.conditionId = q.conditionId;
+    if (q.pointId !== undefined) params.pointId = q.pointId;
+    if (q.since !== undefined) params.since = q.since;
+    return this.read(() => this.recentStatement(params).all(params));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** One statement per combination of filters, so each can use its index. */
+  private recentStatement(p: RecentParams): RecentStatement {
+    const where: string[] = [];
+    if (p.conditionId !== undefined) where.push('condition_id = @conditionId');
+    if (p.pointId !== undefined) where.push('point_id = @pointId');
+    if (p.since !== undefined) where.push('rts >= @since');
+    const key = where.join(' AND ');
+    let statement = this.recentStatements.get(key);
+    if (statement === undefined) {
+      const filter = where.length === 0 ? '' : `WHERE ${key}`;
+      statement = this.db.prepare<[RecentParams], Row>(`SELECT record FROM alarm_transitions ${filter} ORDER BY seq DESC LIMIT @limit`);
+      this.recentStatements.set(key, statement);
+    }
+    return statement;
+  }
+
+  private read(rows: () => Row[]): AlarmTransition[] {
+    try {
+      return rows().map((row) => this.parse(row.record));
+    } catch (cause) {
+      if (cause instanceof HazgateError) throw cause;
+      throw new HazgateError('HG_ERR_STORE_QUERY', `alarm journal ${this.file} cannot be read: ${String(cause)}`, { file: this.file }, cause);
+    }
+  }
+
+  private parse(text: string): AlarmTransition {
+    const value: unknown = JSON.parse(text);
+    if (!isTransition(value)) {
+      throw new HazgateError('HG_ERR_STORE_QUERY', `alarm journal ${this.file} holds a record that is not a transition`, { file: this.file });
+    }
+    return value;
+  }
+}

@@ -1,0 +1,70 @@
+import type { Point, RuleResult, RuleSpec, Sample } from '../core/index.js';
+import { isUsable, type Evaluator } from './evaluator.js';
+import { conditionMessage } from './message.js';
+import { RateEvaluator } from './rate.js';
+import { StaleEvaluator } from './stale.js';
+import { ThresholdEvaluator } from './threshold.js';
+
+/** The evaluator for one (rule, point) pair. */
+export function createEvaluator(rule: RuleSpec, point: Point, startedAt: number): Evaluator {
+  switch (rule.kind) {
+    case 'threshold':
+      return new ThresholdEvaluator(rule, point);
+    case 'rate':
+      return new RateEvaluator(rule);
+    case 'stale':
+      return new StaleEvaluator(rule, startedAt);
+  }
+}
+
+/**
+ * One alarm condition `<ruleId>/<pointId>`: its evaluator plus what a RuleResult needs. Only a
+ * level change builds an object; the no-change path writes one field.
+ */
+export class Condition {
+  readonly conditionId: string;
+  /** Last usable value, for results that `tick` produces. */
+  private lastValue: number | boolean | null = null;
+
+  constructor(
+    readonly rule: RuleSpec,
+    readonly point: Point,
+    readonly evaluator: Evaluator,
+  ) {
+    this.conditionId = `${rule.id}/${point.id}`;
+  }
+
+  get level(): string | null {
+    return this.evaluator.level;
+  }
+
+  /** Feeds a sample; returns the result when the level changed, else null. */
+  update(x: number, sample: Sample): RuleResult | null {
+    if (isUsable(sample)) this.lastValue = sample.value;
+    return this.evaluator.update(x, sample) ? this.result(sample.ts) : null;
+  }
+
+  tick(now: number): RuleResult | null {
+    return this.evaluator.tick(now) ? this.result(now) : null;
+  }
+
+  seed(level: string | null): boolean {
+    return this.evaluator.seed(level);
+  }
+
+  private result(time: number): RuleResult {
+    const { level, priority, limit } = this.evaluator;
+    const value = this.lastValue;
+    return {
+      conditionId: this.conditionId,
+      ruleId: this.rule.id,
+      ruleKind: this.rule.kind,
+      pointId: this.point.id,
+      level,
+      priority,
+      value,
+      time,
+      message: conditionMessage(this.rule, { point: this.point, level, value, limit }),
+    };
+  }
+}

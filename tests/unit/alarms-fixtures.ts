@@ -1,0 +1,42 @@
+import type { AlarmJournal, AlarmTransition, JournalQuery, Priority, RuleResult } from '../../src/core/index.js';
+
+export const T0 = Date.UTC(2025, 0, 1);
+
+/** An engine result of condition `gas/GT-101` (or another point). */
+export function result(level: string | null, priority: Priority, extra: Partial<RuleResult> = {}): RuleResult {
+  const pointId = extra.pointId ?? 'GT-101';
+  return {
+    conditionId: `gas/${pointId}`,
+    ruleId: 'gas',
+    ruleKind: 'threshold',
+    pointId,
+    level,
+    priority,
+    value: 55,
+    time: T0,
+    message: `${pointId} ${level ?? 'back to normal'}`,
+    ...extra,
+  };
+}
+
+/** An in-memory journal that can be told to fail. */
+export class FakeJournal implements AlarmJournal {
+  readonly rows: AlarmTransition[] = [];
+  failWith: Error | null = null;
+  retainedOnLoad: AlarmTransition[] = [];
+
+  append(t: AlarmTransition): void {
+    if (this.failWith !== null) throw this.failWith;
+    this.rows.push(t);
+  }
+
+  loadRetained(): AlarmTransition[] {
+    return this.retainedOnLoad;
+  }
+
+  recent(q: JournalQuery): AlarmTransition[] {
+    return this.rows.slice(-q.limit).reverse();
+  }
+
+  close(): void {}
+}
