@@ -1,0 +1,14 @@
+/**
+ * devices/: device profiles, scenario files and plant simulators. Simulators talk to hazgate only
+ * over the network, as hardware does; this module imports nothing of src/ but src/core.
+ * `hazgate simulate` needs loadScenario (or builtinScenarioFile) and startMqttSimulator.
+ */
+export { builtinScenarioFile, loadScenario } from './simulator/load.js';
+export { parseScenario, type ReportedProblem } from './simulator/parse.js';
+export { startMqttSimulator, type MqttSimulatorOptions, type RunningSimulator, type SimulatorStats } from './simulator/mqtt-publisher.js';
+export type { ConnectSimulator, QoS, SimulatorConnection } from './simulator/mqtt-connection.js';
+export type { BatchMode } from './simulator/mqtt-messages.js';
+export { readingsAt, type SimReading } from './simulator/readings.js';
+export { pointOutputAt, scenarioTimeMs, wireValue, type PointOutput } from './simulator/signal.js';
+export { systemTimers, type Timers } from './simulator/tick-loop.js';
+export { DEFAULT_SEED, type Scenario, type ScenarioEvent, type ScenarioPoint } from './simulator/scenario.js';
