@@ -1,0 +1,75 @@
+import { HazgateError } from '../../src/core/errors.js';
+import type { Adapter, AdapterDeps, AdapterFactory, EmitReading, OnAdapterError, OnStatus } from '../../src/core/ports.js';
+import { connectMqttJs, type ConnectMqtt } from './client-port.js';
+import { mqttAdapterSchema, type MqttAdapterConfig } from './schema.js';
+import { MqttSession, type MqttAdapterStats } from './session.js';
+import { compileSubscription, type CompiledSubscription } from './subscription.js';
+
+/**
+ * MQTT input adapter: subscribes to plain JSON topics and emits one RawReading per value.
+ * With cleanSession false and a fixed clientId the broker keeps the session while hazgate is away,
+ * so QoS 1 messages published meanwhile arrive on reconnect.
+ */
+export class MqttAdapter implements Adapter {
+  readonly kind = 'mqtt';
+  readonly id: string;
+  /** Live counters; read them, do not write them. */
+  readonly stats: Readonly<MqttAdapterStats>;
+  private readonly counters: MqttAdapterStats = { messages: 0, readings: 0, unmatched: 0, reconnects: 0, errors: {} };
+  private readonly subscriptions: readonly CompiledSubscription[];
+  private session: MqttSession | undefined;
+
+  /** Validates the config and compiles its topics; opens nothing. */
+  constructor(
+    private readonly config: MqttAdapterConfig,
+    private readonly deps: AdapterDeps,
+    private readonly connect: ConnectMqtt = connectMqttJs,
+  ) {
+    this.id = config.id;
+    this.stats = this.counters;
+    this.subscriptions = config.subscriptions.map(compileSubscription);
+  }
+
+  /**
+   * Resolves once the first connection attempt has succeeded (connected and subscribed) or failed;
+   * after a failure the client keeps retrying and onStatus reports 'down' until it connects.
+   */
+  async start(emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus): Promise<void> {
+    if (this.session !== undefined) throw new Error(`mqtt adapter ${this.id} is already started`);
+    const setup = {
+      config: this.config,
+      subscriptions: this.subscriptions,
+      deps: this.deps,
+      stats: this.counters,
+      connect: this.connect,
+    };
+    this.session = new MqttSession(setup, { emit, onError, onStatus });
+    await this.session.firstAttempt;
+  }
+
+  /** Disconnects; nothing is emitted once this resolves. The adapter may be started again. */
+  async stop(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.close();
+  }
+}
+
+/** Parses (again) so direct callers get the defaults and one coded error listing every problem. */
+export function parseMqttAdapterConfig(config: unknown): MqttAdapterConfig {
+  const result = mqttAdapterSchema.safeParse(config);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  const id = typeof config === 'object' && config !== null && 'id' in config ? String(config.id) : '(no id)';
+  throw new HazgateError('HG_ERR_CONFIG_INVALID', `mqtt adapter ${id}: config is invalid: ${problems.join('; ')}`, { adapter: id, problems });
+}
+
+export function createMqttAdapter(config: MqttAdapterConfig, deps: AdapterDeps, connect: ConnectMqtt = connectMqttJs): MqttAdapter {
+  return new MqttAdapter(parseMqttAdapterConfig(config), deps, connect);
+}
+
+export const mqttAdapterFactory: AdapterFactory<MqttAdapterConfig> = {
+  kind: 'mqtt',
+  schema: mqttAdapterSchema,
+  create: (config, deps) => createMqttAdapter(config, deps),
+};

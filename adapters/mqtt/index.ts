@@ -1,0 +1,14 @@
+export { MqttAdapter, createMqttAdapter, mqttAdapterFactory, parseMqttAdapterConfig } from './adapter.js';
+export type { ConnectMqtt, MqttClientEvents, MqttClientPort, MqttConnectOptions, MqttQos, SubscribeOutcome } from './client-port.js';
+export { connectMqttJs } from './client-port.js';
+export type { EmbeddedBroker, EmbeddedBrokerAddress, EmbeddedBrokerConfig } from './embedded-broker.js';
+export { createEmbeddedBroker, embeddedBrokerSchema } from './embedded-broker.js';
+export type { DecodedPayload } from './payload.js';
+export { decodePayload, parseTimestamp } from './payload.js';
+export type { MqttAdapterConfig, MqttAdapterConfigInput, MqttSubscriptionConfig, TimeUnit } from './schema.js';
+export { mqttAdapterSchema, mqttSubscriptionSchema, timeUnitSchema } from './schema.js';
+export type { MqttAdapterStats } from './session.js';
+export type { CompiledSubscription } from './subscription.js';
+export { compileSubscription, findSubscription } from './subscription.js';
+export type { TopicTemplate } from './topic.js';
+export { compileTopicTemplate, POINT_PLACEHOLDER, topicTemplateProblems } from './topic.js';
