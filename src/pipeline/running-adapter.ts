@@ -59,7 +59,7 @@ export class RunningAdapter {
     if (s.state === this.current.state && s.reason === this.current.reason) return;
     this.counters.statusChanges++;
     const log = s.state === 'up' ? this.logger.info.bind(this.logger) : this.logger.warn.bind(this.logger);
-    log({ adapter: this.adapter.id, state: s.state, reason: s.reason }, `adapter ${this.adapter.id} is ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
+    log({ state: s.state, reason: s.reason }, `adapter ${this.adapter.id} is ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
     this.current = s;
   }
 }

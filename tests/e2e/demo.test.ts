@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { waitFor } from '../support/wait.js';
 import { RecordingWsClient, type WsMessage } from '../support/ws-client.js';
 
 /**
@@ -29,7 +30,8 @@ afterAll(async () => {
 });
 
 describe('demo end to end', () => {
-  it('tells the person where to look', () => {
+  it('tells the person where to look', async () => {
+    await waitFor(() => gw.output.includes('Ctrl-C stops it'), 10_000, 'the demo banner');
     expect(gw.output).toContain(`${http}/api/alarms`);
     expect(gw.output).toContain('/ws');
   });

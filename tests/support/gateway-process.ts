@@ -4,7 +4,16 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository root, from tests/support (vitest) or dist/tests/support (the built bench). */
+function findRoot(): string {
+  for (const rel of ['../..', '../../..']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(`${dir}/package.json`) && existsSync(`${dir}/src/main.ts`)) return dir.endsWith('/') ? dir : `${dir}/`;
+  }
+  throw new Error('cannot find the hazgate repository root');
+}
+
+export const ROOT = findRoot();
 const MAIN = `${ROOT}dist/src/main.js`;
 
 /** A port nothing listens on right now (the OS picks it). */

@@ -1,0 +1,2 @@
+/** The composition root: the only place that wires concrete pieces together (see src/app/). */
+export * from './app/index.js';

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { embeddedBrokerSchema } from '../../adapters/mqtt/index.js';
+import { buildSiteSchema, duplicateIds, loadSiteConfig, resolvePath, type CrossCheckProblem, type LoadResult } from '../config/index.js';
+import type { Point, RuleSpec } from '../core/index.js';
+import { checkSelectors } from '../engine/index.js';
+import { adapterSchemas } from './registry.js';
+
+export const siteSchema = buildSiteSchema(z.discriminatedUnion('kind', adapterSchemas), embeddedBrokerSchema);
+
+export type SiteConfig = z.output<typeof siteSchema>;
+
+/** The config's points and rules are the core's contracts (checked here by the compiler). */
+export function pointsOf(config: SiteConfig): readonly Point[] {
+  return config.points;
+}
+
+export function rulesOf(config: SiteConfig): readonly RuleSpec[] {
+  return config.rules;
+}
+
+function crossChecks(config: SiteConfig): CrossCheckProblem[] {
+  const problems = [
+    ...duplicateIds(config.points, 'points', 'point'),
+    ...duplicateIds(config.rules, 'rules', 'rule'),
+    ...duplicateIds(config.adapters, 'adapters', 'adapter'),
+  ];
+  const ruleIndex = new Map(config.rules.map((r, i) => [r.id, i]));
+  for (const p of checkSelectors(config.rules, config.points)) {
+    problems.push({ path: ['rules', ruleIndex.get(p.ruleId) ?? 0, 'select'], message: p.message });
+  }
+  return problems;
+}
+
+/** Loads and checks a site file; relative paths in it are made absolute against its folder. */
+export function loadSite(file: string): LoadResult<SiteConfig> {
+  const out = loadSiteConfig(file, siteSchema, crossChecks);
+  if (!out.ok) return out;
+  const c = out.config;
+  const store = { ...c.store, dir: resolvePath(file, c.store.dir) };
+  const simulator = c.simulator === undefined ? undefined : { ...c.simulator, scenario: resolvePath(file, c.simulator.scenario) };
+  return { ok: true, file, config: { ...c, store, ...(simulator === undefined ? {} : { simulator }) } };
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { pino } from 'pino';
+import { parseCli, USAGE, type CliArgs } from './cli/args.js';
+import { DEMO_SITE, EXIT, loadOrReport, runDemo, runSimulate, runStart, runValidate, type Running } from './cli/commands.js';
+import { VERSION } from './app.js';
+import { isHazgateError, type Logger } from './core/index.js';
+
+async function main(argv: readonly string[]): Promise<number | Running> {
+  let args: CliArgs;
+  try {
+    args = parseCli(argv, process.env);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (args.command === 'help') return (process.stdout.write(`${USAGE}\n`), EXIT.ok);
+  if (args.command === 'version') return (process.stdout.write(`hazgate ${VERSION}\n`), EXIT.ok);
+  const file = args.config ?? DEMO_SITE;
+  if (args.command === 'validate') return runValidate(file);
+  const config = loadOrReport(file);
+  if (config === null) return EXIT.invalidConfig;
+  const logger: Logger = pino({ level: args.logLevel, base: { site: config.site.id } });
+  try {
+    if (args.command === 'simulate') return await runSimulate(config, logger);
+    if (args.command === 'demo') return await runDemo(config, logger);
+    return await runStart(config, logger);
+  } catch (e) {
+    const code = isHazgateError(e) ? e.code : 'HG_ERR_INTERNAL';
+    logger.error({ code, err: e instanceof Error ? e.message : String(e) }, 'hazgate failed to start');
+    return EXIT.startFailed;
+  }
+}
+
+/** First SIGINT/SIGTERM stops gracefully (adapters first, then drain); a second one exits at once. */
+function stopOnSignals(running: Running): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write(`${signal}: stopping\n`);
+    running.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`stop failed: ${String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+// Bad input is handled where it arrives; an uncaught exception is a bug with unknown state behind
+// it. Say so loudly and exit, so the supervisor (systemd) restarts us and the journal restores alarms.
+process.on('uncaughtException', (e) => {
+  process.stderr.write(`HG_ERR_INTERNAL uncaught exception, exiting for a clean restart: ${e.stack ?? String(e)}\n`);
+  process.exit(70);
+});
+
+const out = await main(process.argv.slice(2));
+if (typeof out === 'number') process.exitCode = out;
+else stopOnSignals(out);
