@@ -8,5 +8,6 @@ export default defineConfig({
     // Integration tests start real servers on free ports; keep files apart but
     // don't oversubscribe a 2-core machine.
     maxWorkers: 2,
+    reporters: ['default', './tests/support/summary-reporter.ts'],
   },
 });
