@@ -15,31 +15,20 @@ export interface MetricsSources {
   readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsDropped: number };
 }
 
-/** A counter whose value is read from a plain number at scrape time. */
+/** Values are read from plain numbers at scrape time: reset, then filled from the component's counters. */
+function readAtScrape<M extends Counter | Gauge>(read: (m: M) => void): (this: M) => void {
+  return function collect(this: M) {
+    this.reset();
+    read(this);
+  };
+}
+
 function mirrorCounter(reg: Registry, name: string, help: string, labelNames: string[], read: (c: Counter) => void): void {
-  new Counter({
-    name,
-    help,
-    labelNames,
-    registers: [reg],
-    collect() {
-      this.reset();
-      read(this);
-    },
-  });
+  new Counter({ name, help, labelNames, registers: [reg], collect: readAtScrape(read) });
 }
 
 function gauge(reg: Registry, name: string, help: string, labelNames: string[], read: (g: Gauge) => void): void {
-  new Gauge({
-    name,
-    help,
-    labelNames,
-    registers: [reg],
-    collect() {
-      this.reset();
-      read(this);
-    },
-  });
+  new Gauge({ name, help, labelNames, registers: [reg], collect: readAtScrape(read) });
 }
 
 const UP: Record<ComponentStatus['state'], number> = { up: 1, degraded: 0.5, starting: 0, down: 0, stopped: 0 };
