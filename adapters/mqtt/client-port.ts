@@ -1,4 +1,5 @@
-import { connect, type IClientOptions } from 'mqtt';
+import { connect, MqttClient, type IClientOptions } from 'mqtt';
+import { createFastStream } from './fast-stream.js';
 
 /**
  * The few MQTT client calls the adapter uses, so unit tests can drive it with a small fake and
@@ -48,7 +49,12 @@ const SUBACK_FAILURE = 0x80;
 /** The port on MQTT.js v5. */
 export const connectMqttJs: ConnectMqtt = (options, events) => {
   let ending = false;
-  const client = connect(options.url, toClientOptions(options, () => ending));
+  const clientOptions = toClientOptions(options, () => ending);
+  const client = createClient(options.url, clientOptions, (topic, payload) => {
+    if (ending) return false;
+    events.message(topic, payload);
+    return true;
+  });
   client.on('connect', (connack) => events.connect({ sessionPresent: connack.sessionPresent }));
   client.on('message', (topic, payload) => events.message(topic, payload));
   client.on('close', () => events.close());
@@ -72,6 +78,18 @@ export const connectMqttJs: ConnectMqtt = (options, events) => {
     },
   };
 };
+
+/**
+ * Plain TCP (mqtt://) takes the fast PUBLISH path (publish-framer.ts): the load-carrying packets
+ * skip MQTT.js's parser. TLS and WebSocket URLs use MQTT.js as it is.
+ */
+function createClient(url: string, options: IClientOptions, onPublish: (topic: string, payload: Buffer) => boolean): MqttClient {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'mqtt:' && parsed.protocol !== 'tcp:') return connect(url, options);
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const port = parsed.port === '' ? 1883 : Number(parsed.port);
+  return new MqttClient(() => createFastStream({ host, port, onPublish }), { ...options, host, port, protocol: 'mqtt' });
+}
 
 function toClientOptions(options: MqttConnectOptions, isEnding: () => boolean): IClientOptions {
   const clientOptions: IClientOptions = {
