@@ -89,7 +89,11 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     clock,
     logger: logger.child({ component: 'store' }),
   });
-  const journal = new SqliteAlarmJournal({ dir: config.store.dir, synchronous: config.store.journalSync });
+  const journal = new SqliteAlarmJournal({
+    dir: config.store.dir,
+    synchronous: config.store.journalSync,
+    onSyncError: (e) => logger.error({ code: 'HG_ERR_JOURNAL_WRITE', err: e.message }, 'alarm journal group fsync failed; retried with the next commit'),
+  });
   const cache = new LiveValueCache();
   const directory = pointDirectory(points, cache);
   let hub: WsHub | null = null;

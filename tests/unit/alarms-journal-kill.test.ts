@@ -14,7 +14,7 @@ let work: string;
 
 /** Transpiles src/core and the journal into `<work>/src` so a plain `node` child runs the real code. */
 function buildJournalModule(): string {
-  const files = [...readdirSync(join(ROOT, 'src/core')).map((f) => `src/core/${f}`), 'src/alarms/journal-sqlite.ts'];
+  const files = [...readdirSync(join(ROOT, 'src/core')).map((f) => `src/core/${f}`), 'src/alarms/journal-sqlite.ts', 'src/alarms/wal-group-sync.ts'];
   for (const rel of files.filter((f) => f.endsWith('.ts'))) {
     const out = ts.transpileModule(readFileSync(join(ROOT, rel), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
@@ -30,7 +30,7 @@ function buildJournalModule(): string {
 
 const CHILD = `
   const { SqliteAlarmJournal } = await import(process.env.HG_JOURNAL_MODULE);
-  const journal = new SqliteAlarmJournal({ dir: process.env.HG_JOURNAL_DIR });
+  const journal = new SqliteAlarmJournal({ dir: process.env.HG_JOURNAL_DIR, synchronous: process.env.HG_JOURNAL_SYNC });
   journal.append(JSON.parse(process.env.HG_TRANSITION));
   process.kill(process.pid, 'SIGKILL'); // no close(), no exit handlers: as if the power went
 `;
@@ -45,15 +45,15 @@ describe('SqliteAlarmJournal durability', () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('keeps a transition appended by a process killed with SIGKILL right after append returned', () => {
-    const dir = join(work, 'data');
+  it.each(['full', 'group', 'normal'])('keeps a transition appended by a process killed with SIGKILL right after append returned (%s)', (mode) => {
+    const dir = join(work, `data-${mode}`);
     const t: AlarmTransition = {
       eventId: 'ev-kill-1', conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', siteId: 'site-1', pointId: 'GT-101',
       from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, level: 'HH', priority: 1,
       severity: 1000, value: 62.5, time: T0, rts: T0 + 5, message: 'GT-101 HH 62.5 %LEL (limit 50)',
     };
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
-      env: { ...process.env, HG_JOURNAL_MODULE: moduleUrl, HG_JOURNAL_DIR: dir, HG_TRANSITION: JSON.stringify(t) },
+      env: { ...process.env, HG_JOURNAL_MODULE: moduleUrl, HG_JOURNAL_DIR: dir, HG_JOURNAL_SYNC: mode, HG_TRANSITION: JSON.stringify(t) },
       encoding: 'utf8',
       timeout: 20_000,
     });
