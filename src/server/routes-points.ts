@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { HazgateError, type HistoryReader, type PointDirectory } from '../core/index.js';
+import { HazgateError, type HistoryReader, type PointDirectory, type Sample } from '../core/index.js';
 import { parseRequest } from './parse.js';
 
 /** Epoch ms or an ISO 8601 time. */
@@ -11,6 +11,8 @@ const historyQuery = z
     from: timeParam.optional(),
     to: timeParam.optional(),
     limit: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+    /** `samples`: an array of sample objects; `columns`: parallel arrays, ~5x smaller and faster for trends. */
+    format: z.enum(['samples', 'columns']).default('samples'),
   })
   .strict();
 
@@ -43,6 +45,24 @@ export function registerPointRoutes(app: FastifyInstance, deps: PointRoutesDeps)
     const from = q.from ?? to - 3_600_000;
     if (from > to) throw new HazgateError('HG_ERR_API_BAD_REQUEST', 'from must not be after to');
     const samples = await deps.history.query({ pointId: point.id, from, to, limit: q.limit });
+    if (q.format === 'columns') return { pointId: point.id, from, to, count: samples.length, ...toColumns(samples) };
     return { pointId: point.id, from, to, count: samples.length, samples };
   });
+}
+
+/** Parallel arrays for charts: ts[i], value[i], quality[i]; reasons only where a sample has one. */
+function toColumns(samples: readonly Sample[]) {
+  const n = samples.length;
+  const ts = new Array<number>(n);
+  const value = new Array<number | boolean>(n);
+  const quality = new Array<string>(n);
+  const reasons: Record<number, string> = {};
+  for (let i = 0; i < n; i++) {
+    const s = samples[i] as Sample;
+    ts[i] = s.ts;
+    value[i] = s.value;
+    quality[i] = s.quality.level;
+    if (s.quality.reason !== undefined) reasons[i] = s.quality.reason;
+  }
+  return { ts, value, quality, reasons };
 }

@@ -151,3 +151,11 @@ describe('WebSocket /ws', () => {
     await c.close();
   });
 });
+
+describe('history formats', () => {
+  it('returns parallel arrays with format=columns', async () => {
+    const res = await app.inject('/api/points/GT-101/history?from=1&to=2&format=columns');
+    expect(res.json()).toEqual({ pointId: 'GT-101', from: 1, to: 2, count: 1, ts: [NOW], value: [30], quality: ['good'], reasons: {} });
+    expect((await app.inject('/api/points/GT-101/history?format=csv')).statusCode).toBe(400);
+  });
+});
