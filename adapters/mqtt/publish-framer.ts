@@ -49,12 +49,16 @@ export class PublishFramer {
   }
 
   private publish(buf: Buffer, body: number, end: number, qos: number): void {
+    if (end - body < 2) throw new MalformedPacketError('PUBLISH shorter than its topic length');
     const topicLength = buf.readUInt16BE(body);
     const topicEnd = body + 2 + topicLength;
-    const topic = buf.toString('utf8', body + 2, topicEnd);
     const payloadStart = qos === 0 ? topicEnd : topicEnd + 2;
+    // Checked before the sink hears of it: a short frame must not borrow the next packet's bytes.
+    if (payloadStart > end) throw new MalformedPacketError('PUBLISH topic or packet id runs past the packet');
+    const packetId = qos === 1 ? buf.readUInt16BE(topicEnd) : 0;
+    const topic = buf.toString('utf8', body + 2, topicEnd);
     const handled = this.sinks.publish(topic, buf.subarray(payloadStart, end));
-    if (qos === 1 && handled) this.acks.push(buf.readUInt16BE(topicEnd));
+    if (qos === 1 && handled) this.acks.push(packetId);
   }
 
   private flushAcks(): void {
@@ -86,5 +90,13 @@ export function frameAt(buf: Buffer, offset: number): { body: number; end: numbe
     }
     multiplier *= 128;
   }
-  throw new Error('malformed MQTT packet: remaining length longer than 4 bytes');
+  throw new MalformedPacketError('remaining length longer than 4 bytes');
+}
+
+/** The broker sent bytes that are not MQTT: the connection is dropped and MQTT.js reconnects. */
+export class MalformedPacketError extends Error {
+  readonly code = 'HG_ERR_MQTT_MALFORMED_PACKET';
+  constructor(what: string) {
+    super(`malformed MQTT packet from the broker: ${what}`);
+  }
 }

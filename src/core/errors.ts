@@ -19,6 +19,7 @@ export const ERROR_CODES = {
 
   HG_ERR_MQTT_CONNECT: 'The MQTT broker cannot be reached or refused the connection.',
   HG_ERR_MQTT_SUBSCRIBE: 'The broker refused a subscription.',
+  HG_ERR_MQTT_MALFORMED_PACKET: 'The broker sent bytes that are not valid MQTT; the connection is dropped and re-established.',
   HG_ERR_BROKER_LISTEN: 'The embedded MQTT broker cannot listen on its port.',
 
   HG_ERR_ALARM_UNKNOWN_CONDITION: 'No retained condition has that conditionId.',
@@ -39,7 +40,7 @@ export const ERROR_CODES = {
   HG_ERR_SERVER_LISTEN: 'The HTTP server cannot listen on its port.',
   HG_ERR_SIM_SCENARIO: 'A simulator scenario file is invalid.',
   HG_ERR_CLI_USAGE: 'The command line is wrong.',
-  HG_ERR_INTERNAL: 'An unexpected failure inside hazgate (a bug): logged with its stack, the process keeps running.',
+  HG_ERR_INTERNAL: 'An unexpected failure inside hazgate (a bug). A failed request answers 500 and the process goes on; an uncaught exception is logged with its stack and the process exits 70 so its supervisor restarts it.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

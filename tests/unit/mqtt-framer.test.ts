@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameAt, PublishFramer } from '../../adapters/mqtt/publish-framer.js';
+import { frameAt, MalformedPacketError, PublishFramer } from '../../adapters/mqtt/publish-framer.js';
 
 function remainingLength(n: number): number[] {
   const out: number[] = [];
@@ -76,5 +76,21 @@ describe('PublishFramer', () => {
     expect(frameAt(big, 0)).toEqual({ body: 4, end: big.length });
     expect(frameAt(big.subarray(0, 100), 0)).toBeNull();
     expect(() => frameAt(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]), 0)).toThrow(/malformed/);
+  });
+});
+
+describe('PublishFramer on malformed input', () => {
+  it('refuses a PUBLISH whose topic runs past its frame before the sink hears of it', () => {
+    const next = publish('a/b', 'ok', 1, 7);
+    // A QoS 1 PUBLISH of 3 bytes that claims a 5-byte topic: it would borrow the next packet's bytes.
+    const short = Buffer.from([0x32, 3, 0, 5, 0x41]);
+    const got: string[] = [];
+    const framer = new PublishFramer({ publish: (t) => (got.push(t), true), acknowledge: () => undefined, passThrough: () => undefined });
+    expect(() => framer.push(Buffer.concat([short, next]))).toThrow(MalformedPacketError);
+    expect(got).toEqual([]);
+  });
+
+  it('gives framing errors a code MQTT.js and the logs can classify', () => {
+    expect(new MalformedPacketError('x').code).toBe('HG_ERR_MQTT_MALFORMED_PACKET');
   });
 });
