@@ -8,9 +8,13 @@ interface LevelState {
   /** Absolute deadband in engineering units (resolved from `deadbandPct` and the point's span). */
   readonly deadband: number;
   active: boolean;
-  /** Sample time at which the raw condition started to hold (on-delay running). */
+  /**
+   * Receive time (gateway clock) at which the raw condition started to hold (on-delay running).
+   * Delays run on the gateway's clock, the one `tick(now)` uses: a device clock that is off, or a
+   * replayed backlog, must not make a delay complete early or late.
+   */
   onSince: number;
-  /** Sample time at which the value came back inside (off-delay running). */
+  /** Receive time at which the value came back inside (off-delay running). */
   offSince: number;
 }
 
@@ -92,6 +96,8 @@ export class ThresholdEvaluator implements Evaluator {
   readonly needsTick: boolean;
   private readonly levels: LevelState[];
   private current: LevelState | null = null;
+  /** The last sample was bad: hold every level as it is until a usable one arrives. */
+  private holding = false;
   /** The active level, or the one last left (for the priority and limit of a return to normal). */
   private shown: LevelState;
 
@@ -125,14 +131,33 @@ export class ThresholdEvaluator implements Evaluator {
   }
 
   update(x: number, sample: Sample): boolean {
-    if (!isUsable(sample) || !Number.isFinite(x)) return false;
-    for (const s of this.levels) stepLevel(s, x, sample.ts);
+    if (!isUsable(sample) || !Number.isFinite(x)) {
+      this.holding = true; // no usable value: delays must not complete on time alone
+      return false;
+    }
+    this.holding = false;
+    for (const s of this.levels) stepLevel(s, x, sample.rts);
+    this.activateImplied(x);
     return this.resolve();
   }
 
   tick(now: number): boolean {
+    if (this.holding) return false;
     for (const s of this.levels) tickLevel(s, now);
     return this.resolve();
+  }
+
+  /**
+   * A more severe level on the same side proves the milder ones: when HH clears at a value still
+   * beyond H, the condition de-escalates to H at once instead of returning to normal while H waits
+   * out its own on-delay.
+   */
+  private activateImplied(x: number): void {
+    let best: LevelState | null = null;
+    for (const s of this.levels) if (s.active && (best === null || moreSevere(s, best))) best = s;
+    const top = best ?? this.current;
+    if (top === null) return;
+    for (const s of this.levels) if (!s.active && s !== top && impliedBy(top, s) && beyond(s, x)) activate(s, true);
   }
 
   seed(level: string | null): boolean {
