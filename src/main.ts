@@ -42,7 +42,7 @@ function stopOnSignals(running: Running): void {
       () => process.exit(0),
       (e: unknown) => {
         process.stderr.write(`stop failed: ${String(e)}\n`);
-        process.exit(1);
+        process.exit(EXIT.startFailed);
       },
     );
   };
@@ -58,5 +58,7 @@ process.on('uncaughtException', (e) => {
 });
 
 const out = await main(process.argv.slice(2));
-if (typeof out === 'number') process.exitCode = out;
+// Exit at once with the code: after a failed start nothing may linger half-open (stdout and
+// stderr are synchronous for files and pipes on Linux, so nothing printed is lost).
+if (typeof out === 'number') process.exit(out);
 else stopOnSignals(out);

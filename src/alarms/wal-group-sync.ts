@@ -12,6 +12,7 @@ export class WalGroupSync {
   private timer: NodeJS.Timeout | null = null;
   private syncing = false;
   private dirtyWhileSyncing = false;
+  private closed = false;
   /** Completed group fsyncs and failures, for tests and metrics. */
   readonly stats = { syncs: 0, failures: 0 };
 
@@ -23,6 +24,7 @@ export class WalGroupSync {
 
   /** Call after every commit. */
   touched(): void {
+    if (this.closed) return;
     if (this.syncing) {
       this.dirtyWhileSyncing = true;
       return;
@@ -30,15 +32,18 @@ export class WalGroupSync {
     this.timer ??= setTimeout(() => this.sync(), this.delayMs);
   }
 
-  /** Syncs now, synchronously (shutdown). */
+  /**
+   * Syncs now, synchronously (shutdown). A group fsync still in flight keeps its descriptor: it is
+   * closed when that fsync completes, never under it.
+   */
   close(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const fd = this.open();
-    if (fd !== null) {
-      fsyncSync(fd);
-      closeSync(fd);
-    }
+    this.closed = true;
+    if (fd === null) return;
+    fsyncSync(fd);
+    if (!this.syncing) closeSync(fd);
     this.fd = null;
   }
 
@@ -49,9 +54,14 @@ export class WalGroupSync {
     this.syncing = true;
     fsync(fd, (err) => {
       this.syncing = false;
+      if (this.closed) {
+        closeSync(fd); // close() left it open for us
+        return;
+      }
       if (err) {
         this.stats.failures++;
         this.onError(err);
+        this.dirtyWhileSyncing = true; // retry: the commits since the last good sync are not safe yet
       } else this.stats.syncs++;
       if (this.dirtyWhileSyncing) {
         this.dirtyWhileSyncing = false;

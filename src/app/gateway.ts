@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../adapters/mqtt/index.js';
 import { AlarmManager, SqliteAlarmJournal } from '../alarms/index.js';
-import type { Clock, ComponentStatus, Logger, Point, Sample } from '../core/index.js';
+import type { AlarmTransition, Clock, ComponentStatus, Logger, Point, RuleResult, Sample } from '../core/index.js';
 import { RuleEngine } from '../engine/index.js';
 import { Ingest, LiveValueCache, RunningAdapter, ThrottledErrorLog } from '../pipeline/index.js';
 import { createHttpServer, createMetricsRegistry, listen, WsHub } from '../server/index.js';
@@ -23,18 +23,26 @@ export interface GatewayOptions {
 export class Gateway {
   private readonly timers: NodeJS.Timeout[] = [];
 
+  /** Where the HTTP server listens, once started. */
+  url = '';
+
   private constructor(
     readonly config: SiteConfig,
-    readonly url: string,
     private readonly parts: GatewayParts,
   ) {}
 
+  /** Starts everything; on any failure closes what it had opened and rethrows (nothing lingers). */
   static async start(config: SiteConfig, opts: GatewayOptions): Promise<Gateway> {
     const parts = await assemble(config, opts);
-    const url = await startServing(parts, config);
-    const gw = new Gateway(config, url, parts);
-    gw.timers.push(setInterval(() => gw.tick(), opts.tickMs ?? 1000));
-    await startAdapters(parts);
+    const gw = new Gateway(config, parts);
+    try {
+      gw.url = await startServing(parts, config);
+      gw.timers.push(setInterval(() => gw.tick(), opts.tickMs ?? 1000));
+      await startAdapters(parts);
+    } catch (e) {
+      await gw.stop().catch((err: unknown) => opts.logger.warn({ err: String(err) }, 'cleanup after a failed start failed'));
+      throw e;
+    }
     return gw;
   }
 
@@ -89,11 +97,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     clock,
     logger: logger.child({ component: 'store' }),
   });
-  const journal = new SqliteAlarmJournal({
-    dir: config.store.dir,
-    synchronous: config.store.journalSync,
-    onSyncError: (e) => logger.error({ code: 'HG_ERR_JOURNAL_WRITE', err: e.message }, 'alarm journal group fsync failed; retried with the next commit'),
-  });
+  const journal = openJournal(config, logger, store);
   const cache = new LiveValueCache();
   const directory = pointDirectory(points, cache);
   let hub: WsHub | null = null;
@@ -108,8 +112,8 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     },
   });
   const engine = new RuleEngine(points, rulesOf(config), clock.now());
-  for (const t of alarms.restore()) engine.seed(t.conditionId, t.active ? t.level : null);
   const alarmPath = new AlarmPath(alarms, logger.child({ component: 'alarms' }));
+  resumeRetained(alarms.restore(), engine, alarmPath, clock.now(), logger);
   hub = new WsHub({
     siteId: config.site.id,
     version: VERSION,
@@ -151,6 +155,37 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     logger,
   });
   return { ...parts, http };
+}
+
+/**
+ * Rules resume from the levels the journal retained. A retained active condition whose rule, point
+ * or level is no longer configured could never return to normal: it is returned now, with a reason.
+ */
+function resumeRetained(retained: readonly AlarmTransition[], engine: RuleEngine, path: AlarmPath, now: number, logger: Logger): void {
+  const orphans: RuleResult[] = [];
+  for (const t of retained) {
+    if (engine.seed(t.conditionId, t.active ? t.level : null) || !t.active) continue;
+    logger.warn({ code: 'HG_ERR_CONFIG_INVALID', conditionId: t.conditionId, level: t.level }, `retained alarm ${t.conditionId} is no longer configured; returning it`);
+    orphans.push({
+      conditionId: t.conditionId, ruleId: t.ruleId, ruleKind: t.ruleKind, pointId: t.pointId, level: null, priority: t.priority,
+      value: t.value, time: now, message: `${t.conditionId} (${t.level ?? ''}) is no longer configured; returned at restart`,
+      ...(t.zoneId === undefined ? {} : { zoneId: t.zoneId }),
+    });
+  }
+  path.apply(orphans);
+}
+
+function openJournal(config: SiteConfig, logger: Logger, store: EmbeddedStore): SqliteAlarmJournal {
+  try {
+    return new SqliteAlarmJournal({
+      dir: config.store.dir,
+      synchronous: config.store.journalSync,
+      onSyncError: (e) => logger.error({ code: 'HG_ERR_JOURNAL_WRITE', err: e.message }, 'alarm journal group fsync failed; retried with the next commit'),
+    });
+  } catch (e) {
+    void store.close(); // the journal error is the one to report
+    throw e;
+  }
 }
 
 function createAdapter(a: SiteConfig['adapters'][number], config: SiteConfig, opts: GatewayOptions): RunningAdapter {

@@ -25,6 +25,8 @@ Options:
 
 Exit codes: 0 ok, 1 invalid config, 2 bad command line, 3 failed to start.`;
 
+const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
 const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'version', 'help'];
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
@@ -45,6 +47,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
   }
   const { values, positionals } = parsed;
   const logLevel = values['log-level'] ?? env['HAZGATE_LOG_LEVEL'] ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new HazgateError('HG_ERR_CLI_USAGE', `log level "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   if (values.version === true) return { command: 'version', logLevel };
   if (values.help === true || positionals.length === 0) return { command: 'help', logLevel };
   const [name, ...extra] = positionals;

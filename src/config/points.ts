@@ -10,11 +10,15 @@ const scalingSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('current-loop'),
       // NAMUR NE 43: below 3.6 mA or above 21.0 mA is a fault; vendors differ, so configurable.
-      faultLowMa: z.number().default(3.6),
-      faultHighMa: z.number().default(21.0),
+      faultLowMa: z.number().min(0).max(4).default(3.6),
+      faultHighMa: z.number().min(20).max(30).default(21.0),
     })
     .strict(),
-  z.object({ kind: z.literal('linear'), rawLow: z.number(), rawHigh: z.number() }).strict(),
+  z
+    .object({ kind: z.literal('linear'), rawLow: z.number(), rawHigh: z.number() })
+    .strict()
+    // Equal ends would scale every reading to ±Infinity: a point that could never alarm.
+    .refine((s) => s.rawHigh !== s.rawLow, { message: 'rawLow and rawHigh must differ', path: ['rawHigh'] }),
 ]);
 
 export const pointSchema = z

@@ -25,7 +25,7 @@ export class StaleEvaluator implements Evaluator {
 
   update(_x: number, sample: Sample): boolean {
     if (!isUsable(sample)) return false;
-    if (sample.rts > this.lastRts) this.lastRts = sample.rts;
+    this.lastRts = sample.rts; // not the max: after the wall clock steps back, the old value would hide a silence
     if (this.current === null) return false;
     this.current = null;
     return true;

@@ -63,9 +63,21 @@ export class WsHub {
     for (const c of subs) this.send(c, text);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Says goodbye (1001) and cuts every client off after a short grace: a client that never answers
+   * the close handshake must not hold the shutdown (store flush, journal close) for ws's 30 s.
+   */
+  async close(graceMs = 500): Promise<void> {
     for (const c of this.clients) c.socket.close(1001, 'server shutting down');
+    const cut = setTimeout(() => {
+      for (const c of this.clients) c.socket.terminate();
+    }, graceMs);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      const check = (): void => (this.clients.size === 0 ? resolve() : void setTimeout(check, 20));
+      check();
+    });
+    clearTimeout(cut);
   }
 
   private onConnection(socket: WebSocket): void {

@@ -121,4 +121,23 @@ describe('gateway process', () => {
     const history = (await (await fetch(`${http}/api/alarms/history?conditionId=gas/GT-1`)).json()) as { transitions: Alarm[] };
     expect(history.transitions.map((t) => t.state)).toEqual(['normal', 'returned-unacked', 'active-unacked']);
   }, 60_000);
+
+  it('returns a retained alarm whose level is no longer configured, instead of keeping it forever', async () => {
+    await publish('plant/GT-1', JSON.stringify({ value: 60 }));
+    await waitFor(async () => (await alarms()).some((a) => a.level === 'AL2' && a.active), 10_000, 'a new AL2 alarm');
+    expect(await gw.stop()).toBe(0);
+    writeFileSync(join(dir, 'renamed.yaml'), SITE.replace('name: AL1', 'name: H').replace('name: AL2', 'name: HH'));
+    gw = GatewayProcess.spawn(['start', '--config', join(dir, 'renamed.yaml')], env);
+    await gw.waitReady(http);
+    expect(await alarms()).toEqual([expect.objectContaining({ conditionId: 'gas/GT-1', state: 'returned-unacked', active: false, acked: false })]);
+    expect(gw.output).toContain('no longer configured');
+  }, 60_000);
+
+  it('exits 3 when it cannot start (port taken) and 2 on a bad log level', async () => {
+    const other = GatewayProcess.spawn(['start', '--config', join(dir, 'site.yaml')], { ...env, HAZGATE_DATA_DIR: join(dir, 'data-2'), HAZGATE_MQTT_PORT: String(await freePort()) });
+    expect(await other.waitExit(20_000)).toBe(3);
+    expect(other.output).toContain('HG_ERR_SERVER_LISTEN');
+    const bad = GatewayProcess.spawn(['start', '--config', join(dir, 'site.yaml'), '--log-level', 'verbose'], env);
+    expect(await bad.waitExit()).toBe(2);
+  }, 30_000);
 });
