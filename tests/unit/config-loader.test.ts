@@ -105,3 +105,17 @@ describe('environment substitution', () => {
     expect(out.problems).toEqual([{ file: 'f.yaml', path: '', line: 4, message: expect.stringMatching(/HG_MISSING is not set/) }]);
   });
 });
+
+describe('point scaling checks', () => {
+  it('refuses linear scaling with equal ends and NE 43 bands that cannot bracket 4-20 mA', () => {
+    const dir = files({
+      'site.yaml': `site: { id: x }
+points:
+  - { id: A, kind: pressure, range: [0, 1], scaling: { kind: linear, rawLow: 5, rawHigh: 5 } }
+  - { id: B, kind: gas, range: [0, 100], scaling: { kind: current-loop, faultLowMa: 21, faultHighMa: 3.6 } }
+`,
+    });
+    const out = loadSiteConfig(join(dir, 'site.yaml'), schema);
+    expect(!out.ok && out.problems.map((p) => p.path)).toEqual(['points[0].scaling.rawHigh', 'points[1].scaling.faultLowMa', 'points[1].scaling.faultHighMa']);
+  });
+});
