@@ -27,6 +27,8 @@ export interface MosquittoInstance {
 export interface MosquittoOptions {
   /** Keep sessions and queued messages across stop/restart (default true). Off: a restart forgets every session. */
   readonly persistence?: boolean;
+  /** More mosquitto.conf lines (e.g. the bench's `max_queued_messages`), appended after ours. */
+  readonly extraConfig?: readonly string[];
 }
 
 const START_TIMEOUT_MS = 10_000;
@@ -49,7 +51,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const dir = await mkdtemp(join(tmpdir(), 'hazgate-mosquitto-'));
   const port = await freePort();
   const configFile = join(dir, 'mosquitto.conf');
-  await writeFile(configFile, mosquittoConfig(dir, port, options.persistence ?? true));
+  await writeFile(configFile, mosquittoConfig(dir, port, options.persistence ?? true) + (options.extraConfig ?? []).map((l) => `${l}\n`).join(''));
   let child: ChildProcess | undefined = await launch(binary, configFile, port);
 
   const signal = async (sig: NodeJS.Signals): Promise<void> => {
