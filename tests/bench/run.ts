@@ -59,13 +59,14 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const tmp = mkdtempSync(join(tmpdir(), 'hg-bench-'));
   const errors: Array<{ key: string; message: string }> = [];
+  const results: Figures = {};
   const ctx: BenchContext = {
     root: ROOT.replace(/\/$/, ''),
     tmp,
     log: (m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`),
     error: (key, message) => errors.push({ key, message }),
+    results,
   };
-  const results: Figures = {};
   try {
     for (const section of pick(args.only)) Object.assign(results, await runSection(section, ctx, errors));
   } finally {

@@ -8,28 +8,10 @@ have_mosquitto() {
   command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]
 }
 
-# Debian starts a daemon on install unless policy-rc.d says no (exit 101 = "action forbidden").
-# A system mosquitto on :1883 would also collide with the embedded broker's default port.
-POLICY_RC=/usr/sbin/policy-rc.d
-POLICY_CREATED=no
-remove_policy() {
-  if [ "$POLICY_CREATED" = yes ]; then rm -f "$POLICY_RC"; fi
-}
-
-install_without_services() {
-  if [ ! -e "$POLICY_RC" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC"
-    chmod +x "$POLICY_RC"
-    POLICY_CREATED=yes
-    trap remove_policy EXIT
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  apt-get install -y --no-install-recommends "$@"
-}
-
+# A system mosquitto on :1883 would collide with the embedded broker's default port: the shared
+# installer never lets Debian start the service.
 if ! have_mosquitto; then
-  install_without_services mosquitto
+  bash "$(dirname "$0")/install-debs.sh" mosquitto
 fi
 
 have_mosquitto || { echo "peers.sh: mosquitto still not found after install" >&2; exit 1; }

@@ -13,6 +13,11 @@ export interface BenchContext {
   log(message: string): void;
   /** Records why a figure is null. */
   error(key: string, message: string): void;
+  /**
+   * Figures of the sections that ran before this one in this run (a live, read-only view), so a
+   * section can report ratios against them; see ratio.ts. Peers' sections come after hazgate's.
+   */
+  readonly results: Readonly<Figures>;
 }
 
 export interface BenchSection {

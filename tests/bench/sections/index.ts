@@ -1,6 +1,8 @@
 import type { BenchSection } from '../lib/section.js';
 import { ingestSection } from './ingest.js';
 import { latencySection } from './latency.js';
+import { noderedSection } from './nodered.js';
+import { vmalertSection } from './vmalert.js';
 
 /** Every section, in the order a full run takes them. Later issues append theirs. */
-export const SECTIONS: readonly BenchSection[] = [ingestSection, latencySection];
+export const SECTIONS: readonly BenchSection[] = [ingestSection, latencySection, noderedSection, vmalertSection];
