@@ -1,5 +1,5 @@
 import { isHazgateError, type Clock, type HazgateError, type Point, type RawReading, type Sample } from '../core/index.js';
-import { normalizeReading, type NormalizeContext } from './normalize.js';
+import { normalizeReading } from './normalize.js';
 
 export interface IngestOptions {
   readonly points: readonly Point[];
@@ -27,16 +27,20 @@ export class Ingest {
   private readonly points: Map<string, Point>;
   private readonly opts: IngestOptions;
 
+  /** Reused for every reading: the hot path allocates nothing it does not hand on. */
+  private readonly ctx: { points: ReadonlyMap<string, Point>; now: number; maxFutureMs: number };
+
   constructor(opts: IngestOptions) {
     this.opts = opts;
     this.points = new Map(opts.points.map((p) => [p.id, p]));
+    this.ctx = { points: this.points, now: 0, maxFutureMs: opts.maxFutureMs };
   }
 
   /** Bound so adapters can take it as their emit callback. */
   readonly accept = (reading: RawReading): void => {
     this.stats.readings++;
-    const ctx: NormalizeContext = { points: this.points, now: this.opts.clock.now(), maxFutureMs: this.opts.maxFutureMs };
-    const out = normalizeReading(reading, ctx);
+    this.ctx.now = this.opts.clock.now();
+    const out = normalizeReading(reading, this.ctx);
     if (isHazgateError(out)) {
       this.refuse(out);
       return;

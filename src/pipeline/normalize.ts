@@ -38,9 +38,12 @@ function numberSample(point: Point, r: RawReading, ts: number, now: number): Sam
   if (!Number.isFinite(raw)) {
     return reject('HG_ERR_INGEST_NOT_FINITE', r, `point "${point.id}" got ${String(raw)}`);
   }
+  const tsSource = r.ts === undefined ? 'gateway' : 'device';
+  // Most points carry engineering values already: no scaling object on the hot path for them.
+  if (point.scaling === undefined) return { pointId: point.id, value: raw, quality: r.quality ?? GOOD, ts, rts: now, tsSource };
   const scaled = scaleValue(point, raw);
   const quality = r.quality === undefined ? scaled.quality : worstQuality(r.quality, scaled.quality);
-  return { pointId: point.id, value: scaled.value, quality, ts, rts: now, tsSource: r.ts === undefined ? 'gateway' : 'device' };
+  return { pointId: point.id, value: scaled.value, quality, ts, rts: now, tsSource };
 }
 
 function booleanSample(point: Point, r: RawReading, ts: number, now: number): Sample | HazgateError {

@@ -46,16 +46,14 @@ export class GatewayProcess {
   }
 
   async waitReady(httpBase: string, timeoutMs = 20_000): Promise<void> {
+    // A gateway that exits must fail the wait at once, not at the timeout (waitFor retries throws).
     await waitFor(
-      async () => {
-        if (this.exitCode !== null) throw new Error(`gateway exited with ${this.exitCode}:\n${this.output}`);
-        const res = await fetch(`${httpBase}/readyz`).catch(() => null);
-        return res?.status === 200;
-      },
+      async () => this.exitCode !== null || (await fetch(`${httpBase}/readyz`).catch(() => null))?.status === 200,
       timeoutMs,
       'the gateway to be ready',
       100,
     );
+    if (this.exitCode !== null) throw new Error(`gateway exited with ${this.exitCode}:\n${this.output}`);
   }
 
   async waitExit(timeoutMs = 10_000): Promise<number> {
