@@ -2,11 +2,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Bytes on disk of a DuckDB file and its companions: the write-ahead log and the spill folder.
- * Other files in the same folder (the alarm journal, adapter state) are not the store's.
+ * Bytes on disk of the store's DuckDB files and their companions: the write-ahead logs and the
+ * spill folder (`<file>.tmp`, one for both). Other files in the same folder (the alarm journal,
+ * adapter state) are not the store's.
  */
-export function duckDbFileBytes(file: string): number {
-  return sizeOf(file) + sizeOf(`${file}.wal`) + folderBytes(`${file}.tmp`);
+export function duckDbFileBytes(file: string, recentFile: string): number {
+  return sizeOf(file) + sizeOf(`${file}.wal`) + sizeOf(recentFile) + sizeOf(`${recentFile}.wal`) + folderBytes(`${file}.tmp`);
 }
 
 function sizeOf(path: string): number {

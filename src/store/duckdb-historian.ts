@@ -1,24 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  BIGINT,
-  DOUBLE,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  INTEGER,
-  UTINYINT,
-  VARCHAR,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBValue,
-} from '@duckdb/node-api';
-import type { DbRow, DbValue, HistorianDb } from './historian-db.js';
-import type { SampleBatch } from './sample-batch.js';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { CHUNK_ROWS, columnsOfChunks, sampleChunk } from './duckdb-chunks.js';
+import type { Catalog, DbRow, DbValue, HistorianDb } from './historian-db.js';
+import type { PointEntry } from './point-dictionary.js';
+import type { SampleBatch, SampleColumns } from './sample-batch.js';
 
-const CATALOG = 'hist';
-const SAMPLE_TYPES = [INTEGER, BIGINT, DOUBLE, UTINYINT, VARCHAR];
-/** DuckDB's vector size: the most rows one data chunk holds. */
-const CHUNK_ROWS = 2048;
 /**
  * Row groups of 1 Mi rows instead of DuckDB's 122,880: each column segment then spans many
  * blocks, so less of each 256 KiB block is left as padding. Measured on 1,000 points at 1 Hz:
@@ -31,19 +18,36 @@ const STORAGE_VERSION = 'v1.2.0';
  * crowd out the rules engine. Compaction sorts ≤ 1 M rows at a time and spills beyond this.
  */
 const MEMORY_LIMIT = '512MB';
+/**
+ * One DuckDB thread. With two, a compaction's parallel insert writes row groups optimistically
+ * and merges them at commit, leaving free blocks behind that vary from run to run (3 h of 1,000
+ * points at 1 Hz: 2-62 free blocks of 256 KiB, up to 35 % of the file); with one the file is the
+ * same whatever the flush cadence, compaction takes no longer, and the historian never takes
+ * more than one core from the rules engine.
+ */
+const THREADS = '1';
+/** 8 chunks of 2,048 rows: ≈ 2 ms of appending on this 2-core box between yields. */
+const CHUNKS_PER_SLICE = 8;
+
+/** `<dir>/samples.duckdb` → `<dir>/samples-recent.duckdb`. */
+export function recentFileFor(file: string): string {
+  return file.replace(/(\.duckdb)?$/, '-recent.duckdb');
+}
 
 /**
- * Opens (or creates) the historian file. The file is attached to an in-memory DuckDB rather than
- * opened directly because the row-group size is an ATTACH option; spill files go beside it.
+ * Opens (or creates) the historian's two files. They are attached to an in-memory DuckDB rather
+ * than opened directly because the row-group size is an ATTACH option; spill files go beside them.
  */
 export async function openDuckDbHistorian(file: string): Promise<HistorianDb> {
   mkdirSync(dirname(file), { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:', { temp_directory: `${file}.tmp`, memory_limit: MEMORY_LIMIT });
+  const instance = await DuckDBInstance.create(':memory:', { temp_directory: `${file}.tmp`, memory_limit: MEMORY_LIMIT, threads: THREADS });
   try {
     const connection = await instance.connect();
-    await connection.run(`ATTACH ${sqlString(file)} AS ${CATALOG} (STORAGE_VERSION '${STORAGE_VERSION}', ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
-    await connection.run(`USE ${CATALOG}`);
-    return new DuckDbHistorian(file, instance, connection);
+    const db = new DuckDbHistorian(file, recentFileFor(file), instance, connection);
+    await connection.run(attachSql(file, 'hist'));
+    await connection.run(attachSql(db.recentFile, 'recent'));
+    await connection.run('USE hist');
+    return db;
   } catch (e) {
     instance.closeSync();
     throw e;
@@ -53,6 +57,7 @@ export async function openDuckDbHistorian(file: string): Promise<HistorianDb> {
 class DuckDbHistorian implements HistorianDb {
   constructor(
     readonly file: string,
+    readonly recentFile: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
   ) {}
@@ -66,12 +71,41 @@ class DuckDbHistorian implements HistorianDb {
     return reader.getRows().map((row) => row.map(toDbValue));
   }
 
-  async appendSamples(table: string, batch: SampleBatch): Promise<void> {
-    const appender = await this.connection.createAppender(table);
-    try {
-      for (let offset = 0; offset < batch.length; offset += CHUNK_ROWS) {
+  async readSamples(sql: string, params: readonly DbValue[] = []): Promise<SampleColumns> {
+    const result = await this.connection.run(sql, [...params]);
+    return columnsOfChunks(await result.fetchAllChunks());
+  }
+
+  appendSamples(table: string, batch: SampleBatch): Promise<void> {
+    return this.append(table, async (appender) => {
+      for (let offset = 0, chunks = 1; offset < batch.length; offset += CHUNK_ROWS, chunks++) {
         appender.appendDataChunk(sampleChunk(batch, offset, Math.min(CHUNK_ROWS, batch.length - offset)));
+        if (chunks % CHUNKS_PER_SLICE !== 0) continue;
+        // The appender works on the calling thread: hand the event loop back between slices, so
+        // a flush of 300,000 samples does not hold back readings and alarms for ~30 ms at once.
+        appender.flushSync();
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
+    });
+  }
+
+  appendPoints(table: string, entries: readonly PointEntry[]): Promise<void> {
+    return this.append(table, async (appender) => {
+      for (const e of entries) {
+        appender.appendInteger(e.id);
+        appender.appendVarchar(e.pointId);
+        appender.appendVarchar(e.valueType);
+        appender.endRow();
+      }
+    });
+  }
+
+  /** `table` is `catalog.name`. */
+  private async append(table: string, fill: (appender: DuckDBAppender) => Promise<void>): Promise<void> {
+    const [catalog, name] = table.split('.', 2);
+    const appender = await this.connection.createAppender(name ?? table, null, name === undefined ? null : (catalog ?? null));
+    try {
+      await fill(appender);
       appender.flushSync();
     } finally {
       // After a failure nothing half-appended may reach the table: the caller rolls back.
@@ -79,16 +113,23 @@ class DuckDbHistorian implements HistorianDb {
     }
   }
 
-  async checkpoint(): Promise<void> {
-    await this.connection.run(`CHECKPOINT ${CATALOG}`);
+  async checkpoint(catalog: Catalog): Promise<void> {
+    await this.connection.run(`CHECKPOINT ${catalog}`);
+  }
+
+  async resetRecent(): Promise<void> {
+    await this.connection.run('DETACH recent');
+    // Deleting the file, rather than emptying the table, gives its blocks back to the disk at once.
+    for (const f of [this.recentFile, `${this.recentFile}.wal`]) rmSync(f, { force: true });
+    await this.connection.run(attachSql(this.recentFile, 'recent'));
   }
 
   async close(): Promise<void> {
     try {
-      await this.checkpoint();
-      // Detach so the file is closed now, not when the instance is garbage-collected.
+      for (const catalog of ['recent', 'hist'] as const) await this.checkpoint(catalog);
+      // Detach so the files are closed now, not when the instance is garbage-collected.
       await this.connection.run('USE memory');
-      await this.connection.run(`DETACH ${CATALOG}`);
+      for (const catalog of ['recent', 'hist'] as const) await this.connection.run(`DETACH ${catalog}`);
     } finally {
       this.connection.closeSync();
       this.instance.closeSync();
@@ -96,24 +137,8 @@ class DuckDbHistorian implements HistorianDb {
   }
 }
 
-/**
- * Fills one data chunk straight from the columns: vector setters write into typed arrays, which
- * is several times faster than the appender's one-call-per-value API.
- */
-function sampleChunk(batch: SampleBatch, offset: number, rows: number): DuckDBDataChunk {
-  const chunk = DuckDBDataChunk.create(SAMPLE_TYPES, rows);
-  const [point, ts, value, quality, reason] = SAMPLE_TYPES.map((_, i) => chunk.getColumnVector(i));
-  if (!point || !ts || !value || !quality || !reason) throw new Error('data chunk has fewer columns than requested');
-  for (let r = 0; r < rows; r++) {
-    const i = offset + r;
-    point.setItem(r, batch.point[i] ?? 0);
-    ts.setItem(r, BigInt(batch.ts[i] ?? 0));
-    value.setItem(r, batch.value[i] ?? 0);
-    quality.setItem(r, batch.quality[i] ?? 0);
-    reason.setItem(r, batch.reason[i] ?? null);
-  }
-  for (const v of [point, ts, value, quality, reason]) v.flush();
-  return chunk;
+function attachSql(file: string, catalog: Catalog): string {
+  return `ATTACH ${sqlString(file)} AS ${catalog} (STORAGE_VERSION '${STORAGE_VERSION}', ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`;
 }
 
 /** Drops whatever the appender still holds and closes it; its own errors would only hide the first one. */

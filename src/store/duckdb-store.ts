@@ -10,22 +10,38 @@ import {
   type SampleSink,
 } from '../core/index.js';
 import { duckDbFileBytes } from './disk-usage.js';
-import { openDuckDbHistorian } from './duckdb-historian.js';
 import { flushBuffered } from './flush.js';
 import type { HistorianDb } from './historian-db.js';
-import { mergeByTs, readStored, storedRange, toSample } from './history-query.js';
+import { mergeByTs, readStored, storedRange, toSamples, type StoredRange } from './history-query.js';
 import { compactRecent, pruneOlderThan } from './maintenance.js';
-import { PointDictionary } from './point-dictionary.js';
-import { MAX_TS_MS, qualityCode } from './sample-batch.js';
+import { PointDictionary, type PointEntry, type ValueType } from './point-dictionary.js';
+import { NO_REASON, ReasonDictionary } from './reason-dictionary.js';
+import { RecentGeneration } from './recent-generation.js';
+import { allocColumns, MAX_TS_MS, qualityCode, type SampleColumns } from './sample-batch.js';
 import { SampleBuffer } from './sample-buffer.js';
 import { SerialQueue } from './serial-queue.js';
-import { ensureSchema, loadPoints } from './schema.js';
+import { ensureSchema, loadPoints, loadReasons } from './schema.js';
 import { StoreHealth } from './store-health.js';
 import { DEFAULTS, type EmbeddedStoreOptions, type StoreStats } from './store-options.js';
 
 const DAY_MS = 86_400_000;
 const MAX_TIMER_MS = 2_147_483_647;
 export const STORE_FILE = 'samples.duckdb';
+
+/** One point's samples in columns (`queryColumns`): what `query` returns, without an object per sample. */
+export interface PointHistory {
+  readonly pointId: string;
+  /** `boolean`: values are 0/1 and mean false/true. */
+  readonly valueType: ValueType;
+  readonly length: number;
+  /** Source time, whole epoch ms, ascending. */
+  readonly ts: Float64Array;
+  readonly value: Float64Array;
+  /** 0 good, 1 uncertain, 2 bad. */
+  readonly quality: Uint8Array;
+  /** The quality reason, null for most samples. */
+  readonly reason: readonly (string | null)[];
+}
 
 /**
  * The embedded historian: samples of every point in one DuckDB file, `<dir>/samples.duckdb`.
@@ -49,6 +65,8 @@ export class EmbeddedStore implements SampleSink, HistoryReader {
   private constructor(
     private readonly db: HistorianDb,
     private readonly points: PointDictionary,
+    private readonly reasons: ReasonDictionary,
+    private readonly generation: RecentGeneration,
     private readonly opts: Required<EmbeddedStoreOptions>,
   ) {
     this.health = new StoreHealth(opts.clock, opts.logger);
@@ -61,14 +79,19 @@ export class EmbeddedStore implements SampleSink, HistoryReader {
     const file = join(opts.dir, STORE_FILE);
     const db = await openOrExplain(file, opts.openDb);
     let points: PointDictionary;
+    let reasons: ReasonDictionary;
+    let generation: RecentGeneration;
     try {
       await ensureSchema(db);
       points = new PointDictionary(await loadPoints(db));
+      reasons = new ReasonDictionary(await loadReasons(db));
+      generation = await RecentGeneration.load(db);
+      await generation.ensureFresh(db); // a crash may have left an already compacted recent file
     } catch (e) {
       await db.close().catch(() => undefined); // the open error is the one to report
       throw openError(file, e);
     }
-    const store = new EmbeddedStore(db, points, opts);
+    const store = new EmbeddedStore(db, points, reasons, generation, opts);
     await store.applyRetention();
     store.startTimers();
     return store;
@@ -82,7 +105,7 @@ export class EmbeddedStore implements SampleSink, HistoryReader {
     }
     const v = sample.value;
     const point = this.points.idFor(sample.pointId, v);
-    this.buffer.push(point, Math.floor(sample.ts), typeof v === 'boolean' ? Number(v) : v, qualityCode(sample.quality.level), sample.quality.reason ?? null);
+    this.buffer.push(point, Math.floor(sample.ts), typeof v === 'boolean' ? Number(v) : v, qualityCode(sample.quality.level), this.reasons.idFor(sample.quality.reason));
     return true;
   }
 
@@ -100,31 +123,36 @@ export class EmbeddedStore implements SampleSink, HistoryReader {
 
   async query(q: HistoryQuery): Promise<Sample[]> {
     const point = this.points.get(q.pointId);
-    const range = storedRange(q.from, q.to, q.limit);
-    if (point === undefined || range === null) return [];
-    return this.queue.run(async () => {
-      const stored = await readStored(this.db, point.id, range).catch((e: unknown) => {
-        throw new HazgateError('HG_ERR_STORE_QUERY', `history query for point ${q.pointId} failed: ${messageOf(e)}`, { pointId: q.pointId, file: this.db.file }, e);
-      });
-      // Inside the queue no flush is in flight, so buffered and stored samples are disjoint.
-      const buffered = this.buffer.collect(point.id, range.from, range.to);
-      return mergeByTs(stored, buffered, range.limit).map((row) => toSample(point, row));
-    });
+    if (point === undefined) return [];
+    return toSamples(point, await this.queryStored(point, q), this.reasons);
+  }
+
+  /**
+   * `query` in columns: for a long range (a day of a 1 Hz point is 86,400 samples) this skips
+   * building an object per sample, and lets a caller serialise straight from the arrays.
+   */
+  async queryColumns(q: HistoryQuery): Promise<PointHistory> {
+    const point = this.points.get(q.pointId);
+    if (point === undefined) return { pointId: q.pointId, valueType: 'number', ...allocColumns(0), reason: [] };
+    const c = await this.queryStored(point, q);
+    const reason = new Array<string | null>(c.length).fill(null);
+    for (let k = 0; k < c.length; k++) if (c.reason[k] !== NO_REASON) reason[k] = this.reasons.text(c.reason[k] ?? NO_REASON);
+    return { pointId: point.pointId, valueType: point.valueType, length: c.length, ts: c.ts, value: c.value, quality: c.quality, reason };
   }
 
   /** Deletes samples older than now − retentionDays (runs on open and hourly); returns how many. */
   pruneNow(): Promise<number> {
-    return this.queue.run(() => pruneOlderThan(this.db, this.opts.clock.now() - this.opts.retentionDays * DAY_MS));
+    return this.queue.run(() => pruneOlderThan(this.db, this.generation, this.opts.clock.now() - this.opts.retentionDays * DAY_MS));
   }
 
   /** Moves flushed samples into sorted runs (runs every compactEveryMs); returns how many. */
   compactNow(): Promise<number> {
-    return this.queue.run(() => compactRecent(this.db));
+    return this.queue.run(() => compactRecent(this.db, this.generation));
   }
 
-  /** Bytes of the store's files on disk (database, WAL, spill files). */
+  /** Bytes of the store's files on disk (both databases, their WALs, spill files). */
   diskBytes(): number {
-    return duckDbFileBytes(this.db.file);
+    return duckDbFileBytes(this.db.file, this.db.recentFile);
   }
 
   status(): ComponentStatus {
@@ -141,6 +169,25 @@ export class EmbeddedStore implements SampleSink, HistoryReader {
       lastFlushAt: this.lastFlushAt,
       points: this.points.size,
     };
+  }
+
+  private queryStored(point: PointEntry, q: HistoryQuery): Promise<SampleColumns> {
+    const range = storedRange(q.from, q.to, q.limit);
+    if (range === null) return Promise.resolve(allocColumns(0));
+    return this.queue.run(async () => {
+      const stored = await this.readStoredOrExplain(q.pointId, point.id, range);
+      // Inside the queue no flush is in flight, so buffered and stored samples are disjoint.
+      return mergeByTs(stored, this.buffer.collect(point.id, range.from, range.to), range.limit);
+    });
+  }
+
+  private async readStoredOrExplain(pointId: string, point: number, range: StoredRange): Promise<SampleColumns> {
+    try {
+      await this.generation.ensureFresh(this.db); // a compacted recent file would show its samples twice
+      return await readStored(this.db, point, range);
+    } catch (e) {
+      throw new HazgateError('HG_ERR_STORE_QUERY', `history query for point ${pointId} failed: ${messageOf(e)}`, { pointId, file: this.db.file }, e);
+    }
   }
 
   private async closeOnce(): Promise<void> {
@@ -165,7 +212,7 @@ export class EmbeddedStore implements SampleSink, HistoryReader {
   private async flushNow(): Promise<HazgateError | null> {
     const started = performance.now();
     try {
-      this.written += await flushBuffered(this.db, this.buffer, this.points);
+      this.written += await flushBuffered(this.db, { buffer: this.buffer, points: this.points, reasons: this.reasons, generation: this.generation });
     } catch (e) {
       const error = new HazgateError('HG_ERR_STORE_WRITE', `cannot write samples to ${this.db.file}: ${messageOf(e)}`, { file: this.db.file, buffered: this.buffer.length }, e);
       this.health.flushFailed(error);

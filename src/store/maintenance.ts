@@ -1,17 +1,9 @@
 import { toNumber, type HistorianDb } from './historian-db.js';
-import { RECENT_TABLE, SAMPLES_TABLE } from './schema.js';
+import { recordCompactedSql, type RecentGeneration } from './recent-generation.js';
+import { RECENT_TABLE, RUN_ORDER, SAMPLES_TABLE } from './tables.js';
 
 /** Each compaction sort handles at most about this many rows, so its memory stays bounded. */
 const MAX_ROWS_PER_SLICE = 1_000_000;
-
-/**
- * Runs sorted by point, with ts ascending for even point ids and descending for odd ones. At the
- * seam between two points ts then barely moves instead of jumping back a whole hour, so the ts
- * column's bit-packing groups that hold a seam need ~11 bits a value instead of ~22. Measured on
- * hourly runs of 1,000 points at 1 Hz: 3.2 → 2.4 bytes/sample (whole-second ts), 3.75 → 3.1
- * (random ms). Queries sort by ts themselves, so the order inside a run is free to choose.
- */
-const RUN_ORDER = 'point, CASE WHEN point % 2 = 0 THEN ts ELSE -ts END';
 
 /** An inclusive range of integer point ids moved by one INSERT … ORDER BY. */
 export interface PointSlice {
@@ -43,10 +35,13 @@ export function planSlices(counts: readonly (readonly [number, number])[], maxRo
  * Moves the recent (arrival-ordered) samples into the compacted table as runs clustered by point
  * (RUN_ORDER). Such runs are what DuckDB compresses well: the point column becomes RLE, ts deltas
  * are constant-ish and one point's neighbouring values are close (ALP). Measured on 1,000 points
- * at 1 Hz: arrival order ≈ 5-6.5 bytes/sample, hourly runs ≈ 2.4-3.1. One transaction, run from
- * the store's queue, so no sample is seen twice or lost. Returns how many samples moved.
+ * at 1 Hz: arrival order ≈ 5-6.5 bytes/sample, hourly runs ≈ 2.4-3.1. The copy and the record of
+ * which recent file it came from commit together; the recent file is then replaced by an empty
+ * one (see RecentGeneration). Run from the store's queue, so no flush interleaves. Returns how
+ * many samples moved.
  */
-export async function compactRecent(db: HistorianDb): Promise<number> {
+export async function compactRecent(db: HistorianDb, generation: RecentGeneration): Promise<number> {
+  await generation.ensureFresh(db);
   const counts = await db.read(`SELECT point, count(*) FROM ${RECENT_TABLE} GROUP BY point ORDER BY point`);
   const slices = planSlices(
     counts.map(([p, n]) => [toNumber(p), toNumber(n)] as const),
@@ -56,27 +51,39 @@ export async function compactRecent(db: HistorianDb): Promise<number> {
   await inTransaction(db, async () => {
     for (const s of slices) {
       await db.run(
-        `INSERT INTO ${SAMPLES_TABLE} SELECT * FROM ${RECENT_TABLE} WHERE point BETWEEN $1::INTEGER AND $2::INTEGER ORDER BY ${RUN_ORDER}`,
+        `INSERT INTO ${SAMPLES_TABLE} SELECT point, ts::BIGINT, value, quality, reason FROM ${RECENT_TABLE}
+          WHERE point BETWEEN $1::INTEGER AND $2::INTEGER ORDER BY ${RUN_ORDER}`,
         [s.first, s.last],
       );
     }
-    await db.run(`DELETE FROM ${RECENT_TABLE}`);
+    await db.run(recordCompactedSql(generation.recent));
   });
-  await db.checkpoint(); // frees the recent table's blocks for the next hour's flushes
+  generation.markCompacted();
+  await db.checkpoint('hist');
+  await generation.ensureFresh(db);
   return counts.reduce((sum, [, n]) => sum + toNumber(n), 0);
 }
 
-/** Deletes samples with ts < cutoff from both tables; returns how many. */
-export async function pruneOlderThan(db: HistorianDb, cutoffMs: number): Promise<number> {
+/**
+ * Deletes samples with ts < cutoff from both files (one transaction each: DuckDB writes to one
+ * attached file per transaction; deleting is idempotent, so a half-done prune is redone next time).
+ */
+export async function pruneOlderThan(db: HistorianDb, generation: RecentGeneration, cutoffMs: number): Promise<number> {
+  await generation.ensureFresh(db);
   let deleted = 0;
-  await inTransaction(db, async () => {
-    for (const table of [SAMPLES_TABLE, RECENT_TABLE]) {
-      const rows = await db.read(`DELETE FROM ${table} WHERE ts < $1::BIGINT`, [BigInt(Math.floor(cutoffMs))]);
-      deleted += toNumber(rows[0]?.[0]);
-    }
-  });
-  // Deleted rows only give their space back at a checkpoint (whole emptied row groups are dropped).
-  if (deleted > 0) await db.checkpoint();
+  for (const [table, catalog, tsType] of [
+    [SAMPLES_TABLE, 'hist', 'BIGINT'],
+    [RECENT_TABLE, 'recent', 'DOUBLE'],
+  ] as const) {
+    let n = 0;
+    await inTransaction(db, async () => {
+      const rows = await db.read(`DELETE FROM ${table} WHERE ts < $1::${tsType}`, [Math.floor(cutoffMs)]);
+      n = toNumber(rows[0]?.[0]);
+    });
+    // Deleted rows only give their space back at a checkpoint (whole emptied row groups are dropped).
+    if (n > 0) await db.checkpoint(catalog);
+    deleted += n;
+  }
   return deleted;
 }
 

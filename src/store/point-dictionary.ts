@@ -8,23 +8,34 @@ export interface PointEntry {
   readonly valueType: ValueType;
 }
 
+/** Dictionary changes the next flush writes: points never saved, and saved ones whose type changed. */
+export interface DirtyPoints {
+  readonly added: readonly PointEntry[];
+  readonly changed: readonly PointEntry[];
+}
+
 /**
  * Point id ↔ small integer id, kept in memory so `write()` never waits for the database. New
- * points and type changes are remembered as "dirty" and written with the next flush, in the same
- * transaction as their samples, so no stored sample names an id the dictionary does not hold.
+ * points and type changes are remembered as "dirty" and written by the next flush before its
+ * samples, so no stored sample names an id the store file does not hold.
+ *
+ * Ids are dense (0, 1, 2, …), so the reverse index is an array, and ids at or above
+ * `savedBelow` are exactly the points not saved yet: a site of 100,000 points costs about
+ * 100 bytes a point here.
  */
 export class PointDictionary {
   private readonly byPointId = new Map<string, PointEntry>();
-  private readonly byId = new Map<number, PointEntry>();
+  private readonly byId: PointEntry[] = [];
   private readonly dirty = new Set<number>();
-  private nextId = 0;
+  private savedBelow: number;
 
   constructor(stored: readonly PointEntry[]) {
     for (const e of stored) this.remember(e);
+    this.savedBelow = this.byId.length;
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.byPointId.size;
   }
 
   get(pointId: string): PointEntry | undefined {
@@ -32,7 +43,7 @@ export class PointDictionary {
   }
 
   byIntegerId(id: number): PointEntry | undefined {
-    return this.byId.get(id);
+    return this.byId[id];
   }
 
   /**
@@ -47,19 +58,28 @@ export class PointDictionary {
     return known.id;
   }
 
-  /** Entries to write with the next flush; give them back with `restore` if it fails. */
-  takeDirty(): PointEntry[] {
-    const out = [...this.dirty].map((id) => this.byId.get(id)).filter((e): e is PointEntry => e !== undefined);
+  /** Entries to write with the next flush; then `saved` them, or give them back with `restore`. */
+  takeDirty(): DirtyPoints {
+    const added: PointEntry[] = [];
+    const changed: PointEntry[] = [];
+    for (const id of this.dirty) {
+      const e = this.byId[id];
+      if (e !== undefined) (id >= this.savedBelow ? added : changed).push(e);
+    }
     this.dirty.clear();
-    return out;
+    return { added, changed };
   }
 
-  restore(entries: readonly PointEntry[]): void {
-    for (const e of entries) this.dirty.add(e.id);
+  saved(d: DirtyPoints): void {
+    for (const e of d.added) this.savedBelow = Math.max(this.savedBelow, e.id + 1);
+  }
+
+  restore(d: DirtyPoints): void {
+    for (const e of [...d.added, ...d.changed]) this.dirty.add(e.id);
   }
 
   private register(pointId: string, valueType: ValueType): number {
-    const entry = { id: this.nextId, pointId, valueType };
+    const entry = { id: this.byId.length, pointId, valueType };
     this.change(entry);
     return entry.id;
   }
@@ -71,7 +91,6 @@ export class PointDictionary {
 
   private remember(entry: PointEntry): void {
     this.byPointId.set(entry.pointId, entry);
-    this.byId.set(entry.id, entry);
-    this.nextId = Math.max(this.nextId, entry.id + 1);
+    this.byId[entry.id] = entry;
   }
 }

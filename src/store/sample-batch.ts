@@ -1,24 +1,24 @@
 import type { QualityLevel } from '../core/index.js';
 
 /**
- * Samples in columns, as they travel from the write buffer to the database. Point ids are the
- * store's small integer ids (the `points` dictionary); booleans are 0/1; ts is whole epoch ms.
+ * Samples of one point in columns, as a query reads them back: ts is whole epoch ms, booleans
+ * are 0/1, quality is the stored code (`qualityLevel`), reason a `ReasonDictionary` id (0 for
+ * none). Columns rather than one object per sample, because a day of one point is 86,400 samples.
  */
-export interface SampleBatch {
+export interface SampleColumns {
   readonly length: number;
-  readonly point: Int32Array;
   readonly ts: Float64Array;
   readonly value: Float64Array;
   readonly quality: Uint8Array;
-  readonly reason: readonly (string | null)[];
+  readonly reason: Int32Array;
 }
 
-/** One stored or buffered sample of a known point, before it becomes a `Sample` again. */
-export interface StoredRow {
-  readonly ts: number;
-  readonly value: number;
-  readonly quality: number;
-  readonly reason: string | null;
+/**
+ * Samples in columns, as they travel from the write buffer to the database. Point ids are the
+ * store's small integer ids (the `points` dictionary).
+ */
+export interface SampleBatch extends SampleColumns {
+  readonly point: Int32Array;
 }
 
 /** Quality as stored: a UTINYINT column compresses to almost nothing (mostly constant 0). */
@@ -37,6 +37,7 @@ export function qualityLevel(code: number): QualityLevel {
 /** Largest |ts| a JS Date accepts; anything beyond is not a time and would not fit the BIGINT column. */
 export const MAX_TS_MS = 8.64e15;
 
-export function emptyBatch(): SampleBatch {
-  return { length: 0, point: new Int32Array(0), ts: new Float64Array(0), value: new Float64Array(0), quality: new Uint8Array(0), reason: [] };
+/** Room for `n` samples, all zero. */
+export function allocColumns(n: number): SampleColumns {
+  return { length: n, ts: new Float64Array(n), value: new Float64Array(n), quality: new Uint8Array(n), reason: new Int32Array(n) };
 }

@@ -1,4 +1,4 @@
-import type { SampleBatch, StoredRow } from './sample-batch.js';
+import { allocColumns, type SampleBatch, type SampleColumns } from './sample-batch.js';
 
 const INITIAL_CAPACITY = 4096;
 
@@ -20,7 +20,7 @@ export class SampleBuffer {
   private ts: Float64Array;
   private value: Float64Array;
   private quality: Uint8Array;
-  private reason: (string | null)[];
+  private reason: Int32Array;
   /** Physical index of the oldest sample, and how many are buffered. */
   private head = 0;
   private size = 0;
@@ -42,7 +42,7 @@ export class SampleBuffer {
     this.ts = new Float64Array(this.capacity);
     this.value = new Float64Array(this.capacity);
     this.quality = new Uint8Array(this.capacity);
-    this.reason = new Array<string | null>(this.capacity).fill(null);
+    this.reason = new Int32Array(this.capacity);
   }
 
   get length(): number {
@@ -54,7 +54,7 @@ export class SampleBuffer {
     return this.droppedCount;
   }
 
-  push(point: number, ts: number, value: number, quality: number, reason: string | null): void {
+  push(point: number, ts: number, value: number, quality: number, reason: number): void {
     if (this.size === this.capacity) this.makeRoom();
     const i = (this.head + this.size) % this.capacity;
     this.point[i] = point;
@@ -83,15 +83,23 @@ export class SampleBuffer {
   }
 
   /** Buffered samples of one point with from ≤ ts ≤ to, oldest first (for queries). */
-  collect(point: number, from: number, to: number): StoredRow[] {
-    const rows: StoredRow[] = [];
+  collect(point: number, from: number, to: number): SampleColumns {
+    const hits: number[] = [];
     for (let k = 0; k < this.size; k++) {
       const i = (this.head + k) % this.capacity;
       const ts = this.ts[i] ?? 0;
-      if (this.point[i] !== point || ts < from || ts > to) continue;
-      rows.push({ ts, value: this.value[i] ?? 0, quality: this.quality[i] ?? 0, reason: this.reason[i] ?? null });
+      if (this.point[i] === point && ts >= from && ts <= to) hits.push(i);
     }
-    return rows.sort((a, b) => a.ts - b.ts);
+    // Stable: samples of equal ts keep their arrival order.
+    hits.sort((x, y) => (this.ts[x] ?? 0) - (this.ts[y] ?? 0));
+    const out = allocColumns(hits.length);
+    hits.forEach((i, k) => {
+      out.ts[k] = this.ts[i] ?? 0;
+      out.value[k] = this.value[i] ?? 0;
+      out.quality[k] = this.quality[i] ?? 0;
+      out.reason[k] = this.reason[i] ?? 0;
+    });
+    return out;
   }
 
   private makeRoom(): void {
@@ -110,7 +118,6 @@ export class SampleBuffer {
   }
 
   private discard(n: number): void {
-    for (let k = 0; k < n; k++) this.reason[(this.head + k) % this.capacity] = null; // let the strings go
     this.head = (this.head + n) % this.capacity;
     this.size -= n;
     this.firstSeq += n;
@@ -123,11 +130,12 @@ export class SampleBuffer {
     this.ts = new Float64Array(this.capacity);
     this.value = new Float64Array(this.capacity);
     this.quality = new Uint8Array(this.capacity);
+    this.reason = new Int32Array(this.capacity);
     this.point.set(old.point);
     this.ts.set(old.ts);
     this.value.set(old.value);
     this.quality.set(old.quality);
-    this.reason = [...old.reason, ...new Array<string | null>(this.capacity - old.length).fill(null)];
+    this.reason.set(old.reason);
     this.head = 0;
   }
 
@@ -140,14 +148,13 @@ export class SampleBuffer {
       out.set(col.subarray(0, n - firstPart), firstPart);
       return out;
     };
-    const reason = this.reason.slice(this.head, this.head + firstPart).concat(this.reason.slice(0, n - firstPart));
     return {
       length: n,
       point: take(this.point, new Int32Array(n)),
       ts: take(this.ts, new Float64Array(n)),
       value: take(this.value, new Float64Array(n)),
       quality: take(this.quality, new Uint8Array(n)),
-      reason,
+      reason: take(this.reason, new Int32Array(n)),
     };
   }
 }

@@ -220,9 +220,13 @@ function faultyDb(control: { fail: boolean; gate?: Promise<void> }) {
     const db = await openDuckDbHistorian(file);
     return {
       file: db.file,
+      recentFile: db.recentFile,
       run: (sql, params) => db.run(sql, params),
       read: (sql, params) => db.read(sql, params),
-      checkpoint: () => db.checkpoint(),
+      readSamples: (sql, params) => db.readSamples(sql, params),
+      appendPoints: (table, entries) => db.appendPoints(table, entries),
+      checkpoint: (catalog) => db.checkpoint(catalog),
+      resetRecent: () => db.resetRecent(),
       close: () => db.close(),
       appendSamples: async (table, batch) => {
         await control.gate;
