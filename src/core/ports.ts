@@ -53,9 +53,25 @@ export interface HistoryQuery {
   readonly limit: number;
 }
 
+/** One point's history in parallel columns: no object per sample (a day at 1 Hz is 86,400). */
+export interface HistoryColumns {
+  readonly pointId: string;
+  /** `boolean`: values are 0/1 for false/true. */
+  readonly valueType: 'number' | 'boolean';
+  readonly length: number;
+  /** Source time, epoch ms, ascending. */
+  readonly ts: Float64Array;
+  readonly value: Float64Array;
+  /** 0 good, 1 uncertain, 2 bad. */
+  readonly quality: Uint8Array;
+  /** The quality reason, null for most samples. */
+  readonly reason: readonly (string | null)[];
+}
+
 /** Reads history back (REST history endpoint). */
 export interface HistoryReader {
   query(q: HistoryQuery): Promise<Sample[]>;
+  queryColumns(q: HistoryQuery): Promise<HistoryColumns>;
 }
 
 export interface JournalQuery {

@@ -4,18 +4,19 @@
  * Samples must be pushed in non-decreasing time order.
  */
 export class MonotonicWindow {
-  private times: Float64Array;
-  private values: Float64Array;
+  /** Interleaved [time, value] pairs in one buffer: one allocation per window, not two (memory per point). */
+  private buf: Float64Array;
+  private capacity: number;
   private head = 0;
   private size = 0;
 
   /** `min` keeps the window minimum at the front, `max` the maximum. */
   constructor(
     private readonly keep: 'min' | 'max',
-    capacity = 16,
+    capacity = 4,
   ) {
-    this.times = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
+    this.capacity = capacity;
+    this.buf = new Float64Array(capacity * 2);
   }
 
   get length(): number {
@@ -24,23 +25,23 @@ export class MonotonicWindow {
 
   /** The window's minimum (or maximum); NaN when empty. */
   front(): number {
-    return this.size === 0 ? NaN : (this.values[this.head] ?? NaN);
+    return this.size === 0 ? NaN : (this.buf[this.head * 2 + 1] ?? NaN);
   }
 
   push(time: number, value: number): void {
     // Values the new one dominates can never be the extreme again: drop them from the back.
-    while (this.size > 0 && this.dominated(this.at(this.size - 1), value)) this.size--;
-    if (this.size === this.times.length) this.grow();
-    const i = (this.head + this.size) % this.times.length;
-    this.times[i] = time;
-    this.values[i] = value;
+    while (this.size > 0 && this.dominated(this.valueAt(this.size - 1), value)) this.size--;
+    if (this.size === this.capacity) this.grow();
+    const i = ((this.head + this.size) % this.capacity) * 2;
+    this.buf[i] = time;
+    this.buf[i + 1] = value;
     this.size++;
   }
 
   /** Drops every entry with time < cutoff. */
   evictBefore(cutoff: number): void {
-    while (this.size > 0 && (this.times[this.head] ?? Infinity) < cutoff) {
-      this.head = (this.head + 1) % this.times.length;
+    while (this.size > 0 && (this.buf[this.head * 2] ?? Infinity) < cutoff) {
+      this.head = (this.head + 1) % this.capacity;
       this.size--;
     }
   }
@@ -50,8 +51,8 @@ export class MonotonicWindow {
     this.size = 0;
   }
 
-  private at(offset: number): number {
-    return this.values[(this.head + offset) % this.values.length] ?? NaN;
+  private valueAt(offset: number): number {
+    return this.buf[((this.head + offset) % this.capacity) * 2 + 1] ?? NaN;
   }
 
   private dominated(old: number, incoming: number): boolean {
@@ -59,16 +60,15 @@ export class MonotonicWindow {
   }
 
   private grow(): void {
-    const n = this.times.length;
-    const times = new Float64Array(n * 2);
-    const values = new Float64Array(n * 2);
+    const n = this.capacity;
+    const next = new Float64Array(n * 4);
     for (let k = 0; k < this.size; k++) {
-      const i = (this.head + k) % n;
-      times[k] = this.times[i] ?? NaN;
-      values[k] = this.values[i] ?? NaN;
+      const i = ((this.head + k) % n) * 2;
+      next[k * 2] = this.buf[i] ?? NaN;
+      next[k * 2 + 1] = this.buf[i + 1] ?? NaN;
     }
-    this.times = times;
-    this.values = values;
+    this.buf = next;
+    this.capacity = n * 2;
     this.head = 0;
   }
 }

@@ -4,6 +4,7 @@ import {
   HazgateError,
   isHazgateError,
   type ComponentStatus,
+  type HistoryColumns,
   type HistoryQuery,
   type HistoryReader,
   type Sample,
@@ -29,19 +30,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 export const STORE_FILE = 'samples.duckdb';
 
 /** One point's samples in columns (`queryColumns`): what `query` returns, without an object per sample. */
-export interface PointHistory {
-  readonly pointId: string;
-  /** `boolean`: values are 0/1 and mean false/true. */
-  readonly valueType: ValueType;
-  readonly length: number;
-  /** Source time, whole epoch ms, ascending. */
-  readonly ts: Float64Array;
-  readonly value: Float64Array;
-  /** 0 good, 1 uncertain, 2 bad. */
-  readonly quality: Uint8Array;
-  /** The quality reason, null for most samples. */
-  readonly reason: readonly (string | null)[];
-}
+export type PointHistory = HistoryColumns;
 
 /**
  * The embedded historian: samples of every point in one DuckDB file, `<dir>/samples.duckdb`.

@@ -47,7 +47,13 @@ beforeEach(async () => {
   alarms = new FakeAlarms();
   const points = { list: () => [point], get: (id: string) => (id === 'GT-101' ? point : undefined), latest: (id: string) => (id === 'GT-101' ? sample : undefined) };
   hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => NOW, maxBufferedBytes: 1 << 20, maxMessageBytes: 4096 });
-  const history = { query: async () => [sample] };
+  const history = {
+    query: async () => [sample],
+    queryColumns: async () => ({
+      pointId: 'GT-101', valueType: 'number' as const, length: 3, ts: Float64Array.from([NOW, NOW + 1, NOW + 2]),
+      value: Float64Array.from([30, 31.5, 2]), quality: Uint8Array.from([0, 1, 2]), reason: [null, 'over-range', 'signal-fault-low'],
+    }),
+  };
   const zero = { readings: 0, samples: 0, rejected: new Map([['HG_ERR_INGEST_UNKNOWN_POINT', 3]]) };
   const metrics = createMetricsRegistry({
     ingest: zero, adapters: () => [], engine: { evaluations: 5 }, alarms: { transitions: { activate: 1 }, ackRejected: {} },
@@ -155,7 +161,20 @@ describe('WebSocket /ws', () => {
 describe('history formats', () => {
   it('returns parallel arrays with format=columns', async () => {
     const res = await app.inject('/api/points/GT-101/history?from=1&to=2&format=columns');
-    expect(res.json()).toEqual({ pointId: 'GT-101', from: 1, to: 2, count: 1, ts: [NOW], value: [30], quality: ['good'], reasons: {} });
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.json()).toEqual({
+      pointId: 'GT-101', from: 1, to: 2, count: 3, ts: [NOW, NOW + 1, NOW + 2], value: [30, 31.5, 2],
+      quality: { 1: 'uncertain', 2: 'bad' }, reasons: { 1: 'over-range', 2: 'signal-fault-low' },
+    });
     expect((await app.inject('/api/points/GT-101/history?format=csv')).statusCode).toBe(400);
+  });
+});
+
+describe('columnsJson', () => {
+  it('writes booleans as true/false and non-finite numbers as null', async () => {
+    const { columnsJson } = await import('../../src/server/routes-points.js');
+    const base = { pointId: 'V', length: 2, ts: Float64Array.from([1, 2]), quality: Uint8Array.from([0, 0]), reason: [null, null] };
+    expect(JSON.parse(columnsJson({ ...base, valueType: 'boolean', value: Float64Array.from([1, 0]) }, 0, 3)).value).toEqual([true, false]);
+    expect(JSON.parse(columnsJson({ ...base, valueType: 'number', value: Float64Array.from([1.5, Number.NaN]) }, 0, 3)).value).toEqual([1.5, null]);
   });
 });
