@@ -31,26 +31,36 @@ function writeTrendSite(dir: string, storeDir: string, points: number, port: num
  * on the recorded store, from sending the request to the last byte of the JSON body (not counting
  * the client's own parse), after one warm-up. Checks the answer holds `expected` samples.
  */
-export async function timeHistoryEndpoint(dir: string, storeDir: string, points: number, q: TrendQuery, expected: number, runs: number): Promise<number[]> {
+export async function timeHistoryEndpoint(dir: string, storeDir: string, points: number, q: TrendQuery, expected: number, runs: number, formats: readonly HistoryFormat[]): Promise<Record<HistoryFormat, number[]>> {
   const port = await freePort();
   const gateway = GatewayProcess.spawn(['start', '--config', writeTrendSite(dir, storeDir, points, port)], { HAZGATE_LOG_LEVEL: 'warn' });
-  const url = `http://127.0.0.1:${port}/api/points/${q.pointId}/history?from=${q.from}&to=${q.to}`;
   try {
     await gateway.waitReady(`http://127.0.0.1:${port}`, 60_000);
-    const times: number[] = [];
-    for (let k = 0; k <= runs; k++) {
-      const t = performance.now();
-      const res = await fetch(url);
-      const body = await res.arrayBuffer();
-      if (k > 0) times.push(performance.now() - t); // the first request is the warm-up
-      if (!res.ok) throw new Error(`history endpoint answered ${res.status}: ${Buffer.from(body).toString().slice(0, 300)}`);
-      const count: unknown = (JSON.parse(Buffer.from(body).toString()) as { count?: unknown }).count;
-      if (count !== expected) throw new Error(`history endpoint returned ${String(count)} samples of ${q.pointId}, expected ${expected}`);
+    const out: Record<HistoryFormat, number[]> = { samples: [], columns: [] };
+    for (const format of formats) {
+      const url = `http://127.0.0.1:${port}/api/points/${q.pointId}/history?from=${q.from}&to=${q.to}&format=${format}`;
+      out[format] = await timeRequests(url, expected, runs);
     }
-    return times;
+    return out;
   } finally {
     await gateway.stop().catch(() => gateway.kill9());
   }
+}
+
+export type HistoryFormat = 'samples' | 'columns';
+
+async function timeRequests(url: string, expected: number, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let k = 0; k <= runs; k++) {
+    const t = performance.now();
+    const res = await fetch(url);
+    const body = await res.arrayBuffer();
+    if (k > 0) times.push(performance.now() - t); // the first request is the warm-up
+    if (!res.ok) throw new Error(`history endpoint answered ${res.status}: ${Buffer.from(body).toString().slice(0, 300)}`);
+    const count: unknown = (JSON.parse(Buffer.from(body).toString()) as { count?: unknown }).count;
+    if (count !== expected) throw new Error(`history endpoint returned ${String(count)} samples (${url}), expected ${expected}`);
+  }
+  return times;
 }
 
 export interface QueryBreakdown {
