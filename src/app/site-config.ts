@@ -35,8 +35,26 @@ function crossChecks(config: SiteConfig): CrossCheckProblem[] {
 export function loadSite(file: string): LoadResult<SiteConfig> {
   const out = loadSiteConfig(file, siteSchema, crossChecks);
   if (!out.ok) return out;
-  const c = out.config;
+  const c = { ...out.config, points: internPointParts(out.config.points) };
   const store = { ...c.store, dir: resolvePath(file, c.store.dir) };
   const simulator = c.simulator === undefined ? undefined : { ...c.simulator, scenario: resolvePath(file, c.simulator.scenario) };
   return { ok: true, file, config: { ...c, store, ...(simulator === undefined ? {} : { simulator }) } };
+}
+
+/**
+ * Points of one kind usually share the same attrs and range: one frozen object each instead of one
+ * per point (100,000 points otherwise carry 100,000 identical `attrs` objects).
+ */
+function internPointParts(points: SiteConfig['points']): SiteConfig['points'] {
+  const attrs = new Map<string, Record<string, string>>();
+  const ranges = new Map<string, [number, number]>();
+  return points.map((p) => {
+    const a = JSON.stringify(p.attrs);
+    if (!attrs.has(a)) attrs.set(a, Object.freeze(p.attrs) as Record<string, string>);
+    const shared = { ...p, attrs: attrs.get(a) ?? p.attrs };
+    if (p.range === undefined) return shared;
+    const r = `${p.range[0]},${p.range[1]}`;
+    if (!ranges.has(r)) ranges.set(r, Object.freeze(p.range) as [number, number]);
+    return { ...shared, range: ranges.get(r) ?? p.range };
+  });
 }
