@@ -15,7 +15,7 @@ import { flushBuffered } from './flush.js';
 import type { HistorianDb } from './historian-db.js';
 import { mergeByTs, readStored, storedRange, toSamples, type StoredRange } from './history-query.js';
 import { compactRecent, pruneOlderThan } from './maintenance.js';
-import { PointDictionary, type PointEntry, type ValueType } from './point-dictionary.js';
+import { PointDictionary, type PointEntry } from './point-dictionary.js';
 import { NO_REASON, ReasonDictionary } from './reason-dictionary.js';
 import { RecentGeneration } from './recent-generation.js';
 import { allocColumns, MAX_TS_MS, qualityCode, type SampleColumns } from './sample-batch.js';

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeValue, registerCount, type ByteOrder, type ModbusType } from '../../adapters/modbus/decode.js';
-import { isModbusError, type ModbusErrorCode } from '../../adapters/modbus/errors.js';
-
-function codeOf(fn: () => unknown): ModbusErrorCode | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isModbusError(e) ? e.code : undefined;
-  }
-  return undefined;
-}
+import type { ModbusErrorCode } from '../../adapters/modbus/errors.js';
+import { codeOf } from './modbus-fixtures.js';
 
 describe('decodeValue: known vectors in every order', () => {
   // [type, order, registers as they arrive, value]

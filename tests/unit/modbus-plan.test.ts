@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isModbusError, type ModbusErrorCode } from '../../adapters/modbus/errors.js';
+import { codeOf } from './modbus-fixtures.js';
 import { planRegisterReads, splitRequest, type ReadRequest, type RegisterItem } from '../../adapters/modbus/plan.js';
 
 function holding(id: string, address: number, count = 1, unitId = 1): RegisterItem {
@@ -9,15 +10,6 @@ function holding(id: string, address: number, count = 1, unitId = 1): RegisterIt
 /** [address, count, item ids] of each request: the shape most cases assert. */
 function shape(requests: readonly ReadRequest[]): [number, number, string[]][] {
   return requests.map((r) => [r.address, r.count, r.items.map((i) => i.id)]);
-}
-
-function codeOf(fn: () => unknown): ModbusErrorCode | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isModbusError(e) ? e.code : undefined;
-  }
-  return undefined;
 }
 
 describe('planRegisterReads: merging', () => {

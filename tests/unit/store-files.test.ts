@@ -1,37 +1,19 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GOOD, isHazgateError, silentLogger, type Quality, type Sample } from '../../src/core/index.js';
-import { EmbeddedStore, openDuckDbHistorian, recentFileFor, STORE_FILE, type EmbeddedStoreOptions, type HistorianDb } from '../../src/store/index.js';
+import { useTempStores } from './store-fixtures.js';
+import { openDuckDbHistorian, recentFileFor, STORE_FILE, type HistorianDb } from '../../src/store/index.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const all = { from: 0, to: T0 + 1e12, limit: 1_000_000 };
-const dirs: string[] = [];
-const stores: EmbeddedStore[] = [];
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+const { tempDir, openStore, closeStore } = useTempStores('hazgate-store-files-', {
+  retentionDays: 36_500,
+  flushIntervalMs: 3_600_000,
+  clock: { now: () => T0 },
+  logger: silentLogger,
 });
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'hazgate-store-files-'));
-  dirs.push(d);
-  return d;
-}
-
-async function openStore(opts: Partial<EmbeddedStoreOptions> & { dir: string }): Promise<EmbeddedStore> {
-  const store = await EmbeddedStore.open({ retentionDays: 36_500, flushIntervalMs: 3_600_000, clock: { now: () => T0 }, logger: silentLogger, ...opts });
-  stores.push(store);
-  return store;
-}
-
-async function closeStore(store: EmbeddedStore): Promise<void> {
-  stores.splice(stores.indexOf(store), 1);
-  await store.close();
-}
 
 function sample(pointId: string, ts: number, value: number | boolean, quality: Quality = GOOD): Sample {
   return { pointId, ts, rts: ts, value, quality, tsSource: 'device' };

@@ -1,27 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GOOD, isHazgateError, silentLogger, type Logger, type Quality, type Sample } from '../../src/core/index.js';
 import { EmbeddedStore, openDuckDbHistorian, STORE_FILE, type EmbeddedStoreOptions, type HistorianDb } from '../../src/store/index.js';
 import { planSlices } from '../../src/store/maintenance.js';
+import { useTempStores } from './store-fixtures.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
-
-const dirs: string[] = [];
-const stores: EmbeddedStore[] = [];
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'hazgate-store-'));
-  dirs.push(d);
-  return d;
-}
 
 function fakeClock(start = T0) {
   let t = start;
@@ -43,22 +29,12 @@ function recordingLogger(lines: LogLine[]): Logger {
   return logger;
 }
 
-async function openStore(opts: Partial<EmbeddedStoreOptions> & { dir: string }): Promise<EmbeddedStore> {
-  const store = await EmbeddedStore.open({
-    retentionDays: 30,
-    flushIntervalMs: 3_600_000, // tests flush by hand unless they test the timer
-    clock: fakeClock(),
-    logger: silentLogger,
-    ...opts,
-  });
-  stores.push(store);
-  return store;
-}
+const temp = useTempStores('hazgate-store-', { retentionDays: 30, flushIntervalMs: 3_600_000, clock: fakeClock(), logger: silentLogger });
+const { tempDir, closeStore } = temp;
 
-/** Closes a store opened by openStore (so afterEach does not close it twice). */
-async function closeStore(store: EmbeddedStore): Promise<void> {
-  stores.splice(stores.indexOf(store), 1);
-  await store.close();
+/** A fresh fake clock for every store unless the test gives one; tests flush by hand unless they test the timer. */
+function openStore(opts: Partial<EmbeddedStoreOptions> & { dir: string }): Promise<EmbeddedStore> {
+  return temp.openStore({ clock: fakeClock(), ...opts });
 }
 
 function sample(pointId: string, ts: number, value: number | boolean, quality: Quality = GOOD): Sample {
