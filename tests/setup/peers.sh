@@ -2,17 +2,34 @@
 # Installs the real peers the integration tests talk to. Idempotent: run by `npm pretest`,
 # as root, on a fresh Debian 12 machine. Only binaries are needed: tests start their own
 # instances on free ports, so no system service is ever started.
+#   mosquitto                       MQTT broker (tests/integration/mqtt*)
+#   python3-pymodbus (+ serial, serial-asyncio)  an independent Modbus TCP/RTU server
+#   mbpoll                          an independent Modbus master that reads our simulators
+#   socat                           pty pairs: a serial line without hardware (Modbus RTU)
 set -euo pipefail
 
 have_mosquitto() {
   command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]
 }
+have_pymodbus() {
+  /usr/bin/python3 -c 'import pymodbus.server, serial_asyncio' >/dev/null 2>&1
+}
 
+missing=()
 # A system mosquitto on :1883 would collide with the embedded broker's default port: the shared
 # installer never lets Debian start the service.
-if ! have_mosquitto; then
-  bash "$(dirname "$0")/install-debs.sh" mosquitto
+have_mosquitto || missing+=(mosquitto)
+# python3-pymodbus only recommends its serial modules, and its server imports them.
+have_pymodbus || missing+=(python3-pymodbus python3-serial python3-serial-asyncio)
+command -v mbpoll >/dev/null 2>&1 || missing+=(mbpoll)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  bash "$(dirname "$0")/install-debs.sh" "${missing[@]}"
 fi
 
 have_mosquitto || { echo "peers.sh: mosquitto still not found after install" >&2; exit 1; }
-echo "peers.sh: mosquitto ready ($(command -v mosquitto || echo /usr/sbin/mosquitto))"
+have_pymodbus || { echo "peers.sh: pymodbus (Debian python3-pymodbus) still not importable" >&2; exit 1; }
+command -v mbpoll >/dev/null 2>&1 || { echo "peers.sh: mbpoll still not found" >&2; exit 1; }
+command -v socat >/dev/null 2>&1 || { echo "peers.sh: socat still not found" >&2; exit 1; }
+echo "peers.sh: mosquitto, pymodbus, mbpoll and socat ready"
