@@ -1,7 +1,7 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { HazgateError } from '../../src/core/errors.js';
-import type { Scenario, ScenarioEvent, ScenarioPoint } from './scenario.js';
+import type { DeviceEvent, Scenario, ScenarioEvent, ScenarioPoint } from './scenario.js';
 import { checkScenarioFile, type ScenarioProblem } from './scenario-checks.js';
 import { scenarioFileSchema, type EventEntry, type PointEntry, type ScenarioFile } from './scenario-schema.js';
 
@@ -52,7 +52,7 @@ function isPathSegment(segment: PropertyKey): segment is string | number {
 }
 
 /** zod's issues, pointed at the offending key where zod reports the parent. */
-function issueProblems(issue: z.core.$ZodIssue): ScenarioProblem[] {
+export function issueProblems(issue: z.core.$ZodIssue): ScenarioProblem[] {
   const path = issue.path.filter(isPathSegment);
   if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...path, key], message: 'is not a known key (a typo?)' }));
   if (issue.code === 'invalid_key') return [{ path, message: issue.issues.map((inner) => inner.message).join('; ') }];
@@ -60,7 +60,7 @@ function issueProblems(issue: z.core.$ZodIssue): ScenarioProblem[] {
 }
 
 /** Line of the deepest node of the path that exists (a missing key points at its parent). */
-function lineOf(doc: Document, path: readonly (string | number)[], lineCounter: LineCounter): number | undefined {
+export function lineOf(doc: Document, path: readonly (string | number)[], lineCounter: LineCounter): number | undefined {
   for (let depth = path.length; depth >= 0; depth -= 1) {
     const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range !== undefined && node.range !== null) return lineCounter.linePos(node.range[0]).line;
@@ -69,7 +69,9 @@ function lineOf(doc: Document, path: readonly (string | number)[], lineCounter: 
 }
 
 function toScenario(file: ScenarioFile): Scenario {
-  const events = (file.events ?? []).map(toEvent);
+  const entries = file.events ?? [];
+  const events = entries.flatMap((entry) => (entry.point === undefined ? [] : [toEvent(entry, entry.point)]));
+  const deviceEvents = entries.flatMap((entry) => (entry.device === undefined ? [] : [toDeviceEvent(entry, entry.device)]));
   return {
     name: file.scenario,
     description: file.description ?? '',
@@ -80,6 +82,7 @@ function toScenario(file: ScenarioFile): Scenario {
     points: Object.entries(file.points).map(([id, entry]) => toPoint(id, entry)),
     // Array.prototype.sort is stable: events at the same time keep file order.
     events: [...events].sort((a, b) => a.atMs - b.atMs),
+    deviceEvents: [...deviceEvents].sort((a, b) => a.atMs - b.atMs),
   };
 }
 
@@ -101,13 +104,23 @@ function toPoint(id: string, entry: PointEntry): ScenarioPoint {
   };
 }
 
-function toEvent(entry: EventEntry): ScenarioEvent {
-  const base = { atMs: entry.at, pointId: entry.point };
+function toEvent(entry: EventEntry, pointId: string): ScenarioEvent {
+  const base = { atMs: entry.at, pointId };
   if (entry.ramp !== undefined) return { ...base, kind: 'ramp', to: entry.ramp.to, overMs: entry.ramp.over };
   if (entry.step !== undefined) return { ...base, kind: 'step', to: entry.step.to };
   if (entry.stuck !== undefined) return { ...base, kind: 'stuck', forMs: entry.stuck.for };
   if (entry.silent !== undefined) return { ...base, kind: 'silent', forMs: entry.silent.for };
   if (entry.fault !== undefined) return { ...base, kind: 'fault', forMs: entry.fault.for, value: entry.fault.value };
   // The schema admits exactly one action per event, so this is unreachable for parsed input.
-  throw new Error(`event at ${entry.at} ms on ${entry.point} has no action`);
+  throw new Error(`event at ${entry.at} ms on ${pointId} has no action`);
+}
+
+function toDeviceEvent(entry: EventEntry, deviceId: string): DeviceEvent {
+  const base = { atMs: entry.at, deviceId };
+  if (entry.silent !== undefined) return { ...base, kind: 'silent', forMs: entry.silent.for };
+  if (entry.slow !== undefined) return { ...base, kind: 'slow', forMs: entry.slow.for, delayMs: entry.slow.delay };
+  if (entry.exception !== undefined) return { ...base, kind: 'exception', forMs: entry.exception.for, code: entry.exception.code };
+  if (entry.corrupt !== undefined) return { ...base, kind: 'corrupt', forMs: entry.corrupt.for };
+  // scenario-checks refuses point actions on a device, so this is unreachable for parsed input.
+  throw new Error(`event at ${entry.at} ms on device ${deviceId} has no device action`);
 }

@@ -1,4 +1,4 @@
-import type { EventEntry, PointEntry, ScenarioFile } from './scenario-schema.js';
+import { DEVICE_ACTIONS, POINT_ACTIONS, type EventEntry, type PointEntry, type ScenarioFile } from './scenario-schema.js';
 
 /** One problem in a scenario file: where (YAML path segments) and what. */
 export interface ScenarioProblem {
@@ -19,7 +19,7 @@ export function checkScenarioFile(file: ScenarioFile): ScenarioProblem[] {
   if (durationMs < file.tickMs) problems.push({ path: ['durationS'], message: 'is shorter than one tick (tickMs)' });
   for (const [id, point] of Object.entries(file.points)) problems.push(...checkPoint(id, point));
   (file.events ?? []).forEach((event, index) => {
-    problems.push(...checkEvent(event, ['events', index], file.points[event.point], durationMs));
+    problems.push(...checkEvent(event, ['events', index], event.point === undefined ? undefined : file.points[event.point], durationMs));
   });
   return problems;
 }
@@ -43,14 +43,26 @@ function checkPoint(id: string, point: PointEntry): ScenarioProblem[] {
 }
 
 function checkEvent(event: EventEntry, path: readonly (string | number)[], point: PointEntry | undefined, durationMs: number): ScenarioProblem[] {
-  if (point === undefined) return [{ path: [...path, 'point'], message: `names no point of this scenario: ${event.point}` }];
+  const misplaced = misplacedActions(event, path);
+  if (misplaced.length > 0) return misplaced;
+  if (event.device === undefined && point === undefined) return [{ path: [...path, 'point'], message: `names no point of this scenario: ${event.point ?? ''}` }];
   if (event.at >= durationMs) return [{ path: [...path, 'at'], message: 'starts at or after the end of the scenario (durationS)' }];
-  const problems = checkEventKind(event, path, point);
+  const problems = point === undefined ? [] : checkEventKind(event, path, point);
   const length = eventLength(event);
   if (length !== undefined && event.at + length.ms > durationMs) {
     problems.push({ path: [...path, ...length.key], message: 'ends after the end of the scenario (durationS)' });
   }
   return problems;
+}
+
+/** Device events take device actions only, point events point actions only. */
+function misplacedActions(event: EventEntry, path: readonly (string | number)[]): ScenarioProblem[] {
+  const allowed: readonly string[] = event.device === undefined ? POINT_ACTIONS : DEVICE_ACTIONS;
+  const target = event.device === undefined ? 'a point' : 'a device';
+  const present = [...POINT_ACTIONS, ...DEVICE_ACTIONS].filter((action) => event[action] !== undefined);
+  return [...new Set(present)]
+    .filter((action) => !allowed.includes(action))
+    .map((action) => ({ path: [...path, action], message: `is not an action on ${target} (use one of ${allowed.join(', ')})` }));
 }
 
 function checkEventKind(event: EventEntry, path: readonly (string | number)[], point: PointEntry): ScenarioProblem[] {
@@ -74,7 +86,7 @@ function checkFault(unit: string | undefined, path: readonly (string | number)[]
 
 function eventLength(event: EventEntry): { readonly key: readonly string[]; readonly ms: number } | undefined {
   if (event.ramp !== undefined) return { key: ['ramp', 'over'], ms: event.ramp.over };
-  for (const kind of ['stuck', 'silent', 'fault'] as const) {
+  for (const kind of ['stuck', 'silent', 'fault', 'slow', 'exception', 'corrupt'] as const) {
     const window = event[kind];
     if (window !== undefined) return { key: [kind, 'for'], ms: window.for };
   }

@@ -36,17 +36,33 @@ export const stepSchema = z.strictObject({ to: z.union([z.number(), z.boolean()]
 export const windowSchema = z.strictObject({ for: positiveDuration });
 export const faultSchema = z.strictObject({ for: positiveDuration, value: z.number(), unit: z.string().min(1).optional() });
 
-export const EVENT_ACTIONS = ['ramp', 'step', 'stuck', 'silent', 'fault'] as const;
+/** A device that answers late: every answer leaves `delay` after the request. */
+export const slowSchema = z.strictObject({ for: positiveDuration, delay: positiveDuration });
+/** A device that answers every request with one Modbus exception code (4 device failure, 6 busy…). */
+export const exceptionSchema = z.strictObject({ for: positiveDuration, code: z.int().min(1).max(127) });
+
+/** Actions on a point's signal (`point:` events). */
+export const POINT_ACTIONS = ['ramp', 'step', 'stuck', 'silent', 'fault'] as const;
+/** Actions on a whole simulated device (`device:` events); only protocol simulators act on them. */
+export const DEVICE_ACTIONS = ['silent', 'slow', 'exception', 'corrupt'] as const;
+export const EVENT_ACTIONS = [...new Set([...POINT_ACTIONS, ...DEVICE_ACTIONS])];
 
 export const eventSchema = z
   .strictObject({
     at: duration,
-    point: z.string().min(1),
+    point: z.string().min(1).optional(),
+    device: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'device ids are letters, digits, dot, dash, underscore').optional(),
     ramp: rampSchema.optional(),
     step: stepSchema.optional(),
     stuck: windowSchema.optional(),
     silent: windowSchema.optional(),
     fault: faultSchema.optional(),
+    slow: slowSchema.optional(),
+    exception: exceptionSchema.optional(),
+    corrupt: windowSchema.optional(),
+  })
+  .refine((event) => (event.point === undefined) !== (event.device === undefined), {
+    message: 'an event names exactly one of point, device',
   })
   .refine((event) => EVENT_ACTIONS.filter((action) => event[action] !== undefined).length === 1, {
     message: `an event needs exactly one of ${EVENT_ACTIONS.join(', ')}`,

@@ -18,6 +18,11 @@ export interface Scenario {
   readonly points: readonly ScenarioPoint[];
   /** Sorted by `atMs`; events starting together keep file order. */
   readonly events: readonly ScenarioEvent[];
+  /**
+   * Events on whole simulated devices (`device:` in the file), sorted like `events`. Only protocol
+   * simulators with devices (Modbus) act on them; the MQTT simulator ignores them. Absent = none.
+   */
+  readonly deviceEvents?: readonly DeviceEvent[];
 }
 
 /** How a device puts the value on the wire. */
@@ -95,6 +100,37 @@ export type ScenarioEvent = RampEvent | StepEvent | StuckEvent | SilentEvent | F
 
 /** Events with a duration, during which the output is not the plain signal. */
 export type WindowEvent = StuckEvent | SilentEvent | FaultEvent;
+
+interface DeviceEventBase {
+  readonly atMs: number;
+  /** A simulated device's id (the Modbus simulator's `devices[].id`), checked when that simulator starts. */
+  readonly deviceId: string;
+  readonly forMs: number;
+}
+
+/** The device answers nothing: requests time out. */
+export interface DeviceSilentEvent extends DeviceEventBase {
+  readonly kind: 'silent';
+}
+
+/** Every answer leaves `delayMs` after its request. */
+export interface DeviceSlowEvent extends DeviceEventBase {
+  readonly kind: 'slow';
+  readonly delayMs: number;
+}
+
+/** Every request is answered with this Modbus exception code. */
+export interface DeviceExceptionEvent extends DeviceEventBase {
+  readonly kind: 'exception';
+  readonly code: number;
+}
+
+/** Answers are damaged on the wire (RTU: bad CRC; TCP: a truncated MBAP frame). */
+export interface DeviceCorruptEvent extends DeviceEventBase {
+  readonly kind: 'corrupt';
+}
+
+export type DeviceEvent = DeviceSilentEvent | DeviceSlowEvent | DeviceExceptionEvent | DeviceCorruptEvent;
 
 /** Used when neither the scenario nor the caller names a seed, so runs are reproducible. */
 export const DEFAULT_SEED = 1;
