@@ -1,4 +1,4 @@
-import { HazgateError } from '../../src/core/errors.js';
+import { parseAdapterConfig } from '../../src/core/index.js';
 import type { Adapter, AdapterDeps, AdapterFactory, EmitReading, OnAdapterError, OnStatus } from '../../src/core/ports.js';
 import { connectMqttJs, type ConnectMqtt } from './client-port.js';
 import { mqttAdapterSchema, type MqttAdapterConfig } from './schema.js';
@@ -57,11 +57,7 @@ export class MqttAdapter implements Adapter {
 
 /** Parses (again) so direct callers get the defaults and one coded error listing every problem. */
 export function parseMqttAdapterConfig(config: unknown): MqttAdapterConfig {
-  const result = mqttAdapterSchema.safeParse(config);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  const id = typeof config === 'object' && config !== null && 'id' in config ? String(config.id) : '(no id)';
-  throw new HazgateError('HG_ERR_CONFIG_INVALID', `mqtt adapter ${id}: config is invalid: ${problems.join('; ')}`, { adapter: id, problems });
+  return parseAdapterConfig('mqtt', mqttAdapterSchema, config);
 }
 
 export function createMqttAdapter(config: MqttAdapterConfig, deps: AdapterDeps, connect: ConnectMqtt = connectMqttJs): MqttAdapter {

@@ -228,5 +228,6 @@ function metricsSources(parts: GatewayParts) {
     retained: () => parts.alarms.retained(),
     store: () => ({ ...parts.store.stats, diskBytes: parts.store.diskBytes() }),
     ws: parts.hub.stats,
+    adapterMetrics: () => parts.adapters.flatMap((a) => a.adapter.metrics?.() ?? []),
   };
 }

@@ -3,6 +3,7 @@ import { embeddedBrokerSchema } from '../../adapters/mqtt/index.js';
 import { buildSiteSchema, duplicateIds, loadSiteConfig, resolvePath, type CrossCheckProblem, type LoadResult } from '../config/index.js';
 import type { Point, RuleSpec } from '../core/index.js';
 import { checkSelectors } from '../engine/index.js';
+import { expandModbusProfiles } from './modbus-profiles.js';
 import { adapterSchemas } from './registry.js';
 
 export const siteSchema = buildSiteSchema(z.discriminatedUnion('kind', adapterSchemas), embeddedBrokerSchema);
@@ -31,9 +32,15 @@ function crossChecks(config: SiteConfig): CrossCheckProblem[] {
   return problems;
 }
 
+/** Device profiles named by Modbus devices become their registers and points. */
+function expandProfiles(config: SiteConfig, file: string): { config: SiteConfig; problems: readonly CrossCheckProblem[] } {
+  const out = expandModbusProfiles(file, config.adapters, config.points);
+  return { config: { ...config, adapters: out.adapters as SiteConfig['adapters'], points: [...out.points] }, problems: out.problems };
+}
+
 /** Loads and checks a site file; relative paths in it are made absolute against its folder. */
 export function loadSite(file: string): LoadResult<SiteConfig> {
-  const out = loadSiteConfig(file, siteSchema, crossChecks);
+  const out = loadSiteConfig(file, siteSchema, crossChecks, expandProfiles);
   if (!out.ok) return out;
   const c = { ...out.config, points: internPointParts(out.config.points) };
   const store = { ...c.store, dir: resolvePath(file, c.store.dir) };

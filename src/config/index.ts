@@ -1,5 +1,5 @@
 export { duplicateIds } from './checks.js';
-export { loadSiteConfig, resolvePath, type CrossCheckProblem, type LoadResult } from './loader.js';
+export { loadSiteConfig, resolvePath, type CrossCheckProblem, type Expand, type LoadResult } from './loader.js';
 export { formatPath, formatProblem, formatProblems, type ConfigProblem } from './problems.js';
 export { durationSchema } from './rules.js';
 export { buildSiteSchema, type SiteSchema } from './site.js';

@@ -15,6 +15,12 @@ export interface CrossCheckProblem {
   readonly message: string;
 }
 
+/**
+ * A step between the schema and the cross-checks that may add to the config (device profiles
+ * bring their registers and points); it runs before the cross-checks so they see the whole site.
+ */
+export type Expand<T> = (config: T, file: string) => { readonly config: T; readonly problems: readonly CrossCheckProblem[] };
+
 export type LoadResult<T> = { ok: true; config: T; file: string } | { ok: false; problems: ConfigProblem[] };
 
 const MERGED_LISTS = ['points', 'rules'] as const;
@@ -27,6 +33,7 @@ export function loadSiteConfig<S extends z.ZodType>(
   file: string,
   schema: S,
   crossChecks: (config: z.output<S>) => CrossCheckProblem[] = () => [],
+  expand: Expand<z.output<S>> = (config) => ({ config, problems: [] }),
 ): LoadResult<z.output<S>> {
   const site = readYamlFile(file);
   if (!site.ok) return site;
@@ -37,7 +44,11 @@ export function loadSiteConfig<S extends z.ZodType>(
     const problems = parsed.error.issues.map((i) => locate(site.value, merged.origins, i.path, i.message));
     return { ok: false, problems: sortProblems(problems) };
   }
-  const config = parsed.data as z.output<S>;
+  const expanded = expand(parsed.data as z.output<S>, file);
+  if (expanded.problems.length > 0) {
+    return { ok: false, problems: sortProblems(expanded.problems.map((p) => locate(site.value, merged.origins, p.path, p.message))) };
+  }
+  const config = expanded.config;
   const cross = crossChecks(config).map((p) => locate(site.value, merged.origins, p.path, p.message));
   if (cross.length > 0) return { ok: false, problems: sortProblems(cross) };
   return { ok: true, config, file };

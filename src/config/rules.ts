@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Priority } from '../core/index.js';
+import { parseDurationText, type Priority } from '../core/index.js';
 import { pointIdSchema } from './points.js';
 
 /** 1 = red/一级 … 4 = blue/四级. */
@@ -12,13 +12,12 @@ const prioritySchema = z
 /** Durations are numbers of ms or strings like `500ms`, `30s`, `5m`, `8h`, `1d`. */
 export const durationSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
   if (typeof v === 'number') return v;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(v.trim());
-  if (!m) {
+  const ms = parseDurationText(v);
+  if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 500ms, 30s, 5m, 8h, 1d)` });
     return z.NEVER;
   }
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Math.round(Number(m[1]) * unit);
+  return ms;
 });
 
 const selectorSchema = z

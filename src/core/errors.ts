@@ -22,6 +22,15 @@ export const ERROR_CODES = {
   HG_ERR_MQTT_MALFORMED_PACKET: 'The broker sent bytes that are not valid MQTT; the connection is dropped and re-established.',
   HG_ERR_BROKER_LISTEN: 'The embedded MQTT broker cannot listen on its port.',
 
+  HG_ERR_MODBUS_CONNECT: 'A Modbus line (TCP connection or serial port) cannot be opened or was lost; its points go bad (comm-lost) and it is reopened every reconnectMs.',
+  HG_ERR_MODBUS_TIMEOUT: 'A Modbus device did not answer within timeoutMs; its points go bad (comm-timeout) and it is backed off.',
+  HG_ERR_MODBUS_EXCEPTION: 'A Modbus device answered with an exception (details.exception: 2 illegal data address, 4 device failure, 6 busy…); counted per device and code.',
+  HG_ERR_MODBUS_FRAME: 'A Modbus answer was malformed (CRC error, wrong length, wrong unit id or function); the request’s points go bad for that cycle.',
+  HG_ERR_MODBUS_PLAN_INVALID: 'A Modbus register or read-planning option is invalid (address, count, unit id, function, duplicate).',
+  HG_ERR_MODBUS_ITEM_TOO_LARGE: 'A Modbus register spans more registers (bits) than one read may take (125 / 2000).',
+  HG_ERR_MODBUS_DECODE_RANGE: 'A Modbus value needs registers beyond the block that was read.',
+  HG_ERR_MODBUS_DECODE_INVALID: 'A Modbus value cannot be decoded (unknown type or order, a bad bit or length, a register outside 0..65535).',
+
   HG_ERR_ALARM_UNKNOWN_CONDITION: 'No retained condition has that conditionId.',
   HG_ERR_ALARM_STALE_EVENT: 'The eventId is not the condition’s latest: reload and acknowledge what you see.',
   HG_ERR_ALARM_ALREADY_ACKED: 'The condition is already acknowledged.',

@@ -1,5 +1,7 @@
+export * from './adapter-config.js';
 export * from './alarm.js';
 export * from './clock.js';
+export * from './duration.js';
 export * from './errors.js';
 export * from './logger.js';
 export * from './point.js';

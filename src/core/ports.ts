@@ -20,6 +20,20 @@ export interface Adapter {
   readonly kind: string;
   start(emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus): Promise<void>;
   stop(): Promise<void>;
+  /** The adapter's own counters for /metrics (per device, per exception code…), read at scrape time. */
+  metrics?(): readonly AdapterMetric[];
+}
+
+/**
+ * One counter family an adapter keeps, e.g. `hazgate_modbus_exceptions_total` by device and code.
+ * The set of names an adapter kind reports is fixed; the label values may grow.
+ */
+export interface AdapterMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge';
+  readonly labelNames: readonly string[];
+  readonly values: ReadonlyArray<{ readonly labels: Readonly<Record<string, string>>; readonly value: number }>;
 }
 
 export interface AdapterDeps {

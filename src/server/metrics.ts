@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ComponentStatus } from '../core/index.js';
+import type { AdapterMetric, ComponentStatus } from '../core/index.js';
 
 /**
  * Plain counters the components keep; /metrics reads them at scrape time so the hot path never
@@ -13,6 +13,8 @@ export interface MetricsSources {
   readonly retained: () => ReadonlyArray<{ priority: number; active: boolean; acked: boolean }>;
   readonly store: () => { written: number; dropped: number; writeErrors: number; buffered: number; diskBytes: number };
   readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsDropped: number };
+  /** The adapters' own counter families (Modbus requests per device…), concatenated. */
+  readonly adapterMetrics: () => readonly AdapterMetric[];
 }
 
 /** Values are read from plain numbers at scrape time: reset, then filled from the component's counters. */
@@ -59,7 +61,28 @@ export function createMetricsRegistry(src: MetricsSources): Registry {
   });
   gauge(reg, 'hazgate_alarms_retained', 'Retained alarm conditions by priority and state', ['priority', 'state'], (g) => retainedGauge(g, src));
   registerStoreAndWs(reg, src);
+  registerAdapterMetrics(reg, src);
   return reg;
+}
+
+/**
+ * Families the adapters report. The names are known when the registry is built (adapters exist
+ * by then); values are summed across adapters of one kind at scrape time.
+ */
+function registerAdapterMetrics(reg: Registry, src: MetricsSources): void {
+  const families = new Map<string, AdapterMetric>();
+  for (const m of src.adapterMetrics()) if (!families.has(m.name)) families.set(m.name, m);
+  for (const family of families.values()) {
+    const read = (metric: Counter | Gauge): void => {
+      for (const m of src.adapterMetrics()) {
+        if (m.name !== family.name) continue;
+        for (const v of m.values) metric.inc(v.labels, v.value);
+      }
+    };
+    const labelNames = [...family.labelNames];
+    if (family.type === 'counter') mirrorCounter(reg, family.name, family.help, labelNames, read);
+    else gauge(reg, family.name, family.help, labelNames, read);
+  }
 }
 
 function retainedGauge(g: Gauge, src: MetricsSources): void {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { modbusMetrics } from '../../adapters/modbus/index.js';
 import { silentLogger } from '../../src/core/index.js';
 import { USAGE } from '../../src/cli/args.js';
 import { createHttpServer, createMetricsRegistry, WsHub } from '../../src/server/index.js';
@@ -15,6 +16,8 @@ const metrics = createMetricsRegistry({
   ingest: { readings: 0, samples: 0, rejected: new Map() }, adapters: none, engine: { evaluations: 0 },
   alarms: { transitions: {}, ackRejected: {} }, retained: none,
   store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
+  // Every adapter kind's own families (their names do not depend on the values).
+  adapterMetrics: () => modbusMetrics('line', undefined),
 });
 
 describe('README', () => {

@@ -58,6 +58,7 @@ beforeEach(async () => {
   const metrics = createMetricsRegistry({
     ingest: zero, adapters: () => [], engine: { evaluations: 5 }, alarms: { transitions: { activate: 1 }, ackRejected: {} },
     retained: () => alarms.retained(), store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
+    adapterMetrics: () => [{ name: 'hazgate_test_requests_total', help: 'test family', type: 'counter', labelNames: ['device'], values: [{ labels: { device: 'd1' }, value: 4 }, { labels: { device: 'd2' }, value: 2 }] }],
   });
   app = createHttpServer({ siteId: 's', version: 't', alarms, journal, points, history, hub, metrics, components: () => ({ store: { state: 'up', since: 0 } }), now: () => NOW, logger: silentLogger });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -107,6 +108,8 @@ describe('REST', () => {
     expect((await app.inject('/readyz')).json()).toMatchObject({ ready: true });
     const metrics = (await app.inject('/metrics')).body;
     expect(metrics).toContain('hazgate_readings_rejected_total{code="HG_ERR_INGEST_UNKNOWN_POINT"} 3');
+    expect(metrics).toContain('hazgate_test_requests_total{device="d1"} 4');
+    expect(metrics).toContain('hazgate_test_requests_total{device="d2"} 2');
     expect(metrics).toContain('hazgate_alarms_retained{priority="2",state="active-unacked"} 1');
     expect(metrics).toContain('hazgate_rule_evaluations_total 5');
   });

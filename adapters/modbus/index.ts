@@ -1,0 +1,16 @@
+export { createModbusAdapter, ModbusAdapter, modbusAdapterFactory, modbusMetrics, parseModbusAdapterConfig } from './adapter.js';
+export type { ModbusClientPort, OpenModbusClient } from './client-port.js';
+export { modbusSerialClient } from './client-port.js';
+export type { ByteOrder, DecodeOptions, ModbusType } from './decode.js';
+export { decodeValue, registerCount } from './decode.js';
+export type { CompiledDevice, CompiledRegister, CompileResult, DeviceMapProblem } from './device-map.js';
+export { compileLine } from './device-map.js';
+export { isModbusError, ModbusError, type ModbusErrorCode } from './errors.js';
+export { classifyFailure, EXCEPTION_NAMES, failureQuality, type RequestFailure } from './failure.js';
+export type { ModbusDeviceStats, ModbusLineStats } from './line.js';
+export type { ModbusFunction, PlanOptions, ReadItem, ReadRequest, RegisterItem } from './plan.js';
+export { MODBUS_MAX_BITS, MODBUS_MAX_REGISTERS, planRegisterReads, splitRequest } from './plan.js';
+export { readingsOfCycle, type ReadOutcome } from './readings.js';
+export { PollSchedule, type BackoffPolicy } from './schedule.js';
+export type { ModbusAdapterConfig, ModbusAdapterConfigInput, ModbusDeviceConfig, ModbusRegisterConfig, ModbusTransport, StatusQualityRule } from './schema.js';
+export { modbusAdapterSchema, modbusDeviceSchema, modbusRegisterSchema, modbusTransportSchema } from './schema.js';

@@ -1,0 +1,106 @@
+import { compileLine, type ModbusAdapterConfig, type ModbusDeviceConfig, type ModbusRegisterConfig } from '../../adapters/modbus/index.js';
+import { loadModbusProfile, type ProfileRegister } from '../../devices/profiles/modbus-profile.js';
+import { resolvePath, type CrossCheckProblem } from '../config/index.js';
+import type { Point } from '../core/index.js';
+
+/**
+ * A Modbus device in a site config may name a device profile (devices/profiles/<name>.yaml, or a
+ * path relative to the site file) instead of listing registers: this turns the profile into the
+ * device's registers and, for registers whose point the site does not declare, into points
+ * (`<device>.<register>`, or the id the device's `points` map gives). Registers the site lists
+ * itself replace profile registers of the same name. Then every line is compiled, so an
+ * overlapping or impossible register map is refused at load time, naming device and register.
+ */
+
+type Path = readonly (string | number)[];
+
+export interface ModbusExpansion<P> {
+  readonly adapters: readonly unknown[];
+  readonly points: readonly P[];
+  readonly problems: readonly CrossCheckProblem[];
+}
+
+export function expandModbusProfiles<A extends { kind: string }, P extends Point>(siteFile: string, adapters: readonly A[], points: readonly P[]): ModbusExpansion<P> {
+  const problems: CrossCheckProblem[] = [];
+  const declared = new Set(points.map((p) => p.id));
+  const added: Point[] = [];
+  const out = adapters.map((adapter, a) => {
+    if (adapter.kind !== 'modbus') return adapter;
+    const line = adapter as unknown as ModbusAdapterConfig;
+    const devices = line.devices.map((device, d) => expandDevice(siteFile, device, ['adapters', a, 'devices', d], declared, added, problems));
+    const expanded: ModbusAdapterConfig = { ...line, devices };
+    const compiled = compileLine(expanded);
+    if (!compiled.ok) {
+      for (const p of compiled.problems) problems.push({ path: ['adapters', a, ...profilePath(expanded, line, p.path)], message: p.message });
+    }
+    return expanded;
+  });
+  return { adapters: out, points: [...points, ...(added as P[])], problems };
+}
+
+function expandDevice(siteFile: string, device: ModbusDeviceConfig, at: Path, declared: Set<string>, added: Point[], problems: CrossCheckProblem[]): ModbusDeviceConfig {
+  if (device.profile === undefined) return device;
+  const name = device.profile.includes('/') ? resolvePath(siteFile, device.profile) : device.profile;
+  const loaded = loadModbusProfile(name);
+  if (!loaded.ok) {
+    for (const p of loaded.problems) {
+      problems.push({ path: [...at, 'profile'], message: `device ${device.id}: profile ${device.profile}: ${p.path || '(file)'}${p.line === undefined ? '' : ` (line ${p.line})`}: ${p.message}` });
+    }
+    return device;
+  }
+  const own = new Set(device.registers.map((r) => r.name));
+  const known = new Set(loaded.profile.registers.map((r) => r.name));
+  for (const key of Object.keys(device.points)) {
+    if (!known.has(key) && !own.has(key)) problems.push({ path: [...at, 'points', key], message: `device ${device.id}: profile ${device.profile} has no register "${key}"` });
+  }
+  const fromProfile = loaded.profile.registers.filter((r) => !own.has(r.name)).map((r) => {
+    const pointId = r.point === undefined ? undefined : (device.points[r.name] ?? `${device.id}.${r.name}`);
+    if (pointId !== undefined && r.point !== undefined && !declared.has(pointId)) {
+      declared.add(pointId);
+      added.push(pointOf(pointId, device.id, r));
+    }
+    return registerOf(r, pointId);
+  });
+  // The site's own registers first: problems about them keep their YAML index.
+  return { ...device, registers: [...device.registers, ...fromProfile] };
+}
+
+function registerOf(r: ProfileRegister, point: string | undefined): ModbusRegisterConfig {
+  return {
+    name: r.name,
+    fn: r.fn,
+    address: r.address,
+    type: r.type,
+    order: r.order,
+    multiply: r.multiply,
+    offset: r.offset,
+    ...(r.length === undefined ? {} : { length: r.length }),
+    ...(r.bit === undefined ? {} : { bit: r.bit }),
+    ...(point === undefined ? {} : { point }),
+    ...(r.statusOf === undefined ? {} : { statusOf: r.statusOf }),
+    ...(r.quality === undefined ? {} : { quality: r.quality.map((q) => ({ values: [...q.values], level: q.level, ...(q.reason === undefined ? {} : { reason: q.reason }) })) }),
+  };
+}
+
+function pointOf(id: string, deviceId: string, r: ProfileRegister): Point {
+  const t = r.point;
+  if (t === undefined) throw new Error('pointOf: register has no point template'); // callers check
+  return {
+    id,
+    name: `${deviceId} ${t.name ?? r.name}`,
+    kind: t.kind,
+    type: t.type,
+    attrs: { ...t.attrs, device: deviceId },
+    ...(t.unit === undefined ? {} : { unit: t.unit }),
+    ...(t.range === undefined ? {} : { range: t.range }),
+    ...(t.scaling === undefined ? {} : { scaling: t.scaling }),
+  };
+}
+
+/** A problem about a register the profile added points at the device's `profile` key. */
+function profilePath(expanded: ModbusAdapterConfig, original: ModbusAdapterConfig, path: Path): Path {
+  const [devices, d, registers, r] = path;
+  if (devices !== 'devices' || typeof d !== 'number' || registers !== 'registers' || typeof r !== 'number') return path;
+  const own = original.devices[d]?.registers.length ?? 0;
+  return r < own || expanded.devices[d]?.profile === undefined ? path : ['devices', d, 'profile'];
+}
