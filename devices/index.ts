@@ -1,7 +1,9 @@
 /**
  * devices/: device profiles, scenario files and plant simulators. Simulators talk to hazgate only
  * over the network, as hardware does; this module imports nothing of src/ but src/core.
- * `hazgate simulate` needs loadScenario (or builtinScenarioFile) and startMqttSimulator.
+ * `hazgate simulate` needs loadScenario (or builtinScenarioFile), startMqttSimulator and
+ * startModbusSimulator (with modbusSimServerSchema for its config); site configs load Modbus
+ * device profiles with loadModbusProfile.
  */
 export { builtinScenarioFile, loadScenario } from './simulator/load.js';
 export { parseScenario, type ReportedProblem } from './simulator/parse.js';
@@ -12,3 +14,21 @@ export { readingsAt, type SimReading } from './simulator/readings.js';
 export { pointOutputAt, scenarioTimeMs, wireValue, type PointOutput } from './simulator/signal.js';
 export { systemTimers, type Timers } from './simulator/tick-loop.js';
 export { DEFAULT_SEED, type Scenario, type ScenarioEvent, type ScenarioPoint } from './simulator/scenario.js';
+export type { DeviceEvent } from './simulator/scenario.js';
+export {
+  loadModbusProfile,
+  parseModbusProfile,
+  PROFILES_DIR,
+  type ModbusFunctionName,
+  type ModbusProfile,
+  type ModbusProfileResult,
+  type ProfileByteOrder,
+  type ProfilePointTemplate,
+  type ProfileQualityRule,
+  type ProfileRegister,
+  type ProfileValueType,
+} from './profiles/modbus-profile.js';
+export { startModbusSimulator, type ModbusSimulatorOptions, type RunningModbusSimulator } from './modbus/simulator.js';
+export { modbusSimServerSchema, type ModbusSimDevice, type ModbusSimServer, type ModbusSimTransport } from './modbus/sim-config.js';
+export type { ModbusSimStats } from './modbus/responder.js';
+export { encodeValue, rawFromValue } from './modbus/encode.js';
