@@ -93,6 +93,8 @@ export const modbusDeviceSchema = z
     profile: z.string().min(1).optional(),
     /** Register name → point id, for profile registers whose point is not `<device>.<name>`. */
     points: z.record(z.string(), z.string().min(1)).default({}),
+    /** Profile registers this device does not poll (unwired channels, say). */
+    skip: z.array(z.string().min(1)).default([]),
     /** Default byte order of this device's registers. */
     order: byteOrderSchema.default('ABCD'),
     registers: z.array(modbusRegisterSchema).default([]),

@@ -73,7 +73,7 @@ export async function startRtuServer(options: RtuServerOptions): Promise<Running
   const open = options.open ?? openSerialPort;
   line = await open(options, onData, (error) => logger.warn({ err: error, path: options.path }, 'Modbus RTU simulator serial error')).catch((error: unknown) => {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new HazgateError('HG_ERR_SERVER_LISTEN', `Modbus RTU simulator cannot open ${options.path}: ${reason}`, { path: options.path }, error);
+    throw new HazgateError('HG_ERR_SIM_LISTEN', `Modbus RTU simulator cannot open ${options.path}: ${reason}`, { path: options.path }, error);
   });
   logger.info({ path: options.path, baudRate: options.baudRate }, 'Modbus RTU simulator on the line');
   return {

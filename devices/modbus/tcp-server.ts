@@ -47,7 +47,7 @@ export async function startTcpServer(options: TcpServerOptions): Promise<Running
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error) => {
-      reject(new HazgateError('HG_ERR_SERVER_LISTEN', `Modbus TCP simulator cannot listen on ${host}:${port}: ${error.message}`, { host, port }, error));
+      reject(new HazgateError('HG_ERR_SIM_LISTEN', `Modbus TCP simulator cannot listen on ${host}:${port}: ${error.message}`, { host, port }, error));
     });
     server.listen(port, host, () => resolve());
   });

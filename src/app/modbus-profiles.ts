@@ -1,5 +1,5 @@
 import { compileLine, type ModbusAdapterConfig, type ModbusDeviceConfig, type ModbusRegisterConfig } from '../../adapters/modbus/index.js';
-import { loadModbusProfile, type ProfileRegister } from '../../devices/profiles/modbus-profile.js';
+import { loadModbusProfile, type ProfileRegister } from '../../devices/index.js';
 import { resolvePath, type CrossCheckProblem } from '../config/index.js';
 import type { Point } from '../core/index.js';
 
@@ -53,7 +53,16 @@ function expandDevice(siteFile: string, device: ModbusDeviceConfig, at: Path, de
   for (const key of Object.keys(device.points)) {
     if (!known.has(key) && !own.has(key)) problems.push({ path: [...at, 'points', key], message: `device ${device.id}: profile ${device.profile} has no register "${key}"` });
   }
-  const fromProfile = loaded.profile.registers.filter((r) => !own.has(r.name)).map((r) => {
+  device.skip.forEach((key, i) => {
+    if (!known.has(key)) problems.push({ path: [...at, 'skip', i], message: `device ${device.id}: profile ${device.profile} has no register "${key}" to skip` });
+  });
+  const skipped = new Set(device.skip);
+  // A status word of a skipped register goes too; a register that is neither a point nor a status
+  // word (the profile documents it) is not polled.
+  const kept = loaded.profile.registers.filter(
+    (r) => !own.has(r.name) && !skipped.has(r.name) && (r.point !== undefined || (r.statusOf !== undefined && !skipped.has(r.statusOf))),
+  );
+  const fromProfile = kept.map((r) => {
     const pointId = r.point === undefined ? undefined : (device.points[r.name] ?? `${device.id}.${r.name}`);
     if (pointId !== undefined && r.point !== undefined && !declared.has(pointId)) {
       declared.add(pointId);

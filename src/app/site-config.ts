@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { embeddedBrokerSchema } from '../../adapters/mqtt/index.js';
+import { modbusSimServerSchema } from '../../devices/index.js';
 import { buildSiteSchema, duplicateIds, loadSiteConfig, resolvePath, type CrossCheckProblem, type LoadResult } from '../config/index.js';
 import type { Point, RuleSpec } from '../core/index.js';
 import { checkSelectors } from '../engine/index.js';
 import { expandModbusProfiles } from './modbus-profiles.js';
 import { adapterSchemas } from './registry.js';
 
-export const siteSchema = buildSiteSchema(z.discriminatedUnion('kind', adapterSchemas), embeddedBrokerSchema);
+export const siteSchema = buildSiteSchema(z.discriminatedUnion('kind', adapterSchemas), embeddedBrokerSchema, modbusSimServerSchema);
 
 export type SiteConfig = z.output<typeof siteSchema>;
 
@@ -44,8 +45,19 @@ export function loadSite(file: string): LoadResult<SiteConfig> {
   if (!out.ok) return out;
   const c = { ...out.config, points: internPointParts(out.config.points) };
   const store = { ...c.store, dir: resolvePath(file, c.store.dir) };
-  const simulator = c.simulator === undefined ? undefined : { ...c.simulator, scenario: resolvePath(file, c.simulator.scenario) };
+  const simulator = c.simulator === undefined ? undefined : { ...c.simulator, scenario: resolvePath(file, c.simulator.scenario), ...simulatedProfiles(file, c.simulator.modbus) };
   return { ok: true, file, config: { ...c, store, ...(simulator === undefined ? {} : { simulator }) } };
+}
+
+/** Simulated devices may name a profile by path: relative to the site file, like every path in it. */
+function simulatedProfiles(file: string, servers: NonNullable<SiteConfig['simulator']>['modbus']): { modbus?: NonNullable<SiteConfig['simulator']>['modbus'] } {
+  if (servers === undefined) return {};
+  return {
+    modbus: servers.map((server) => ({
+      ...server,
+      devices: server.devices.map((d) => (d.profile.includes('/') ? { ...d, profile: resolvePath(file, d.profile) } : d)),
+    })),
+  };
 }
 
 /**

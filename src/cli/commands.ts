@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadScenario, startMqttSimulator, type RunningSimulator } from '../../devices/index.js';
+import { loadScenario, startModbusSimulator, startMqttSimulator } from '../../devices/index.js';
 import { Gateway, loadSite, VERSION, type SiteConfig } from '../app/index.js';
 import { formatProblems } from '../config/index.js';
 import { systemClock, type Logger } from '../core/index.js';
@@ -34,20 +34,37 @@ export async function runStart(config: SiteConfig, logger: Logger): Promise<Runn
   return gw;
 }
 
-export async function runSimulate(config: SiteConfig, logger: Logger): Promise<RunningSimulator> {
+/**
+ * The site's simulated plant: a Modbus simulator for each server under `simulator.modbus`, and the
+ * MQTT simulator when the section names a broker `url` (or has no Modbus servers).
+ */
+export async function runSimulate(config: SiteConfig, logger: Logger): Promise<Running> {
   const sim = config.simulator;
   if (sim === undefined) throw new Error(`the site ${config.site.id} has no simulator section`);
   const scenario = await loadScenario(sim.scenario);
-  const url = sim.url ?? 'mqtt://127.0.0.1:1883';
-  const running = await startMqttSimulator({
-    scenario,
-    url,
-    topicPrefix: sim.topicPrefix,
-    logger,
-    ...(sim.seed === undefined ? {} : { seed: sim.seed }),
-  });
-  logger.info({ scenario: scenario.name, url }, `simulator playing ${scenario.name} to ${url}`);
-  return running;
+  const seed = sim.seed === undefined ? {} : { seed: sim.seed };
+  const running: Running[] = [];
+  try {
+    if (sim.modbus !== undefined && sim.modbus.length > 0) {
+      const modbus = await startModbusSimulator({ scenario, servers: sim.modbus, logger: logger.child({ simulator: 'modbus' }), ...seed });
+      running.push(modbus);
+      const where = sim.modbus.map((s, i) => (s.transport.type === 'tcp' ? `tcp://${s.transport.host}:${modbus.ports[i] ?? s.transport.port}` : `rtu:${s.transport.path}`));
+      logger.info({ scenario: scenario.name, servers: where }, `Modbus simulator playing ${scenario.name} on ${where.join(', ')}`);
+    }
+    if (sim.url !== undefined || sim.modbus === undefined || sim.modbus.length === 0) {
+      const url = sim.url ?? 'mqtt://127.0.0.1:1883';
+      running.push(await startMqttSimulator({ scenario, url, topicPrefix: sim.topicPrefix, logger, ...seed }));
+      logger.info({ scenario: scenario.name, url }, `simulator playing ${scenario.name} to ${url}`);
+    }
+  } catch (e) {
+    for (const r of running) await r.stop();
+    throw e;
+  }
+  return {
+    async stop() {
+      for (const r of running) await r.stop();
+    },
+  };
 }
 
 /** The gateway and its simulated plant in one process: what `npm start` runs. */
@@ -66,14 +83,20 @@ export async function runDemo(config: SiteConfig, logger: Logger): Promise<Runni
 
 function demoBanner(ws: string, http: string, config: SiteConfig): string {
   return `
-  hazgate ${VERSION} demo: site ${config.site.id}, ${config.points.length} points, simulated plant on ${config.simulator?.url ?? ''}
-    alarms        ${http}/api/alarms          (a gas leak at GT-102 raises alarms within ~30 s)
+  hazgate ${VERSION} demo: site ${config.site.id}, ${config.points.length} points, simulated plant on ${plantOf(config)}
+    alarms        ${http}/api/alarms          (the scenario raises gas alarms within ~30 s)
     points        ${http}/api/points
-    history       ${http}/api/points/GT-102/history
+    history       ${http}/api/points/${config.points[0]?.id ?? 'POINT'}/history
     live feed     ${ws}/ws                     (snapshot, then every transition)
     metrics       ${http}/metrics
     acknowledge   curl -X POST ${http}/api/alarms/<conditionId>/ack -H 'content-type: application/json' -d '{"eventId":"…","comment":"seen"}'
   Ctrl-C stops it.
 
 `;
+}
+
+function plantOf(config: SiteConfig): string {
+  const sim = config.simulator;
+  const modbus = (sim?.modbus ?? []).map((s) => (s.transport.type === 'tcp' ? `modbus-tcp://${s.transport.host}:${s.transport.port}` : `modbus-rtu:${s.transport.path}`));
+  return [...(sim?.url === undefined ? [] : [sim.url]), ...modbus].join(', ');
 }

@@ -38,14 +38,19 @@ const serverSchema = z
   })
   .strict();
 
-const simulatorSchema = z
-  .object({
-    scenario: z.string(),
-    url: z.string().optional(),
-    topicPrefix: z.string().default('hazgate/demo'),
-    seed: z.number().int().optional(),
-  })
-  .strict();
+/** The simulator section; `modbus` lists Modbus servers (their schema comes from devices/ through the app). */
+function simulatorSchema<M extends z.ZodType>(modbusServer: M) {
+  return z
+    .object({
+      scenario: z.string(),
+      /** The MQTT simulator's broker; without it (and with Modbus servers) no MQTT simulator runs. */
+      url: z.string().optional(),
+      topicPrefix: z.string().default('hazgate/demo'),
+      seed: z.number().int().optional(),
+      modbus: z.array(modbusServer).optional(),
+    })
+    .strict();
+}
 
 /** Keys an included rule pack may carry. */
 export const includeFileSchema = z
@@ -56,7 +61,7 @@ export const includeFileSchema = z
  * The site schema. src/config knows no adapter: the composition root passes the adapters'
  * own schemas (and the embedded broker's) in.
  */
-export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType>(adapterSchema: A, brokerSchema: B) {
+export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M extends z.ZodType = z.ZodNever>(adapterSchema: A, brokerSchema: B, modbusSimSchema?: M) {
   return z
     .object({
       site: siteInfoSchema,
@@ -68,9 +73,9 @@ export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType>(adapte
       store: storeSchema.default(storeSchema.parse({})),
       server: serverSchema.default(serverSchema.parse({})),
       broker: brokerSchema.optional(),
-      simulator: simulatorSchema.optional(),
+      simulator: simulatorSchema(modbusSimSchema ?? z.never()).optional(),
     })
     .strict();
 }
 
-export type SiteSchema<A extends z.ZodType, B extends z.ZodType> = ReturnType<typeof buildSiteSchema<A, B>>;
+export type SiteSchema<A extends z.ZodType, B extends z.ZodType, M extends z.ZodType = z.ZodNever> = ReturnType<typeof buildSiteSchema<A, B, M>>;

@@ -48,6 +48,7 @@ export const ERROR_CODES = {
 
   HG_ERR_SERVER_LISTEN: 'The HTTP server cannot listen on its port.',
   HG_ERR_SIM_SCENARIO: 'A simulator scenario file is invalid.',
+  HG_ERR_SIM_LISTEN: 'A device simulator cannot listen on its TCP port or open its serial device.',
   HG_ERR_CLI_USAGE: 'The command line is wrong.',
   HG_ERR_INTERNAL: 'An unexpected failure inside hazgate (a bug). A failed request answers 500 and the process goes on; an uncaught exception is logged with its stack and the process exits 70 so its supervisor restarts it.',
 } as const;

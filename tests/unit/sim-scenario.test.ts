@@ -5,7 +5,7 @@ import { builtinScenarioFile, loadScenario } from '../../devices/simulator/load.
 import { parseScenario, type ReportedProblem } from '../../devices/simulator/parse.js';
 import { readingsAt } from '../../devices/simulator/readings.js';
 import type { Scenario } from '../../devices/simulator/scenario.js';
-import { eventSchema, faultSchema, pointSchema, rampSchema, scenarioFileSchema, stepSchema, windowSchema } from '../../devices/simulator/scenario-schema.js';
+import { eventSchema, exceptionSchema, faultSchema, pointSchema, rampSchema, scenarioFileSchema, slowSchema, stepSchema, windowSchema } from '../../devices/simulator/scenario-schema.js';
 
 const S = 1000;
 const demoFile = builtinScenarioFile('tank-farm-leak');
@@ -154,7 +154,7 @@ describe('a valid scenario', () => {
 
 describe('devices/README.md', () => {
   const readme = readFileSync(new URL('../../devices/README.md', import.meta.url), 'utf8');
-  const keys = [scenarioFileSchema, pointSchema, eventSchema, rampSchema, stepSchema, windowSchema, faultSchema].flatMap((schema) => Object.keys(schema.shape));
+  const keys = [scenarioFileSchema, pointSchema, eventSchema, rampSchema, stepSchema, windowSchema, faultSchema, slowSchema, exceptionSchema].flatMap((schema) => Object.keys(schema.shape));
 
   it.each([...new Set(keys)])('documents the scenario key `%s`', (key) => {
     expect(readme).toContain(`\`${key}\``);
