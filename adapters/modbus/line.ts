@@ -178,6 +178,7 @@ export class ModbusLine {
     } catch (e) {
       const f = classifyFailure(e);
       this.count(device, req, f, stats);
+      if (f.kind === 'timeout' || f.kind === 'frame') await this.opts.port.resync();
       if (f.kind === 'exception') {
         if (f.code === 2) {
           const split = splitRequest(req);

@@ -48,6 +48,11 @@ class FakeLine implements ModbusClientPort {
     return new Promise((resolve) => setTimeout(() => resolve(done(answer)), 5));
   }
 
+  resyncs = 0;
+  async resync(): Promise<void> {
+    this.resyncs++;
+  }
+
   async close(): Promise<void> {
     this.isOpen = false;
   }

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startModbusSimulator, type ModbusSimServer } from '../../devices/index.js';
+import { parseScenario } from '../../devices/simulator/parse.js';
+import { createModbusAdapter, type ModbusAdapter } from '../../adapters/modbus/index.js';
+import type { ModbusAdapterConfigInput } from '../../adapters/modbus/schema.js';
+import { silentLogger, systemClock, type HazgateError, type RawReading } from '../../src/core/index.js';
+import { freePort } from '../support/gateway-process.js';
+import { serialPair } from '../support/modbus-peers.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * Bad input on the wire, from hazgate's own simulator (devices/modbus): corrupted frames (RTU CRC
+ * errors, truncated TCP frames), exception answers and slow devices. Every fault is coded and
+ * counted, the points go bad while it lasts, no wrong value is ever passed as good, and the line
+ * recovers on its own.
+ */
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Gas controller unit 1: channel 1 reads a steady 12.3 %LEL; faults come from device events. */
+function scenario(events: string) {
+  return parseScenario(
+    `scenario: faults
+tickMs: 100
+durationS: 60
+points:
+  CH1: { base: 12.3 }
+events:
+${events}
+`,
+    'faults.yaml',
+  );
+}
+
+interface Run {
+  readonly adapter: ModbusAdapter;
+  readonly readings: (RawReading & { t: number })[];
+  readonly errors: HazgateError[];
+}
+
+async function run(events: string, transport: 'tcp' | 'rtu', adapterExtra: Partial<ModbusAdapterConfigInput> = {}): Promise<Run> {
+  const port = await freePort();
+  const pair = transport === 'rtu' ? await serialPair() : undefined;
+  if (pair !== undefined) cleanups.push(() => pair.close());
+  const server: ModbusSimServer = {
+    transport: pair === undefined ? { type: 'tcp', host: '127.0.0.1', port } : { type: 'rtu', path: pair.a, baudRate: 19200, parity: 'none', dataBits: 8, stopBits: 1 },
+    devices: [{ id: 'gc', unitId: 1, profile: 'gas-controller-8ch', bind: { 'ch1.gas': 'CH1' } }],
+  };
+  const sim = await startModbusSimulator({ scenario: scenario(events), servers: [server], logger: silentLogger });
+  cleanups.push(() => sim.stop());
+  const adapter = createModbusAdapter(
+    {
+      kind: 'modbus',
+      id: 'line',
+      transport: pair === undefined ? { type: 'tcp', host: '127.0.0.1', port } : { type: 'rtu', path: pair.b, baudRate: 19200 },
+      timeoutMs: '300ms',
+      pollGroups: { default: '200ms' },
+      backoff: { initial: '200ms', max: '400ms' },
+      reconnectMs: '200ms',
+      devices: [
+        {
+          id: 'gc',
+          unitId: 1,
+          registers: [
+            { name: 'ch1', fn: 'input', address: 0, multiply: 0.1, point: 'CH1' },
+            { name: 'ch1.status', fn: 'input', address: 1, statusOf: 'ch1', quality: [{ values: [0], level: 'good' }, { values: [3], level: 'bad', reason: 'detector-fault' }] },
+          ],
+        },
+      ],
+      ...adapterExtra,
+    } as never,
+    { clock: systemClock, logger: silentLogger, dataDir: '/nonexistent' },
+  );
+  const readings: Run['readings'] = [];
+  const errors: HazgateError[] = [];
+  await adapter.start((r) => void readings.push({ ...r, t: Date.now() }), (e) => void errors.push(e), () => undefined);
+  cleanups.push(() => adapter.stop());
+  return { adapter, readings, errors };
+}
+
+/** No reading may carry a wrong value as good: good ones are 12.3, the rest are flagged. */
+function expectNoWrongGoodValue(readings: readonly RawReading[]): void {
+  const wrong = readings.filter((r) => r.quality === undefined && r.value !== 12.3);
+  expect(wrong).toEqual([]);
+}
+
+describe('Modbus faults on the wire', () => {
+  it.each(['rtu', 'tcp'] as const)('%s: corrupted frames are coded, counted, flagged bad, and the line recovers', async (transport) => {
+    const r = await run('  - { at: 1s, device: gc, corrupt: { for: 2s } }', transport);
+    await waitFor(() => r.errors.some((e) => e.code === 'HG_ERR_MODBUS_FRAME' || e.code === 'HG_ERR_MODBUS_TIMEOUT'), 10_000, 'a coded frame error');
+    const faultAt = Date.now();
+    await waitFor(() => Date.now() - faultAt > 2_500 && r.readings.at(-1)?.quality === undefined, 15_000, 'good readings after the window');
+    const bad = r.readings.filter((x) => x.quality !== undefined);
+    expect(bad.length).toBeGreaterThan(0);
+    for (const x of bad) expect(['comm-frame-error', 'comm-timeout', 'comm-lost']).toContain(x.quality?.reason);
+    expectNoWrongGoodValue(r.readings);
+    const stats = r.adapter.stats?.devices['gc'];
+    expect((stats?.frameErrors ?? 0) + (stats?.timeouts ?? 0)).toBeGreaterThan(0);
+    expect(r.readings.at(-1)).toMatchObject({ pointId: 'CH1', value: 12.3 });
+  });
+
+  it('counts exception answers per code and flags the points with the exception', async () => {
+    const r = await run('  - { at: 0s, device: gc, exception: { for: 1500ms, code: 4 } }', 'tcp');
+    await waitFor(() => (r.adapter.stats?.devices['gc']?.exceptions['4'] ?? 0) >= 3, 10_000, 'three exception answers');
+    expect(r.readings[0]?.quality).toEqual({ level: 'bad', reason: 'modbus-exception-server-device-failure' });
+    await waitFor(() => r.readings.at(-1)?.quality === undefined, 10_000, 'good readings after the window');
+    expectNoWrongGoodValue(r.readings);
+    expect(r.errors.filter((e) => e.code === 'HG_ERR_MODBUS_EXCEPTION').every((e) => e.details['exception'] === 4)).toBe(true);
+  });
+
+  it('a slow device within the timeout is fine; beyond it, it times out and comes back', async () => {
+    const r = await run('  - { at: 0s, device: gc, slow: { for: 1s, delay: 100ms } }\n  - { at: 2s, device: gc, slow: { for: 1s, delay: 800ms } }', 'tcp');
+    await waitFor(() => (r.adapter.stats?.devices['gc']?.timeouts ?? 0) >= 1, 10_000, 'a timeout');
+    const firstTimeout = r.readings.findIndex((x) => x.quality?.reason === 'comm-timeout');
+    // Before the 800 ms window every reading was good, though 100 ms late.
+    expect(r.readings.slice(0, firstTimeout).every((x) => x.quality === undefined)).toBe(true);
+    expect(firstTimeout).toBeGreaterThan(2);
+    await waitFor(() => r.readings.at(-1)?.quality === undefined && r.readings.length > firstTimeout + 3, 15_000, 'recovery');
+    expectNoWrongGoodValue(r.readings);
+  });
+});
