@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startModbusSimulator, type ModbusSimServer } from '../../devices/index.js';
 import { parseScenario } from '../../devices/simulator/parse.js';
@@ -120,5 +121,37 @@ describe('Modbus faults on the wire', () => {
     expect(firstTimeout).toBeGreaterThan(2);
     await waitFor(() => r.readings.at(-1)?.quality === undefined && r.readings.length > firstTimeout + 3, 15_000, 'recovery');
     expectNoWrongGoodValue(r.readings);
+  });
+
+  it('an answer from the wrong unit id is a coded frame error, not a value', async () => {
+    // A broken gateway: answers every read with 2 registers of 0x1111, but from unit id + 1.
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', (req: Buffer) => {
+        if (req.length < 12) return;
+        const answer = Buffer.from([req[0] ?? 0, req[1] ?? 0, 0, 0, 0, 7, ((req[6] ?? 0) + 1) & 0xff, req[7] ?? 0, 4, 0x11, 0x11, 0x11, 0x11]);
+        socket.write(answer);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const adapter = createModbusAdapter(
+      { kind: 'modbus', id: 'line', transport: { type: 'tcp', host: '127.0.0.1', port }, timeoutMs: '300ms', pollGroups: { default: '200ms' }, devices: [{ id: 'd', unitId: 1, registers: [{ name: 'x', fn: 'holding', address: 0, point: 'X' }] }] } as never,
+      { clock: systemClock, logger: silentLogger, dataDir: '/nonexistent' },
+    );
+    const readings: RawReading[] = [];
+    const errors: HazgateError[] = [];
+    await adapter.start((r) => void readings.push(r), (e) => void errors.push(e), () => undefined);
+    cleanups.push(() => adapter.stop());
+    await waitFor(() => readings.length >= 3, 10_000, 'three cycles');
+    expect(readings.every((r) => r.quality?.level === 'bad')).toBe(true);
+    expect(readings.some((r) => r.value === 0x1111)).toBe(false);
+    expect(errors.some((e) => e.code === 'HG_ERR_MODBUS_FRAME' || e.code === 'HG_ERR_MODBUS_TIMEOUT')).toBe(true);
   });
 });
