@@ -188,11 +188,16 @@ function openJournal(config: SiteConfig, logger: Logger, store: EmbeddedStore): 
   }
 }
 
+/** Where an adapter keeps its durable state (sessions, certificates): `<store dir>/adapters/<id>`. */
+export function adapterDataDir(config: Pick<SiteConfig, 'store'>, adapterId: string): string {
+  return `${config.store.dir}/adapters/${adapterId}`;
+}
+
 function createAdapter(a: SiteConfig['adapters'][number], config: SiteConfig, opts: GatewayOptions): RunningAdapter {
   const factory = adapterFactories.get(a.kind);
   if (factory === undefined) throw new Error(`no adapter factory for kind ${a.kind}`); // the schema makes this unreachable
   const logger = opts.logger.child({ adapter: a.id });
-  const adapter = factory.create(a, { clock: opts.clock, logger, dataDir: `${config.store.dir}/adapters/${a.id}` });
+  const adapter = factory.create(a, { clock: opts.clock, logger, dataDir: adapterDataDir(config, a.id) });
   return new RunningAdapter(adapter, logger, () => opts.clock.now());
 }
 

@@ -1,4 +1,4 @@
-export { Gateway, type GatewayOptions } from './gateway.js';
+export { adapterDataDir, Gateway, type GatewayOptions } from './gateway.js';
 export { adapterFactories, adapterSchemas } from './registry.js';
 export { loadSite, siteSchema, type SiteConfig } from './site-config.js';
 export { VERSION } from './version.js';

@@ -1,12 +1,14 @@
 import { modbusAdapterFactory, modbusAdapterSchema } from '../../adapters/modbus/index.js';
 import { mqttAdapterFactory, mqttAdapterSchema } from '../../adapters/mqtt/index.js';
+import { opcuaAdapterFactory, opcuaAdapterSchema } from '../../adapters/opcua/index.js';
 import type { AdapterFactory } from '../core/index.js';
 
 /** The one map naming the adapter kinds. A new protocol adds its factory here and its schema below. */
 export const adapterFactories: ReadonlyMap<string, AdapterFactory> = new Map<string, AdapterFactory>([
   [mqttAdapterFactory.kind, mqttAdapterFactory as unknown as AdapterFactory],
   [modbusAdapterFactory.kind, modbusAdapterFactory as unknown as AdapterFactory],
+  [opcuaAdapterFactory.kind, opcuaAdapterFactory as unknown as AdapterFactory],
 ]);
 
 /** Every adapter kind's own config schema; the site schema is assembled from these. */
-export const adapterSchemas = [mqttAdapterSchema, modbusAdapterSchema] as const;
+export const adapterSchemas = [mqttAdapterSchema, modbusAdapterSchema, opcuaAdapterSchema] as const;

@@ -45,8 +45,15 @@ export function loadSite(file: string): LoadResult<SiteConfig> {
   if (!out.ok) return out;
   const c = { ...out.config, points: internPointParts(out.config.points) };
   const store = { ...c.store, dir: resolvePath(file, c.store.dir) };
+  const adapters = c.adapters.map((a) => (a.kind === 'opcua' ? resolveOpcuaPaths(file, a) : a));
   const simulator = c.simulator === undefined ? undefined : { ...c.simulator, scenario: resolvePath(file, c.simulator.scenario), ...simulatedProfiles(file, c.simulator.modbus) };
-  return { ok: true, file, config: { ...c, store, ...(simulator === undefined ? {} : { simulator }) } };
+  return { ok: true, file, config: { ...c, adapters, store, ...(simulator === undefined ? {} : { simulator }) } };
+}
+
+/** An OPC UA adapter's PKI folder and user certificate files are relative to the site file. */
+function resolveOpcuaPaths<A extends Extract<SiteConfig['adapters'][number], { kind: 'opcua' }>>(file: string, a: A): A {
+  const user = a.user.type === 'certificate' ? { ...a.user, certificateFile: resolvePath(file, a.user.certificateFile), privateKeyFile: resolvePath(file, a.user.privateKeyFile) } : a.user;
+  return { ...a, user, ...(a.pkiDir === undefined ? {} : { pkiDir: resolvePath(file, a.pkiDir) }) };
 }
 
 /** Simulated devices may name a profile by path: relative to the site file, like every path in it. */

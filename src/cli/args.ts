@@ -1,12 +1,22 @@
 import { parseArgs } from 'node:util';
 import { HazgateError } from '../core/index.js';
 
-export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'version' | 'help';
+export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'version' | 'help';
+
+/** `hazgate pki list|trust`: OPC UA certificates of a site's adapters. */
+export interface PkiArgs {
+  readonly action: 'list' | 'trust';
+  readonly adapter?: string;
+  readonly thumbprint?: string;
+  readonly file?: string;
+  readonly all: boolean;
+}
 
 export interface CliArgs {
   readonly command: Command;
   readonly config?: string;
   readonly logLevel: string;
+  readonly pki?: PkiArgs;
 }
 
 export const USAGE = `Usage: hazgate <command> [options]
@@ -16,6 +26,10 @@ Commands:
   validate  --config FILE   check a site file; prints every problem and exits 1 when there are any
   simulate  --config FILE   run the site's device simulator (its "simulator" section) against its broker
   demo     [--config FILE]  run the gateway and the simulator together (default: the demo tank farm)
+  pki list  --config FILE [--adapter ID]
+                            OPC UA certificates of the site's adapters: trusted and rejected, with thumbprints
+  pki trust --config FILE --adapter ID (--thumbprint HEX | --file CERT | --all)
+                            trust a rejected server certificate (or a certificate file) for that adapter
   version                   print the version (also --version)
 
 Options:
@@ -27,7 +41,7 @@ Exit codes: 0 ok, 1 invalid config, 2 bad command line, 3 failed to start.`;
 
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'version', 'help'];
+const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'version', 'help'];
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
   let parsed;
@@ -40,6 +54,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
+        adapter: { type: 'string' },
+        thumbprint: { type: 'string' },
+        file: { type: 'string' },
+        all: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -53,8 +71,28 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
   const [name, ...extra] = positionals;
   const command = COMMANDS.find((c) => c === name);
   if (command === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `unknown command "${name ?? ''}"`);
-  if (extra.length > 0) throw new HazgateError('HG_ERR_CLI_USAGE', `unexpected argument "${extra[0] ?? ''}"`);
-  const needsConfig = command === 'start' || command === 'validate' || command === 'simulate';
+  const pki = command === 'pki' ? pkiArgs(extra, values) : undefined;
+  if (command !== 'pki' && extra.length > 0) throw new HazgateError('HG_ERR_CLI_USAGE', `unexpected argument "${extra[0] ?? ''}"`);
+  const needsConfig = command === 'start' || command === 'validate' || command === 'simulate' || command === 'pki';
   if (needsConfig && values.config === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `${command} needs --config FILE`);
-  return { command, logLevel, ...(values.config === undefined ? {} : { config: values.config }) };
+  return { command, logLevel, ...(values.config === undefined ? {} : { config: values.config }), ...(pki === undefined ? {} : { pki }) };
+}
+
+function pkiArgs(extra: readonly string[], values: { adapter?: string; thumbprint?: string; file?: string; all?: boolean }): PkiArgs {
+  const [action, ...rest] = extra;
+  if (action !== 'list' && action !== 'trust') throw new HazgateError('HG_ERR_CLI_USAGE', `pki needs list or trust, got "${action ?? ''}"`);
+  if (rest.length > 0) throw new HazgateError('HG_ERR_CLI_USAGE', `unexpected argument "${rest[0] ?? ''}"`);
+  const all = values.all === true;
+  if (action === 'trust') {
+    if (values.adapter === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', 'pki trust needs --adapter ID');
+    const choices = [values.thumbprint !== undefined, values.file !== undefined, all].filter(Boolean).length;
+    if (choices !== 1) throw new HazgateError('HG_ERR_CLI_USAGE', 'pki trust needs exactly one of --thumbprint HEX, --file CERT or --all');
+  }
+  return {
+    action,
+    all,
+    ...(values.adapter === undefined ? {} : { adapter: values.adapter }),
+    ...(values.thumbprint === undefined ? {} : { thumbprint: values.thumbprint }),
+    ...(values.file === undefined ? {} : { file: values.file }),
+  };
 }

@@ -38,6 +38,8 @@ export interface RawReading {
   readonly value: unknown;
   /** Source timestamp, epoch ms, when the device gave one. */
   readonly ts?: number;
+  /** Who stamped `ts` when it is not the device itself (an OPC UA server timestamp); default `device`. */
+  readonly tsSource?: TimeSource;
   /** Quality the device or protocol reported, when it did. */
   readonly quality?: Quality;
   /** Where the reading came from, for error messages (a topic, a register, a NodeId). */

@@ -38,7 +38,7 @@ function numberSample(point: Point, r: RawReading, ts: number, now: number): Sam
   if (!Number.isFinite(raw)) {
     return reject('HG_ERR_INGEST_NOT_FINITE', r, `point "${point.id}" got ${String(raw)}`);
   }
-  const tsSource = r.ts === undefined ? 'gateway' : 'device';
+  const tsSource = r.ts === undefined ? 'gateway' : (r.tsSource ?? 'device');
   // Most points carry engineering values already: no scaling object on the hot path for them.
   if (point.scaling === undefined) return { pointId: point.id, value: raw, quality: r.quality ?? GOOD, ts, rts: now, tsSource };
   const scaled = scaleValue(point, raw);
@@ -52,7 +52,7 @@ function booleanSample(point: Point, r: RawReading, ts: number, now: number): Sa
   if (typeof raw === 'boolean') value = raw;
   else if (raw === 0 || raw === 1) value = raw === 1;
   else return reject('HG_ERR_INGEST_WRONG_TYPE', r, `point "${point.id}" takes a boolean (or 0/1), got ${describe(raw)}`);
-  return { pointId: point.id, value, quality: r.quality ?? GOOD, ts, rts: now, tsSource: r.ts === undefined ? 'gateway' : 'device' };
+  return { pointId: point.id, value, quality: r.quality ?? GOOD, ts, rts: now, tsSource: r.ts === undefined ? 'gateway' : (r.tsSource ?? 'device') };
 }
 
 function reject(code: ConstructorParameters<typeof HazgateError>[0], r: RawReading, message: string): HazgateError {
