@@ -56,6 +56,14 @@ export function decodeValue(
     throw new ModbusError('HG_ERR_MODBUS_DECODE_RANGE', `${type} at offset ${offset} needs ${words} register(s) of ${registers.length}`, { offset, words, available: registers.length });
   }
   if (type === 'string') return decodeString(registers, offset, words, order);
+  if (words === 1) {
+    // One register (most values on a plant): no buffer, no view.
+    const reg = registerAt(registers, offset);
+    const v = swapsBytes(order) ? swap16(reg) : reg;
+    if (type === 'uint16') return v;
+    if (type === 'int16') return v >= 0x8000 ? v - 0x10000 : v;
+    return decodeBit(v, opts.bit ?? 0);
+  }
   const view = bigEndianView(registers, offset, words, order);
   switch (type) {
     case 'int16': return view.getInt16(0);

@@ -29,7 +29,7 @@ export function classifyFailure(error: unknown): RequestFailure {
   const message = typeof e.message === 'string' ? e.message : String(error);
   if (typeof e.modbusCode === 'number') return { kind: 'exception', code: e.modbusCode, message };
   if (e.errno === 'ETIMEDOUT' || message === 'Timed out') return { kind: 'timeout', message };
-  if (/CRC|length|Unexpected data|invalid/i.test(message)) return { kind: 'frame', message };
+  if (/CRC|length|Unexpected data|invalid|out of range|Illegal|Malformed/i.test(message)) return { kind: 'frame', message };
   return { kind: 'disconnected', message: message || String(e.name ?? 'connection lost') };
 }
 

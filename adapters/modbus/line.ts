@@ -115,6 +115,9 @@ export class ModbusLine {
     try {
       await port.open();
       this.stats.connects++;
+      // A new connection: devices get a fresh start (back-offs and splits from before may be stale).
+      this.schedule.resetFailures(this.opts.clock.now());
+      this.opts.devices.forEach((d, i) => (this.plans[i] = [...d.requests]));
       this.reportStatus();
       return true;
     } catch (e) {
@@ -135,7 +138,8 @@ export class ModbusLine {
     if (stats === undefined) return;
     const outcomes: ReadOutcome[] = [];
     let lost: RequestFailure | undefined;
-    if (!(await this.open())) lost = { kind: 'disconnected', message: 'the line is not open' };
+    const lineDown = !(await this.open());
+    if (lineDown) lost = { kind: 'disconnected', message: 'the line is not open' };
     const queue = [...plan];
     for (let req = queue.shift(); req !== undefined; req = queue.shift()) {
       if (lost !== undefined) {
@@ -160,6 +164,11 @@ export class ModbusLine {
     if (lost === undefined) {
       this.schedule.succeeded(index, now);
       this.failing.delete(index);
+    } else if (lineDown) {
+      // The line is down, not the device: stay on the grid so the device is read as soon as the
+      // line reopens (reopening is paced by reconnectMs), rather than after a long device back-off.
+      this.schedule.succeeded(index, now);
+      this.failing.add(index);
     } else {
       this.schedule.failed(index, now);
       this.failing.add(index);
@@ -178,9 +187,12 @@ export class ModbusLine {
     } catch (e) {
       const f = classifyFailure(e);
       this.count(device, req, f, stats);
-      if (f.kind === 'timeout' || f.kind === 'frame') await this.opts.port.resync();
+      if (f.kind === 'timeout' || f.kind === 'frame') await this.opts.port.resync(f.kind);
+      // 10/11: the gateway cannot reach the device. It is as good as silent: back it off.
+      if (f.kind === 'exception' && (f.code === 10 || f.code === 11)) return { lost: f };
       if (f.kind === 'exception') {
-        if (f.code === 2) {
+        // 2 illegal address; 3 illegal value is what devices answer for more registers than they serve.
+        if (f.code === 2 || f.code === 3) {
           const split = splitRequest(req);
           if (split.length > 1) {
             stats.splits++;

@@ -24,6 +24,7 @@ export interface CycleResult {
 }
 
 const STATUS_UNKNOWN: Quality = { level: 'bad', reason: 'status-unknown' };
+const NOT_FINITE: Quality = { level: 'bad', reason: 'not-finite' };
 
 export function readingsOfCycle(
   device: CompiledDevice,
@@ -62,6 +63,12 @@ export function readingsOfCycle(
       continue;
     }
     const scaled = typeof value === 'number' ? scale(value, reg.multiply, reg.offset) : value;
+    if (typeof scaled === 'number' && !Number.isFinite(scaled)) {
+      // Devices write NaN into a float to say the sensor failed: that must show as bad, never be
+      // refused by the pipeline and leave the last good value standing.
+      readings.push({ source, pointId: reg.pointId, value: lastValues.get(reg.key) ?? 0, quality: NOT_FINITE, origin });
+      continue;
+    }
     lastValues.set(reg.key, scaled);
     const quality = statusQuality(device, reg, raw, failed);
     readings.push(quality === undefined ? { source, pointId: reg.pointId, value: scaled, origin } : { source, pointId: reg.pointId, value: scaled, quality, origin });

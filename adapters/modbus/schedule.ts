@@ -66,6 +66,15 @@ export class PollSchedule {
     return slot.due - now;
   }
 
+  /** Every backed-off device is due now (the line they could not be reached over is back). */
+  resetFailures(now: number): void {
+    for (const slot of this.slots) {
+      if (slot.failures === 0) continue;
+      slot.failures = 0;
+      slot.due = Math.min(slot.due, now);
+    }
+  }
+
   failures(index: number): number {
     return this.slot(index).failures;
   }

@@ -108,7 +108,7 @@ export const modbusAdapterSchema = z
     id: z.string().min(1),
     transport: modbusTransportSchema,
     /** A device that has not answered by then is timed out (bad quality, backed off). */
-    timeoutMs: durationMs.default(1_000),
+    timeoutMs: durationMs.refine((ms) => ms >= 50, 'timeoutMs must be at least 50ms (0 would wait for ever)').default(1_000),
     /** Poll groups and their intervals; devices name one (`default` is 1 s unless set). */
     pollGroups: z
       .record(z.string().min(1), durationMs)
@@ -136,8 +136,11 @@ export const modbusAdapterSchema = z
     config.devices.forEach((d, i) => {
       if (ids.has(d.id)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${d.id}"` });
       ids.add(d.id);
-      if (!(d.pollGroup in config.pollGroups)) {
+      if (!Object.hasOwn(config.pollGroups, d.pollGroup)) {
         ctx.addIssue({ code: 'custom', path: ['devices', i, 'pollGroup'], message: `unknown poll group "${d.pollGroup}" (known: ${Object.keys(config.pollGroups).join(', ')})` });
+      }
+      if (config.transport.type === 'rtu' && (d.unitId < 1 || d.unitId > 247)) {
+        ctx.addIssue({ code: 'custom', path: ['devices', i, 'unitId'], message: 'a unit id on a serial line is 1..247 (0 is broadcast and never answers)' });
       }
       if (d.profile === undefined && d.registers.length === 0) {
         ctx.addIssue({ code: 'custom', path: ['devices', i], message: `device "${d.id}" needs a profile or registers` });

@@ -35,7 +35,45 @@ export function expandModbusProfiles<A extends { kind: string }, P extends Point
     }
     return expanded;
   });
-  return { adapters: out, points: [...points, ...(added as P[])], problems };
+  const all = [...points, ...(added as P[])];
+  problems.push(...checkPointsFed(out, all));
+  return { adapters: out, points: all, problems };
+}
+
+/**
+ * Every register's point exists and has the register's type (a bit feeds a boolean point, a
+ * number a number point), and no point is fed by two registers, across all lines: otherwise every
+ * poll would be refused at run time.
+ */
+function checkPointsFed(adapters: readonly unknown[], points: readonly Point[]): CrossCheckProblem[] {
+  const byId = new Map(points.map((p) => [p.id, p]));
+  const owners = new Map<string, { readonly where: string; readonly adapter: number }>();
+  const problems: CrossCheckProblem[] = [];
+  adapters.forEach((adapter, a) => {
+    if ((adapter as { kind: string }).kind !== 'modbus') return;
+    (adapter as ModbusAdapterConfig).devices.forEach((device, d) => {
+      device.registers.forEach((r, i) => {
+        const pointId = r.point ?? device.points[r.name];
+        if (pointId === undefined) return;
+        const at: Path = device.profile === undefined ? ['adapters', a, 'devices', d, 'registers', i] : ['adapters', a, 'devices', d];
+        const where = `${device.id} ${r.fn} ${r.address} (${r.name})`;
+        const point = byId.get(pointId);
+        if (point === undefined) {
+          problems.push({ path: at, message: `${where} feeds point "${pointId}", which is not in points` });
+          return;
+        }
+        const bit = r.fn === 'coil' || r.fn === 'discrete' || r.type === 'bit';
+        if (bit !== (point.type === 'boolean')) {
+          problems.push({ path: at, message: `${where} is ${bit ? 'a bit' : 'a number'} but point "${pointId}" is type ${point.type}` });
+        }
+        // Within a line compileLine reports it; here the lines are compared with each other.
+        const owner = owners.get(pointId);
+        if (owner !== undefined && owner.adapter !== a) problems.push({ path: at, message: `${where}: point "${pointId}" is already fed by ${owner.where} on another line` });
+        if (owner === undefined) owners.set(pointId, { where, adapter: a });
+      });
+    });
+  });
+  return problems;
 }
 
 function expandDevice(siteFile: string, device: ModbusDeviceConfig, at: Path, declared: Set<string>, added: Point[], problems: CrossCheckProblem[]): ModbusDeviceConfig {
@@ -55,6 +93,11 @@ function expandDevice(siteFile: string, device: ModbusDeviceConfig, at: Path, de
   }
   device.skip.forEach((key, i) => {
     if (!known.has(key)) problems.push({ path: [...at, 'skip', i], message: `device ${device.id}: profile ${device.profile} has no register "${key}" to skip` });
+    // A value whose status word is not read would look good while the device says it has failed.
+    const watched = loaded.profile.registers.find((r) => r.name === key)?.statusOf;
+    if (watched !== undefined && !device.skip.includes(watched)) {
+      problems.push({ path: [...at, 'skip', i], message: `device ${device.id}: "${key}" is the status word of "${watched}", which is still polled: skip both or neither` });
+    }
   });
   const skipped = new Set(device.skip);
   // A status word of a skipped register goes too; a register that is neither a point nor a status

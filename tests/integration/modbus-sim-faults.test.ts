@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net';
+import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startModbusSimulator, type ModbusSimServer } from '../../devices/index.js';
 import { parseScenario } from '../../devices/simulator/parse.js';
@@ -154,4 +155,97 @@ describe('Modbus faults on the wire', () => {
     expect(readings.some((r) => r.value === 0x1111)).toBe(false);
     expect(errors.some((e) => e.code === 'HG_ERR_MODBUS_FRAME' || e.code === 'HG_ERR_MODBUS_TIMEOUT')).toBe(true);
   });
+
+  it('rtu: a late answer is never taken for the next request (no transaction ids on a serial bus)', async () => {
+    const pair = await serialPair();
+    cleanups.push(() => pair.close());
+    // Units 1 and 2, every register reads 1000 + its address; unit 1's first answer comes 450 ms
+    // late, while the line is busy with unit 2.
+    const line = new SerialPort({ path: pair.a, baudRate: 19200 });
+    cleanups.push(() => new Promise<void>((resolve) => (line.isOpen ? line.close(() => resolve()) : resolve())));
+    let answered = 0;
+    let pending = Buffer.alloc(0);
+    line.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 8) {
+        const req = pending.subarray(0, 8);
+        pending = pending.subarray(8);
+        const unit = req[0] ?? 0;
+        if ((unit !== 1 && unit !== 2) || req[1] !== 4) continue;
+        const address = req.readUInt16BE(2);
+        const count = req.readUInt16BE(4);
+        const body = Buffer.alloc(3 + count * 2);
+        body[0] = unit;
+        body[1] = 4;
+        body[2] = count * 2;
+        for (let i = 0; i < count; i++) body.writeUInt16BE(1000 + address + i, 3 + i * 2);
+        const frame = Buffer.concat([body, crc(body)]);
+        setTimeout(() => line.write(frame), unit === 1 && answered++ === 0 ? 450 : 0);
+      }
+    });
+    const adapter = createModbusAdapter(
+      {
+        kind: 'modbus',
+        id: 'line',
+        transport: { type: 'rtu', path: pair.b, baudRate: 19200 },
+        timeoutMs: '300ms',
+        pollGroups: { default: '200ms' },
+        backoff: { initial: '200ms', max: '200ms' },
+        // Two requests of one unit and function (maxGap 0): a stale answer to one fits the other.
+        devices: [
+          { id: 'd', unitId: 1, registers: [{ name: 'a', fn: 'input', address: 0, point: 'A' }, { name: 'b', fn: 'input', address: 10, point: 'B' }] },
+          { id: 'n', unitId: 2, registers: [{ name: 'a', fn: 'input', address: 0, point: 'N' }] },
+        ],
+      } as never,
+      { clock: systemClock, logger: silentLogger, dataDir: '/nonexistent' },
+    );
+    const readings: RawReading[] = [];
+    await adapter.start((r) => void readings.push(r), () => undefined, () => undefined);
+    cleanups.push(() => adapter.stop());
+    await waitFor(() => readings.filter((r) => r.pointId === 'B' && r.quality === undefined).length >= 5, 10_000, 'good readings after the late one');
+    expect(readings[0]).toMatchObject({ pointId: 'A', quality: { level: 'bad', reason: 'comm-timeout' } });
+    const wrong = readings.filter((r) => r.quality === undefined && r.value !== (r.pointId === 'B' ? 1010 : 1000));
+    expect(wrong).toEqual([]);
+  });
+
+  it('a coil answer with too few bits is a frame error, not false contacts', async () => {
+    // A broken device: answers a read of 16 coils with one byte of data.
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', (req: Buffer) => {
+        if (req.length < 12) return;
+        socket.write(Buffer.from([req[0] ?? 0, req[1] ?? 0, 0, 0, 0, 4, req[6] ?? 0, req[7] ?? 0, 1, 0xff]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const coils = Array.from({ length: 16 }, (_, i) => ({ name: `c${i}`, fn: 'coil' as const, address: i, point: `C${i}` }));
+    const adapter = createModbusAdapter(
+      { kind: 'modbus', id: 'line', transport: { type: 'tcp', host: '127.0.0.1', port }, timeoutMs: '300ms', pollGroups: { default: '200ms' }, devices: [{ id: 'd', unitId: 1, registers: coils }] } as never,
+      { clock: systemClock, logger: silentLogger, dataDir: '/nonexistent' },
+    );
+    const readings: RawReading[] = [];
+    const errors: HazgateError[] = [];
+    await adapter.start((r) => void readings.push(r), (e) => void errors.push(e), () => undefined);
+    cleanups.push(() => adapter.stop());
+    await waitFor(() => readings.length >= 32, 10_000, 'two cycles');
+    expect(readings.filter((r) => r.quality === undefined)).toEqual([]);
+    expect(errors.some((e) => e.code === 'HG_ERR_MODBUS_FRAME')).toBe(true);
+  });
 });
+
+/** CRC-16/MODBUS, low byte first on the wire. */
+function crc(bytes: Buffer): Buffer {
+  let c = 0xffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let i = 0; i < 8; i++) c = c & 1 ? (c >>> 1) ^ 0xa001 : c >>> 1;
+  }
+  return Buffer.from([c & 0xff, c >>> 8]);
+}

@@ -74,8 +74,12 @@ describe('compileLine: a register map is refused at start, naming device and reg
     expect(d.requests).toEqual([{ unitId: 4, fn: 'holding', address: 0, count: 2, items: expect.any(Array) }]);
   });
 
-  it('refuses unknown poll groups and devices without registers in the schema', () => {
-    expect(() => line([{ id: 'A', unitId: 1, pollGroup: 'fast', registers: [{ name: 'x', fn: 'input', address: 0, point: 'P' }] }])).toThrow(/unknown poll group "fast"/);
+  it('refuses unknown poll groups, a zero timeout, RTU broadcast ids and devices without registers', () => {
+    const reg = [{ name: 'x', fn: 'input' as const, address: 0, point: 'P' }];
+    expect(() => line([{ id: 'A', unitId: 1, pollGroup: 'fast', registers: reg }])).toThrow(/unknown poll group "fast"/);
+    expect(() => line([{ id: 'A', unitId: 1, pollGroup: 'constructor', registers: reg }])).toThrow(/unknown poll group "constructor"/);
+    expect(() => line([{ id: 'A', unitId: 1, registers: reg }], { timeoutMs: 0 })).toThrow(/at least 50ms/);
+    expect(() => line([{ id: 'A', unitId: 0, registers: reg }], { transport: { type: 'rtu', path: '/dev/ttyS0' } })).toThrow(/1\.\.247/);
     expect(() => line([{ id: 'A', unitId: 1 }])).toThrow(/needs a profile or registers/);
   });
 });
@@ -109,6 +113,13 @@ describe('readingsOfCycle', () => {
     ]);
     expect(readingsOfCycle(device, cycle(3), 'src', last).readings[0]?.quality).toEqual({ level: 'bad', reason: 'detector-fault' });
     expect(readingsOfCycle(device, cycle(9), 'src', last).readings[0]?.quality).toEqual({ level: 'bad', reason: 'status-unknown' });
+  });
+
+  it('flags a NaN float (a device saying its sensor failed) bad, with the last value', () => {
+    const last = new Map<string, number | boolean>();
+    readingsOfCycle(device, [{ ok: true, request: input, words: [100, 0] }, { ok: true, request: holding, words: [0xe979, 0x42f6] }], 'src', last);
+    const nan = readingsOfCycle(device, [{ ok: true, request: input, words: [100, 0] }, { ok: true, request: holding, words: [0x0000, 0x7fc0] }], 'src', last);
+    expect(nan.readings[1]).toMatchObject({ pointId: 'H', value: expect.closeTo(123.456, 3), quality: { level: 'bad', reason: 'not-finite' } });
   });
 
   it('gives a failed read bad quality and the last value, never a made-up one', () => {
@@ -161,6 +172,35 @@ adapters:
     expect(regs).toHaveLength(16);
     expect(regs.find((r) => r.name === 'ch1.gas')).toMatchObject({ fn: 'input', address: 0, point: 'GT-101', multiply: 0.1 });
     expect(regs.find((r) => r.name === 'ch1.status')).toMatchObject({ address: 1, statusOf: 'ch1.gas' });
+  });
+
+  it('refuses registers feeding unknown points, the wrong type, one point from two lines, and a status word skipped alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hg-modbus-site-'));
+    writeFileSync(
+      join(dir, 'site.yaml'),
+      `site: { id: s }
+points:
+  - { id: N, kind: level }
+adapters:
+  - kind: modbus
+    id: l1
+    transport: { type: tcp, host: 127.0.0.1 }
+    devices:
+      - { id: A, unitId: 1, registers: [{ name: typo, fn: input, address: 0, point: NN }, { name: contact, fn: discrete, address: 0, point: N }] }
+      - { id: GC, unitId: 2, profile: gas-controller-8ch, skip: [ch1.status] }
+  - kind: modbus
+    id: l2
+    transport: { type: tcp, host: 127.0.0.2 }
+    devices:
+      - { id: B, unitId: 1, registers: [{ name: again, fn: input, address: 0, point: GC.ch2.gas }] }
+`,
+    );
+    const out = loadSite(join(dir, 'site.yaml'));
+    const text = out.ok ? '' : out.problems.map((p) => p.message).join('\n');
+    expect(text).toContain('A input 0 (typo) feeds point "NN", which is not in points');
+    expect(text).toContain('A discrete 0 (contact) is a bit but point "N" is type number');
+    expect(text).toContain('B input 0 (again): point "GC.ch2.gas" is already fed by GC input 2 (ch2.gas) on another line');
+    expect(text).toContain('"ch1.status" is the status word of "ch1.gas", which is still polled');
   });
 
   it('reports an unknown profile and a register the profile lacks, at the device', () => {

@@ -180,6 +180,19 @@ describe('Modbus line', () => {
     await h.stop();
   });
 
+  it('backs off a device its gateway cannot reach (exception 11), like a silent one', async () => {
+    const h = harness(
+      { backoff: { initial: '4s', max: '4s' }, devices: [device('GONE', 1, [gas('g', 0, 'P')]), device('OK', 2, [gas('g', 0, 'Q')])] },
+      new Map<number, Behaviour>([[1, () => ({ modbusCode: 11 })], [2, (_f, _a, c) => words(c, () => 3)]]),
+    );
+    await h.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(h.fake.requests.filter((r) => r.unit === 1)).toHaveLength(2);
+    expect(h.readings.find((r) => r.pointId === 'P')?.quality).toEqual({ level: 'bad', reason: 'modbus-exception-gateway-target-failed' });
+    expect(h.adapter.stats?.devices['GONE']?.exceptions).toEqual({ '11': 2 });
+    await h.stop();
+  });
+
   it('reopens a lost connection and marks the points bad meanwhile', async () => {
     const h = harness(
       { reconnectMs: '2s', devices: [device('D', 1, [gas('g', 0, 'P')])] },
