@@ -1,9 +1,9 @@
 /**
  * devices/: device profiles, scenario files and plant simulators. Simulators talk to hazgate only
  * over the network, as hardware does; this module imports nothing of src/ but src/core.
- * `hazgate simulate` needs loadScenario (or builtinScenarioFile), startMqttSimulator and
- * startModbusSimulator (with modbusSimServerSchema for its config); site configs load Modbus
- * device profiles with loadModbusProfile.
+ * `hazgate simulate` needs loadScenario (or builtinScenarioFile), startMqttSimulator,
+ * startModbusSimulator (with modbusSimServerSchema for its config) and startOpcuaSimulator (with
+ * opcuaSimConfigSchema); site configs load Modbus device profiles with loadModbusProfile.
  */
 export { builtinScenarioFile, loadScenario } from './simulator/load.js';
 export { parseScenario, type ReportedProblem } from './simulator/parse.js';
@@ -32,3 +32,7 @@ export { startModbusSimulator, type ModbusSimulatorOptions, type RunningModbusSi
 export { modbusSimServerSchema, type ModbusSimDevice, type ModbusSimServer, type ModbusSimTransport } from './modbus/sim-config.js';
 export type { ModbusSimStats } from './modbus/responder.js';
 export { encodeValue, rawFromValue } from './modbus/encode.js';
+export { startOpcuaSimulator } from './opcua/start.js';
+export type { OpcuaSimulatorOptions, RunningOpcuaSimulator } from './opcua/simulator.js';
+export { opcuaSimConfigSchema, SECURITY_MODE_NAMES, SECURITY_POLICY_NAMES, SERVER_CERTIFICATE_DER, type OpcuaSimConfig, type OpcuaSimUser } from './opcua/sim-config.js';
+export { nodeIdOf, plantGroupOf, SIM_NAMESPACE_URI, type PlantGroup } from './opcua/address-model.js';
