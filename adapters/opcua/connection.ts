@@ -77,6 +77,10 @@ export class OpcuaConnection {
   private stopped = false;
   private lostAt: number | undefined;
   private connecting: Promise<void> | undefined;
+  private certificateManager: OPCUACertificateManager | undefined;
+  private wakeRetry: (() => void) | undefined;
+  /** Items refused by the current session (the status says degraded while any are). */
+  private refused = 0;
 
   constructor(private readonly config: OpcuaAdapterConfig, private readonly deps: ConnectionDeps, private readonly cb: ConnectionCallbacks) {
     this.items = config.subscriptions.flatMap((s) => s.items.map((config) => ({ config, publishingInterval: s.publishingInterval, nodeId: config.nodeId })));
@@ -84,12 +88,61 @@ export class OpcuaConnection {
 
   /** Resolves after the first connection attempt, good or bad; it keeps trying in the background. */
   async start(): Promise<void> {
-    const certificateManager = new OPCUACertificateManager({ rootFolder: this.deps.pkiDir, automaticallyAcceptUnknownCertificate: false });
-    await certificateManager.initialize();
+    this.certificateManager = new OPCUACertificateManager({ rootFolder: this.deps.pkiDir, automaticallyAcceptUnknownCertificate: false });
+    await this.certificateManager.initialize();
+    let settle: () => void = () => undefined;
+    const firstAttempt = new Promise<void>((resolve) => (settle = resolve));
+    this.connecting = this.attempt(settle);
+    await firstAttempt;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeRetry?.();
+    await this.teardown();
+    await this.connecting?.catch(() => undefined);
+    await this.teardown();
+    await this.certificateManager?.dispose().catch(() => undefined);
+  }
+
+  /**
+   * Connects and opens the session. node-opcua retries a lost connection by itself, but a refusal
+   * (an untrusted server certificate, a rejected user, a session it cannot create) ends its
+   * attempt: then a fresh client tries again after reconnect.max, so trusting the certificate or
+   * fixing the server needs no restart of hazgate.
+   */
+  private async attempt(settle: () => void): Promise<void> {
+    while (!this.stopped) {
+      const client = this.createClient();
+      // The first failed try is reported (and start resolves); later ones are the client's back-off.
+      const onFirstFailure = (): void => {
+        this.reportDown(new Error(`cannot connect to ${this.config.endpointUrl}`));
+        settle();
+      };
+      client.once('backoff', onFirstFailure);
+      try {
+        await client.connect(this.config.endpointUrl);
+        client.removeListener('backoff', onFirstFailure);
+        await this.openSession();
+        settle();
+        return;
+      } catch (e) {
+        client.removeListener('backoff', onFirstFailure);
+        if (this.stopped) break;
+        this.reportDown(e);
+        settle();
+        await this.teardown();
+        await this.retryPause();
+      }
+    }
+    settle();
+  }
+
+  private createClient(): OPCUAClient {
     const client = OPCUAClient.create({
       applicationName: `hazgate-${this.config.id}`,
       applicationUri: `urn:hazgate:${this.config.id}`,
-      clientCertificateManager: certificateManager,
+      ...(this.certificateManager === undefined ? {} : { clientCertificateManager: this.certificateManager }),
       securityMode: MessageSecurityMode[this.config.securityMode],
       securityPolicy: SecurityPolicy[this.config.securityPolicy],
       endpointMustExist: false,
@@ -99,36 +152,27 @@ export class OpcuaConnection {
     });
     this.client = client;
     this.watch(client);
-    let settle: () => void = () => undefined;
-    const firstAttempt = new Promise<void>((resolve) => (settle = resolve));
-    // The first failed attempt is reported (and start resolves); later ones are the client's back-off.
-    const onFirstFailure = (): void => {
-      this.reportDown(new Error(`cannot connect to ${this.config.endpointUrl}`));
-      settle();
-    };
-    client.once('backoff', onFirstFailure);
-    this.connecting = client
-      .connect(this.config.endpointUrl)
-      .then(() => {
-        client.removeListener('backoff', onFirstFailure);
-        return this.openSession();
-      })
-      .catch((e: unknown) => {
-        if (!this.stopped) this.reportDown(e);
-      })
-      .finally(settle);
-    await firstAttempt;
+    return client;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  private retryPause(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.config.reconnect.max);
+      this.wakeRetry = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async teardown(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     for (const s of this.subscriptions.splice(0)) await s.terminate().catch(() => undefined);
+    this.stats.subscriptions = 0;
     await this.session?.close().catch(() => undefined);
     this.session = undefined;
     await client?.disconnect().catch(() => undefined);
-    await this.connecting?.catch(() => undefined);
   }
 
   private watch(client: OPCUAClient): void {
@@ -145,13 +189,14 @@ export class OpcuaConnection {
     const client = this.client;
     if (client === undefined || this.stopped) return;
     this.stats.connects++;
+    this.refused = 0;
     const session = await client.createSession(this.identity());
     this.session = session;
     session.on('session_restored', () => this.deps.logger.info({ adapter: this.config.id }, 'OPC UA session restored'));
     await this.resolveBrowsePaths(session);
     const perCall = effectiveLimit(this.config.maxItemsPerSubscription, await this.readLimit(session, MAX_MONITORED_ITEMS_PER_CALL));
     await this.subscribeAll(session, perCall);
-    this.cb.onStatus({ state: this.stats.itemErrors > 0 ? 'degraded' : 'up', ...(this.stats.itemErrors > 0 ? { reason: `${this.stats.itemErrors} item(s) refused` } : {}), since: this.deps.clock.now() });
+    this.cb.onStatus({ state: this.refused > 0 ? 'degraded' : 'up', ...(this.refused > 0 ? { reason: `${this.refused} item(s) refused` } : {}), since: this.deps.clock.now() });
   }
 
   private identity(): UserIdentityInfo {
@@ -258,6 +303,7 @@ export class OpcuaConnection {
 
   private itemFailed(item: Item, statusName: string, why: string): void {
     this.stats.itemErrors++;
+    this.refused++;
     const where = item.nodeId ?? item.config.browsePath ?? '';
     this.cb.onError(new HazgateError('HG_ERR_OPCUA_ITEM', `opcua ${this.config.id}: point ${item.config.point} (${where}): ${why}`, { adapter: this.config.id, point: item.config.point, nodeId: item.nodeId, browsePath: item.config.browsePath, status: statusName }));
     // The point must not look normal: it gets a bad reading with the server's reason.
