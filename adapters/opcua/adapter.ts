@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseAdapterConfig, type Adapter, type AdapterDeps, type AdapterFactory, type AdapterMetric, type EmitReading, type OnAdapterError, type OnStatus } from '../../src/core/index.js';
-import { OpcuaConnection, type OpcuaStats } from './connection.js';
+import type { OpcuaConnection, OpcuaStats } from './connection.js';
 import { opcuaAdapterSchema, type OpcuaAdapterConfig } from './schema.js';
 
 /** OPC UA client adapter: one server, its subscriptions and monitored items. Read-only. */
@@ -25,6 +25,9 @@ export class OpcuaAdapter implements Adapter {
 
   async start(emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus): Promise<void> {
     if (this.connection !== undefined) throw new Error(`opcua adapter ${this.id} is already started`);
+    // node-opcua is loaded on first use: about a second, and a warning on Node 20, that a site
+    // without OPC UA should not pay.
+    const { OpcuaConnection } = await import('./connection.js');
     this.connection = new OpcuaConnection(this.config, { clock: this.deps.clock, logger: this.deps.logger, pkiDir: this.pkiDir }, { emit, onError, onStatus });
     await this.connection.start();
   }

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OPCUACertificateManager } from 'node-opcua';
+import type { OPCUACertificateManager } from 'node-opcua';
 
 /**
  * The adapter's PKI folder, for `hazgate pki`: own certificate (created on first start), trusted/
@@ -40,7 +40,8 @@ export async function trustCertificates(pkiDir: string, select: { readonly thumb
 }
 
 async function withManager<T>(pkiDir: string, f: (cm: OPCUACertificateManager) => T | Promise<T>): Promise<T> {
-  const cm = new OPCUACertificateManager({ rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: false });
+  const { OPCUACertificateManager: Manager } = await import('node-opcua');
+  const cm = new Manager({ rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: false });
   await cm.initialize();
   try {
     return await f(cm);

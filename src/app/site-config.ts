@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { embeddedBrokerSchema } from '../../adapters/mqtt/index.js';
-import { modbusSimServerSchema } from '../../devices/index.js';
+import { modbusSimServerSchema, opcuaSimConfigSchema } from '../../devices/index.js';
 import { buildSiteSchema, duplicateIds, loadSiteConfig, resolvePath, type CrossCheckProblem, type LoadResult } from '../config/index.js';
 import type { Point, RuleSpec } from '../core/index.js';
 import { checkSelectors } from '../engine/index.js';
 import { expandModbusProfiles } from './modbus-profiles.js';
 import { adapterSchemas } from './registry.js';
 
-export const siteSchema = buildSiteSchema(z.discriminatedUnion('kind', adapterSchemas), embeddedBrokerSchema, modbusSimServerSchema);
+export const siteSchema = buildSiteSchema(z.discriminatedUnion('kind', adapterSchemas), embeddedBrokerSchema, modbusSimServerSchema, opcuaSimConfigSchema);
 
 export type SiteConfig = z.output<typeof siteSchema>;
 
@@ -46,7 +46,15 @@ export function loadSite(file: string): LoadResult<SiteConfig> {
   const c = { ...out.config, points: internPointParts(out.config.points) };
   const store = { ...c.store, dir: resolvePath(file, c.store.dir) };
   const adapters = c.adapters.map((a) => (a.kind === 'opcua' ? resolveOpcuaPaths(file, a) : a));
-  const simulator = c.simulator === undefined ? undefined : { ...c.simulator, scenario: resolvePath(file, c.simulator.scenario), ...simulatedProfiles(file, c.simulator.modbus) };
+  const simulator =
+    c.simulator === undefined
+      ? undefined
+      : {
+          ...c.simulator,
+          scenario: resolvePath(file, c.simulator.scenario),
+          ...simulatedProfiles(file, c.simulator.modbus),
+          ...(c.simulator.opcua === undefined ? {} : { opcua: { ...c.simulator.opcua, pkiDir: resolvePath(file, c.simulator.opcua.pkiDir) } }),
+        };
   return { ok: true, file, config: { ...c, adapters, store, ...(simulator === undefined ? {} : { simulator }) } };
 }
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadScenario, startModbusSimulator, startMqttSimulator } from '../../devices/index.js';
+import { loadScenario, startModbusSimulator, startMqttSimulator, startOpcuaSimulator } from '../../devices/index.js';
 import { Gateway, loadSite, VERSION, type SiteConfig } from '../app/index.js';
 import { formatProblems } from '../config/index.js';
 import { systemClock, type Logger } from '../core/index.js';
@@ -35,8 +35,9 @@ export async function runStart(config: SiteConfig, logger: Logger): Promise<Runn
 }
 
 /**
- * The site's simulated plant: a Modbus simulator for each server under `simulator.modbus`, and the
- * MQTT simulator when the section names a broker `url` (or has no Modbus servers).
+ * The site's simulated plant: a Modbus simulator for each server under `simulator.modbus`, an OPC
+ * UA server for `simulator.opcua`, and the MQTT simulator when the section names a broker `url`
+ * (or has neither of the others).
  */
 export async function runSimulate(config: SiteConfig, logger: Logger): Promise<Running> {
   const sim = config.simulator;
@@ -51,7 +52,13 @@ export async function runSimulate(config: SiteConfig, logger: Logger): Promise<R
       const where = sim.modbus.map((s, i) => (s.transport.type === 'tcp' ? `tcp://${s.transport.host}:${modbus.ports[i] ?? s.transport.port}` : `rtu:${s.transport.path}`));
       logger.info({ scenario: scenario.name, servers: where }, `Modbus simulator playing ${scenario.name} on ${where.join(', ')}`);
     }
-    if (sim.url !== undefined || sim.modbus === undefined || sim.modbus.length === 0) {
+    if (sim.opcua !== undefined) {
+      const opcua = await startOpcuaSimulator({ scenario, config: sim.opcua, logger: logger.child({ simulator: 'opcua' }), ...seed });
+      running.push(opcua);
+      logger.info({ scenario: scenario.name, endpointUrl: opcua.endpointUrl, certificate: opcua.certificateFile }, `OPC UA simulator playing ${scenario.name} at ${opcua.endpointUrl}`);
+    }
+    const others = (sim.modbus?.length ?? 0) > 0 || sim.opcua !== undefined;
+    if (sim.url !== undefined || !others) {
       const url = sim.url ?? 'mqtt://127.0.0.1:1883';
       running.push(await startMqttSimulator({ scenario, url, topicPrefix: sim.topicPrefix, logger, ...seed }));
       logger.info({ scenario: scenario.name, url }, `simulator playing ${scenario.name} to ${url}`);
@@ -98,5 +105,6 @@ function demoBanner(ws: string, http: string, config: SiteConfig): string {
 function plantOf(config: SiteConfig): string {
   const sim = config.simulator;
   const modbus = (sim?.modbus ?? []).map((s) => (s.transport.type === 'tcp' ? `modbus-tcp://${s.transport.host}:${s.transport.port}` : `modbus-rtu:${s.transport.path}`));
-  return [...(sim?.url === undefined ? [] : [sim.url]), ...modbus].join(', ');
+  const opcua = sim?.opcua === undefined ? [] : [`opc.tcp://${sim.opcua.host}:${sim.opcua.port}`];
+  return [...(sim?.url === undefined ? [] : [sim.url]), ...modbus, ...opcua].join(', ');
 }

@@ -39,7 +39,7 @@ const serverSchema = z
   .strict();
 
 /** The simulator section; `modbus` lists Modbus servers (their schema comes from devices/ through the app). */
-function simulatorSchema<M extends z.ZodType>(modbusServer: M) {
+function simulatorSchema<M extends z.ZodType, O extends z.ZodType>(modbusServer: M, opcuaServer: O) {
   return z
     .object({
       scenario: z.string(),
@@ -48,6 +48,7 @@ function simulatorSchema<M extends z.ZodType>(modbusServer: M) {
       topicPrefix: z.string().default('hazgate/demo'),
       seed: z.number().int().optional(),
       modbus: z.array(modbusServer).optional(),
+      opcua: opcuaServer.optional(),
     })
     .strict();
 }
@@ -61,7 +62,12 @@ export const includeFileSchema = z
  * The site schema. src/config knows no adapter: the composition root passes the adapters'
  * own schemas (and the embedded broker's) in.
  */
-export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M extends z.ZodType = z.ZodNever>(adapterSchema: A, brokerSchema: B, modbusSimSchema?: M) {
+export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M extends z.ZodType = z.ZodNever, O extends z.ZodType = z.ZodNever>(
+  adapterSchema: A,
+  brokerSchema: B,
+  modbusSimSchema?: M,
+  opcuaSimSchema?: O,
+) {
   return z
     .object({
       site: siteInfoSchema,
@@ -73,9 +79,9 @@ export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M exte
       store: storeSchema.default(storeSchema.parse({})),
       server: serverSchema.default(serverSchema.parse({})),
       broker: brokerSchema.optional(),
-      simulator: simulatorSchema(modbusSimSchema ?? z.never()).optional(),
+      simulator: simulatorSchema(modbusSimSchema ?? z.never(), opcuaSimSchema ?? z.never()).optional(),
     })
     .strict();
 }
 
-export type SiteSchema<A extends z.ZodType, B extends z.ZodType, M extends z.ZodType = z.ZodNever> = ReturnType<typeof buildSiteSchema<A, B, M>>;
+export type SiteSchema<A extends z.ZodType, B extends z.ZodType, M extends z.ZodType = z.ZodNever, O extends z.ZodType = z.ZodNever> = ReturnType<typeof buildSiteSchema<A, B, M, O>>;

@@ -20,7 +20,7 @@ let dir: string;
 
 interface PointView {
   readonly id: string;
-  readonly latest?: { readonly value: number | boolean; readonly quality: { readonly level: string; readonly reason?: string } };
+  readonly latest?: { readonly value: number | boolean; readonly quality: { readonly level: string; readonly reason?: string } } | null;
 }
 
 async function points(): Promise<Map<string, PointView>> {
@@ -46,7 +46,7 @@ afterAll(async () => {
 
 describe('Modbus plant end to end', () => {
   it('serves every profile point with its engineering value and good quality', async () => {
-    await waitFor(async () => [...(await points()).values()].every((p) => p.latest !== undefined), 15_000, 'a value for every point');
+    await waitFor(async () => [...(await points()).values()].every((p) => p.latest != null), 15_000, 'a value for every point');
     const p = await points();
     const value = (id: string) => p.get(id)?.latest?.value;
     // Gas controller: 0.1 %LEL counts; scenario base 1.0 ± 0.3.

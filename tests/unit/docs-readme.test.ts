@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { modbusMetrics } from '../../adapters/modbus/index.js';
+import { opcuaMetrics } from '../../adapters/opcua/index.js';
 import { silentLogger } from '../../src/core/index.js';
 import { USAGE } from '../../src/cli/args.js';
 import { createHttpServer, createMetricsRegistry, WsHub } from '../../src/server/index.js';
@@ -17,7 +18,7 @@ const metrics = createMetricsRegistry({
   alarms: { transitions: {}, ackRejected: {} }, retained: none,
   store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
   // Every adapter kind's own families (their names do not depend on the values).
-  adapterMetrics: () => modbusMetrics('line', undefined),
+  adapterMetrics: () => [...modbusMetrics('line', undefined), ...opcuaMetrics('ua', undefined)],
 });
 
 describe('README', () => {
