@@ -6,7 +6,7 @@ import type { AlarmTransition, Clock, ComponentStatus, Logger, Point, RuleResult
 import { RuleEngine } from '../engine/index.js';
 import { Ingest, LiveValueCache, RunningAdapter, ThrottledErrorLog } from '../pipeline/index.js';
 import { createHttpServer, createMetricsRegistry, listen, WsHub } from '../server/index.js';
-import { EmbeddedStore } from '../store/index.js';
+import { EmbeddedStore, InfluxSink } from '../store/index.js';
 import { adapterFactories } from './registry.js';
 import { pointsOf, rulesOf, type SiteConfig } from './site-config.js';
 import { VERSION } from './version.js';
@@ -64,6 +64,8 @@ export class Gateway {
     for (const t of this.timers) clearInterval(t);
     await p.hub.close();
     await p.http.close();
+    // What the InfluxDB sink still holds goes to its spool, sent at the next start.
+    await p.influx?.close();
     await p.store.close();
     p.journal.close();
   }
@@ -84,6 +86,7 @@ interface GatewayParts {
   readonly http: FastifyInstance;
   readonly adapters: RunningAdapter[];
   readonly broker: EmbeddedBroker | null;
+  readonly influx: InfluxSink | null;
 }
 
 async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<GatewayParts> {
@@ -98,6 +101,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     logger: logger.child({ component: 'store' }),
   });
   const journal = openJournal(config, logger, store);
+  const influx = openInflux(config, points, opts);
   const cache = new LiveValueCache();
   const directory = pointDirectory(points, cache);
   let hub: WsHub | null = null;
@@ -109,6 +113,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     onTransition: (t) => {
       logger.info({ conditionId: t.conditionId, state: t.state, level: t.level, priority: t.priority, value: t.value }, t.message);
       hub?.broadcastTransition(t);
+      influx?.writeTransition(t);
     },
   });
   const engine = new RuleEngine(points, rulesOf(config), clock.now());
@@ -134,13 +139,14 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
       cache.put(s);
       alarmPath.apply(engine.evaluate(s));
       store.write(s);
+      influx?.write(s);
       wsHub.publishSample(s);
     },
     onReject: (e) => errorLog.report(e),
   });
   const adapters = config.adapters.map((a) => createAdapter(a, config, opts));
   const broker = config.broker?.enabled ? createEmbeddedBroker(config.broker, logger) : null;
-  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker };
+  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx };
   const http = createHttpServer({
     siteId: config.site.id,
     version: VERSION,
@@ -173,6 +179,34 @@ function resumeRetained(retained: readonly AlarmTransition[], engine: RuleEngine
     });
   }
   path.apply(orphans);
+}
+
+/** The InfluxDB sink when the site has an `influx` section; its spool defaults to `<store dir>/influx-spool`. */
+function openInflux(config: SiteConfig, points: readonly Point[], opts: GatewayOptions): InfluxSink | null {
+  const c = config.influx;
+  if (c === undefined) return null;
+  const logger = opts.logger.child({ component: 'influx' });
+  const errors = new ThrottledErrorLog(logger, 10_000, () => opts.clock.now());
+  return new InfluxSink({
+    url: c.url,
+    org: c.org,
+    bucket: c.bucket,
+    token: c.token,
+    siteId: config.site.id,
+    points: new Map(points.map((p) => [p.id, p])),
+    spoolDir: c.spool.dir ?? `${config.store.dir}/influx-spool`,
+    batchSize: c.batchSize,
+    flushIntervalMs: c.flushInterval,
+    maxRequestLines: c.maxRequestLines,
+    gzip: c.gzip,
+    timeoutMs: c.timeout,
+    retry: { minMs: c.retry.min, maxMs: c.retry.max, fatalRetryMs: c.retry.refused },
+    spoolMaxBytes: c.spool.maxBytes,
+    spoolMaxAgeMs: c.spool.maxAge,
+    clock: opts.clock,
+    logger,
+    onError: (e) => errors.report(e),
+  });
 }
 
 function openJournal(config: SiteConfig, logger: Logger, store: EmbeddedStore): SqliteAlarmJournal {
@@ -219,6 +253,7 @@ function componentStatus(parts: Omit<GatewayParts, 'http'>): Record<string, Comp
   const out: Record<string, ComponentStatus> = { store: parts.store.status() };
   if (parts.broker) out['broker'] = { state: 'up', since: parts.startedAt }; // start() threw otherwise
   for (const a of parts.adapters) out[`adapter:${a.id}`] = a.status();
+  if (parts.influx) out['influx'] = parts.influx.status();
   const backlog = parts.alarmPath.backlog;
   out['alarms'] = backlog === 0 ? { state: 'up', since: parts.startedAt } : { state: 'degraded', reason: `${backlog} transitions wait for the journal`, since: parts.clock.now() };
   return out;
@@ -233,6 +268,6 @@ function metricsSources(parts: GatewayParts) {
     retained: () => parts.alarms.retained(),
     store: () => ({ ...parts.store.stats, diskBytes: parts.store.diskBytes() }),
     ws: parts.hub.stats,
-    adapterMetrics: () => parts.adapters.flatMap((a) => a.adapter.metrics?.() ?? []),
+    adapterMetrics: () => [...parts.adapters.flatMap((a) => a.adapter.metrics?.() ?? []), ...(parts.influx?.metrics() ?? [])],
   };
 }

@@ -55,7 +55,8 @@ export function loadSite(file: string): LoadResult<SiteConfig> {
           ...simulatedProfiles(file, c.simulator.modbus),
           ...(c.simulator.opcua === undefined ? {} : { opcua: { ...c.simulator.opcua, pkiDir: resolvePath(file, c.simulator.opcua.pkiDir) } }),
         };
-  return { ok: true, file, config: { ...c, adapters, store, ...(simulator === undefined ? {} : { simulator }) } };
+  const influx = c.influx?.spool.dir === undefined ? c.influx : { ...c.influx, spool: { ...c.influx.spool, dir: resolvePath(file, c.influx.spool.dir) } };
+  return { ok: true, file, config: { ...c, adapters, store, ...(simulator === undefined ? {} : { simulator }), ...(influx === undefined ? {} : { influx }) } };
 }
 
 /** An OPC UA adapter's PKI folder and user certificate files are relative to the site file. */

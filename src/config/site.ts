@@ -29,6 +29,43 @@ const storeSchema = z
   })
   .strict();
 
+/** Byte sizes: a number, or `512MiB`, `2GiB`, `500MB`. */
+const bytesSchema = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.exec(v.trim());
+  if (m === null) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a size (e.g. 512MiB, 2GiB)` });
+    return z.NEVER;
+  }
+  const unit = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[m[2] as 'B'];
+  return Math.round(Number(m[1]) * unit);
+});
+
+/** InfluxDB (or VictoriaMetrics) as the production historian, with a disk spool for outages. */
+const influxSchema = z
+  .object({
+    url: z.string().regex(/^https?:\/\/\S+$/, 'an http:// or https:// URL'),
+    org: z.string().default(''),
+    bucket: z.string().min(1),
+    /** Use `${INFLUX_TOKEN}`: the token is never logged. */
+    token: z.string().optional(),
+    batchSize: z.number().int().min(1).max(100_000).default(5_000),
+    flushInterval: durationSchema.default(1_000),
+    /** Lines per request while a backlog drains. */
+    maxRequestLines: z.number().int().min(1).max(1_000_000).default(50_000),
+    gzip: z.boolean().default(true),
+    timeout: durationSchema.default(10_000),
+    retry: z
+      .object({ min: durationSchema.default(1_000), max: durationSchema.default(30_000), refused: durationSchema.default(30_000) })
+      .strict()
+      .default({ min: 1_000, max: 30_000, refused: 30_000 }),
+    spool: z
+      .object({ dir: z.string().optional(), maxBytes: bytesSchema.default(1024 ** 3), maxAge: durationSchema.default(7 * 86_400_000) })
+      .strict()
+      .default({ maxBytes: 1024 ** 3, maxAge: 7 * 86_400_000 }),
+  })
+  .strict();
+
 const serverSchema = z
   .object({
     host: z.string().default('127.0.0.1'),
@@ -77,6 +114,7 @@ export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M exte
       adapters: z.array(adapterSchema).default([]),
       rules: z.array(ruleSchema).default([]),
       store: storeSchema.default(storeSchema.parse({})),
+      influx: influxSchema.optional(),
       server: serverSchema.default(serverSchema.parse({})),
       broker: brokerSchema.optional(),
       simulator: simulatorSchema(modbusSimSchema ?? z.never(), opcuaSimSchema ?? z.never()).optional(),

@@ -42,6 +42,11 @@ export const ERROR_CODES = {
   HG_ERR_STORE_WRITE: 'Samples could not be written to the embedded store; they stay buffered and are retried.',
   HG_ERR_STORE_OVERFLOW: 'The store buffer was full and the oldest samples were dropped (counted).',
   HG_ERR_STORE_QUERY: 'A history query failed.',
+  HG_ERR_INFLUX_WRITE: 'InfluxDB is unreachable or busy (network error, timeout, 429, 5xx): the batches stay in the disk spool and are retried with back-off (honouring Retry-After).',
+  HG_ERR_INFLUX_REFUSED: 'InfluxDB refuses the writes (401/403, unknown org or bucket): the sink is down on /readyz, data stays in the spool and is retried slowly.',
+  HG_ERR_INFLUX_BAD_LINE: 'InfluxDB refused a line as malformed (400/422) or too large (413 on a single line): that line is dropped with the reason, the rest is written.',
+  HG_ERR_INFLUX_SPOOL: 'The InfluxDB spool folder cannot be written: lines stay in memory and the write is retried.',
+  HG_ERR_INFLUX_SPOOL_FULL: 'The InfluxDB spool passed its size or age limit and its oldest batch was discarded (counted; a warning comes at 80 %).',
   HG_ERR_JOURNAL_WRITE: 'An alarm transition could not be written to the journal.',
 
   HG_ERR_API_BAD_REQUEST: 'A request’s parameters or body are invalid.',

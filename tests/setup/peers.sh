@@ -6,6 +6,7 @@
 #   python3-pymodbus (+ serial, serial-asyncio)  an independent Modbus TCP/RTU server
 #   mbpoll                          an independent Modbus master that reads our simulators
 #   socat                           pty pairs: a serial line without hardware (Modbus RTU)
+#   victoria-metrics                accepts InfluxDB's /api/v2/write (the InfluxDB sink's peer)
 set -euo pipefail
 
 have_mosquitto() {
@@ -23,6 +24,7 @@ have_mosquitto || missing+=(mosquitto)
 have_pymodbus || missing+=(python3-pymodbus python3-serial python3-serial-asyncio)
 command -v mbpoll >/dev/null 2>&1 || missing+=(mbpoll)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
+[ -x /usr/bin/victoria-metrics ] || missing+=(victoria-metrics)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   bash "$(dirname "$0")/install-debs.sh" "${missing[@]}"
@@ -32,4 +34,5 @@ have_mosquitto || { echo "peers.sh: mosquitto still not found after install" >&2
 have_pymodbus || { echo "peers.sh: pymodbus (Debian python3-pymodbus) still not importable" >&2; exit 1; }
 command -v mbpoll >/dev/null 2>&1 || { echo "peers.sh: mbpoll still not found" >&2; exit 1; }
 command -v socat >/dev/null 2>&1 || { echo "peers.sh: socat still not found" >&2; exit 1; }
-echo "peers.sh: mosquitto, pymodbus, mbpoll and socat ready"
+[ -x /usr/bin/victoria-metrics ] || { echo "peers.sh: victoria-metrics still not found" >&2; exit 1; }
+echo "peers.sh: mosquitto, pymodbus, mbpoll, socat and victoria-metrics ready"
