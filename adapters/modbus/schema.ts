@@ -1,21 +1,12 @@
 import { z } from 'zod';
-import { parseDurationText } from '../../src/core/duration.js';
+import { durationSchema } from '../../src/core/duration.js';
 
 /**
  * Config of one Modbus line: one TCP connection (a device or a TCP gateway in front of a serial
  * bus) or one serial port (RTU). Requests on a line go one at a time; several lines poll in parallel.
  */
 
-/** Milliseconds, or a text like `500ms`, `1s`, `5m`. */
-const durationMs = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDurationText(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 500ms, 1s, 5m)` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const durationMs = durationSchema;
 
 const tcpTransport = z
   .object({

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseAdapterConfig, type Adapter, type AdapterDeps, type AdapterFactory, type AdapterMetric, type EmitReading, type OnAdapterError, type OnStatus } from '../../src/core/index.js';
+import { metricFamily, parseAdapterConfig, type Adapter, type AdapterDeps, type AdapterFactory, type AdapterMetric, type EmitReading, type OnAdapterError, type OnStatus } from '../../src/core/index.js';
 import type { OpcuaConnection, OpcuaStats } from './connection.js';
 import { opcuaAdapterSchema, type OpcuaAdapterConfig } from './schema.js';
 
@@ -51,8 +51,8 @@ export function opcuaPkiDir(config: Pick<OpcuaAdapterConfig, 'pkiDir'>, adapterD
 }
 
 export function opcuaMetrics(adapter: string, s: OpcuaStats | undefined): AdapterMetric[] {
-  const counter = (name: string, help: string, value: number): AdapterMetric => ({ name, help, type: 'counter', labelNames: ['adapter'], values: [{ labels: { adapter }, value }] });
-  const gauge = (name: string, help: string, value: number): AdapterMetric => ({ name, help, type: 'gauge', labelNames: ['adapter'], values: [{ labels: { adapter }, value }] });
+  const counter = (name: string, help: string, value: number): AdapterMetric => metricFamily('counter', name, help, value, { adapter });
+  const gauge = (name: string, help: string, value: number): AdapterMetric => metricFamily('gauge', name, help, value, { adapter });
   return [
     counter('hazgate_opcua_data_changes_total', 'OPC UA data change notifications received', s?.dataChanges ?? 0),
     counter('hazgate_opcua_connection_losses_total', 'OPC UA connections lost (server restart, network drop)', s?.connectionLosses ?? 0),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationText } from '../../src/core/duration.js';
+import { durationSchema } from '../../src/core/duration.js';
 import { browsePathProblems } from './browse-path.js';
 
 /**
@@ -7,15 +7,7 @@ import { browsePathProblems } from './browse-path.js';
  * hazgate only reads (subscribes): it never writes to a DCS or SIS.
  */
 
-const durationMs = z.union([z.number().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDurationText(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 250ms, 1s, 5m)` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const durationMs = durationSchema;
 
 export const SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
 export const SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;

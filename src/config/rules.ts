@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationText, type Priority } from '../core/index.js';
+import { durationSchema as coreDuration, type Priority } from '../core/index.js';
 import { pointIdSchema } from './points.js';
 
 /** 1 = red/一级 … 4 = blue/四级. */
@@ -9,16 +9,8 @@ const prioritySchema = z
   .refine((n) => n >= 1 && n <= 4, 'priority is 1 (red, highest) to 4 (blue)')
   .transform((n) => n as Priority);
 
-/** Durations are numbers of ms or strings like `500ms`, `30s`, `5m`, `8h`, `1d`. */
-export const durationSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDurationText(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 500ms, 30s, 5m, 8h, 1d)` });
-    return z.NEVER;
-  }
-  return ms;
-});
+/** Durations are numbers of ms or strings like `500ms`, `30s`, `5m`, `8h`, `1d` (integers here). */
+export const durationSchema = coreDuration.refine((ms) => Number.isInteger(ms), 'a duration in ms is a whole number');
 
 const selectorSchema = z
   .object({

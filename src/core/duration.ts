@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** Durations in config files: `500ms`, `30s`, `5m`, `8h`, `1d`. Milliseconds, or undefined when the text is not one. */
@@ -6,3 +8,14 @@ export function parseDurationText(text: string): number | undefined {
   if (m === null) return undefined;
   return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
 }
+
+/** Config durations: a number of milliseconds or a text like `500ms`, `30s`, `5m`, `8h`, `1d`. */
+export const durationSchema = z.union([z.number().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const ms = parseDurationText(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 500ms, 30s, 5m, 8h, 1d)` });
+    return z.NEVER;
+  }
+  return ms;
+});

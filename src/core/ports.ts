@@ -50,6 +50,11 @@ export interface AdapterFactory<C extends { kind: string; id: string } = { kind:
   create(config: C, deps: AdapterDeps): Adapter;
 }
 
+/** One unlabelled (or labelled) value of a counter or gauge family, for `metrics()` implementations. */
+export function metricFamily(type: AdapterMetric['type'], name: string, help: string, value: number, labels: Readonly<Record<string, string>> = {}): AdapterMetric {
+  return { name, help, type, labelNames: Object.keys(labels), values: [{ labels, value }] };
+}
+
 /** Where samples go (the embedded historian, later InfluxDB). Writes never block the caller. */
 export interface SampleSink {
   /** Buffer a sample; returns false when the sink refused it (counted by the sink). */

@@ -2,7 +2,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createModbusAdapter, type ModbusAdapter } from '../../adapters/modbus/index.js';
 import type { ModbusAdapterConfigInput } from '../../adapters/modbus/schema.js';
 import { normalizeReading } from '../../src/pipeline/normalize.js';
-import { silentLogger, systemClock, type ComponentStatus, type HazgateError, type Point, type RawReading } from '../../src/core/index.js';
+import { silentLogger, systemClock, type Point } from '../../src/core/index.js';
+import { runAdapter, type AdapterRun } from '../support/adapter-run.js';
 import { freePort } from '../support/gateway-process.js';
 import { serialPair, startPymodbus, type ChildPeer, type SerialPair } from '../support/modbus-peers.js';
 import { waitFor } from '../support/wait.js';
@@ -21,22 +22,11 @@ afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Run {
-  readonly adapter: ModbusAdapter;
-  readonly readings: (RawReading & { t: number })[];
-  readonly errors: HazgateError[];
-  readonly statuses: ComponentStatus[];
-  latest(pointId: string): (RawReading & { t: number }) | undefined;
-}
+type Run = AdapterRun<ModbusAdapter>;
 
-async function run(config: Omit<ModbusAdapterConfigInput, 'kind' | 'id'>): Promise<Run> {
+function run(config: Omit<ModbusAdapterConfigInput, 'kind' | 'id'>): Promise<Run> {
   const adapter = createModbusAdapter({ kind: 'modbus', id: 'line', ...config } as never, { clock: systemClock, logger: silentLogger, dataDir: '/nonexistent' });
-  const readings: Run['readings'] = [];
-  const errors: HazgateError[] = [];
-  const statuses: ComponentStatus[] = [];
-  await adapter.start((r) => void readings.push({ ...r, t: Date.now() }), (e) => void errors.push(e), (s) => void statuses.push(s));
-  cleanups.push(() => adapter.stop());
-  return { adapter, readings, errors, statuses, latest: (id) => readings.findLast((r) => r.pointId === id) };
+  return runAdapter(adapter, (stop) => cleanups.push(stop));
 }
 
 async function pymodbus(mode: 'tcp', port: number): Promise<ChildPeer>;

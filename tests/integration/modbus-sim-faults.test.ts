@@ -126,22 +126,7 @@ describe('Modbus faults on the wire', () => {
 
   it('an answer from the wrong unit id is a coded frame error, not a value', async () => {
     // A broken gateway: answers every read with 2 registers of 0x1111, but from unit id + 1.
-    const sockets = new Set<Socket>();
-    const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('data', (req: Buffer) => {
-        if (req.length < 12) return;
-        const answer = Buffer.from([req[0] ?? 0, req[1] ?? 0, 0, 0, 0, 7, ((req[6] ?? 0) + 1) & 0xff, req[7] ?? 0, 4, 0x11, 0x11, 0x11, 0x11]);
-        socket.write(answer);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const port = await brokenTcpDevice((req) => Buffer.from([req[0] ?? 0, req[1] ?? 0, 0, 0, 0, 7, ((req[6] ?? 0) + 1) & 0xff, req[7] ?? 0, 4, 0x11, 0x11, 0x11, 0x11]));
     const adapter = createModbusAdapter(
       { kind: 'modbus', id: 'line', transport: { type: 'tcp', host: '127.0.0.1', port }, timeoutMs: '300ms', pollGroups: { default: '200ms' }, devices: [{ id: 'd', unitId: 1, registers: [{ name: 'x', fn: 'holding', address: 0, point: 'X' }] }] } as never,
       { clock: systemClock, logger: silentLogger, dataDir: '/nonexistent' },
@@ -210,21 +195,7 @@ describe('Modbus faults on the wire', () => {
 
   it('a coil answer with too few bits is a frame error, not false contacts', async () => {
     // A broken device: answers a read of 16 coils with one byte of data.
-    const sockets = new Set<Socket>();
-    const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('data', (req: Buffer) => {
-        if (req.length < 12) return;
-        socket.write(Buffer.from([req[0] ?? 0, req[1] ?? 0, 0, 0, 0, 4, req[6] ?? 0, req[7] ?? 0, 1, 0xff]));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const port = await brokenTcpDevice((req) => Buffer.from([req[0] ?? 0, req[1] ?? 0, 0, 0, 0, 4, req[6] ?? 0, req[7] ?? 0, 1, 0xff]));
     const coils = Array.from({ length: 16 }, (_, i) => ({ name: `c${i}`, fn: 'coil' as const, address: i, point: `C${i}` }));
     const adapter = createModbusAdapter(
       { kind: 'modbus', id: 'line', transport: { type: 'tcp', host: '127.0.0.1', port }, timeoutMs: '300ms', pollGroups: { default: '200ms' }, devices: [{ id: 'd', unitId: 1, registers: coils }] } as never,
@@ -239,6 +210,24 @@ describe('Modbus faults on the wire', () => {
     expect(errors.some((e) => e.code === 'HG_ERR_MODBUS_FRAME')).toBe(true);
   });
 });
+
+/** A Modbus TCP device that answers every request with `answer(request)`; returns its port. */
+async function brokenTcpDevice(answer: (req: Buffer) => Buffer): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', (req: Buffer) => {
+      if (req.length >= 12) socket.write(answer(req));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
 
 /** CRC-16/MODBUS, low byte first on the wire. */
 function crc(bytes: Buffer): Buffer {

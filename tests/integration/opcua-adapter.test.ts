@@ -5,7 +5,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createOpcuaAdapter, trustCertificates, type OpcuaAdapter, type OpcuaAdapterConfigInput } from '../../adapters/opcua/index.js';
 import { opcuaSimConfigSchema, startOpcuaSimulator, type RunningOpcuaSimulator } from '../../devices/index.js';
 import { parseScenario } from '../../devices/simulator/parse.js';
-import { silentLogger, systemClock, type ComponentStatus, type HazgateError, type RawReading } from '../../src/core/index.js';
+import { silentLogger, systemClock } from '../../src/core/index.js';
+import { runAdapter, type AdapterRun } from '../support/adapter-run.js';
 import { freePort } from '../support/gateway-process.js';
 import { waitFor } from '../support/wait.js';
 
@@ -67,22 +68,11 @@ async function simulator(dir: string, over: Record<string, unknown> = {}): Promi
   return sim;
 }
 
-interface Run {
-  readonly adapter: OpcuaAdapter;
-  readonly readings: (RawReading & { t: number })[];
-  readonly errors: HazgateError[];
-  readonly statuses: ComponentStatus[];
-  latest(pointId: string): (RawReading & { t: number }) | undefined;
-}
+type Run = AdapterRun<OpcuaAdapter>;
 
-async function run(config: Omit<OpcuaAdapterConfigInput, 'kind' | 'id'>, dataDir: string): Promise<Run> {
+function run(config: Omit<OpcuaAdapterConfigInput, 'kind' | 'id'>, dataDir: string): Promise<Run> {
   const adapter = createOpcuaAdapter({ kind: 'opcua', id: 'ua', reconnect: { initial: '200ms', max: '1s' }, ...config } as never, { clock: systemClock, logger: silentLogger, dataDir });
-  const readings: Run['readings'] = [];
-  const errors: HazgateError[] = [];
-  const statuses: ComponentStatus[] = [];
-  await adapter.start((r) => void readings.push({ ...r, t: Date.now() }), (e) => void errors.push(e), (s) => void statuses.push(s));
-  cleanups.push(() => adapter.stop());
-  return { adapter, readings, errors, statuses, latest: (id) => readings.findLast((r) => r.pointId === id) };
+  return runAdapter(adapter, (stop) => cleanups.push(stop));
 }
 
 const ITEMS = [

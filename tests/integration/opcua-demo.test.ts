@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { startPlant, type PlantProcesses } from '../support/plant-processes.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -12,35 +9,17 @@ import { waitFor } from '../support/wait.js';
  */
 
 const SITE = 'deploy/sites/demo-sis-tank-farm.yaml';
-let gw: GatewayProcess;
-let sim: GatewayProcess;
+let plant: PlantProcesses;
 let http: string;
-let dir: string;
-
-interface PointView {
-  readonly id: string;
-  readonly latest?: { readonly value: number | boolean; readonly quality: { readonly level: string }; readonly tsSource: string } | null;
-}
-
-async function points(): Promise<Map<string, PointView>> {
-  const body = (await (await fetch(`${http}/api/points`)).json()) as { points: PointView[] };
-  return new Map(body.points.map((p) => [p.id, p]));
-}
+const points = () => plant.points();
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hg-opcua-demo-'));
-  const httpPort = await freePort();
-  const env = { HAZGATE_HTTP_PORT: String(httpPort), HAZGATE_OPCUA_PORT: String(await freePort()), HAZGATE_DATA_DIR: join(dir, 'data') };
-  http = `http://127.0.0.1:${httpPort}`;
-  sim = GatewayProcess.spawn(['simulate', '--config', SITE], env);
-  gw = GatewayProcess.spawn(['start', '--config', SITE], env);
-  await gw.waitReady(http, 30_000);
+  plant = await startPlant(SITE, ['HAZGATE_OPCUA_PORT']);
+  http = plant.http;
 }, 40_000);
 
 afterAll(async () => {
-  await gw?.stop();
-  await sim?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await plant?.stop();
 });
 
 describe('SIS/ESD tank farm over OPC UA end to end', () => {

@@ -1,5 +1,5 @@
 import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
-import { HazgateError, type AdapterMetric, type AlarmTransition, type Clock, type ComponentStatus, type Logger, type Point, type Sample, type SampleSink } from '../../core/index.js';
+import { HazgateError, metricFamily, type AdapterMetric, type AlarmTransition, type Clock, type ComponentStatus, type Logger, type Point, type Sample, type SampleSink } from '../../core/index.js';
 import { sampleLine, transitionLine } from './line-protocol.js';
 import { Spool, type SpooledBatch } from './spool.js';
 import { writeOutcome, type RetryPolicy } from './write-outcome.js';
@@ -296,8 +296,8 @@ export class InfluxSink implements SampleSink {
 
 /** The sink's /metrics families (their names do not depend on the values). */
 export function influxMetrics(stats: InfluxSinkStats | undefined, backlog: InfluxSink['backlog'] | undefined, state: ComponentStatus | undefined): AdapterMetric[] {
-  const c = (name: string, help: string, value: number): AdapterMetric => ({ name, help, type: 'counter', labelNames: [], values: [{ labels: {}, value }] });
-  const g = (name: string, help: string, value: number): AdapterMetric => ({ name, help, type: 'gauge', labelNames: [], values: [{ labels: {}, value }] });
+  const c = (name: string, help: string, value: number): AdapterMetric => metricFamily('counter', name, help, value);
+  const g = (name: string, help: string, value: number): AdapterMetric => metricFamily('gauge', name, help, value);
   const up = { up: 1, degraded: 0.5, starting: 0, down: 0, stopped: 0 }[state?.state ?? 'starting'];
   return [
     c('hazgate_influx_lines_written_total', 'Lines InfluxDB accepted', stats?.written ?? 0),
