@@ -84,7 +84,8 @@ export class InfluxSink implements SampleSink {
     this.influx = new InfluxDB({ url: o.url, timeout: o.timeoutMs, ...(o.token === undefined || o.token === '' ? {} : { token: o.token }) });
     this.path = `/api/v2/write?org=${encodeURIComponent(o.org)}&bucket=${encodeURIComponent(o.bucket)}&precision=ms`;
     this.requestLines = o.maxRequestLines;
-    this.state = { state: 'starting', since: o.clock.now() };
+    // Idle is healthy: the sink is up until a write fails; a spool left from before is being sent.
+    this.state = this.spool.length === 0 ? { state: 'up', since: o.clock.now() } : { state: 'degraded', reason: `sending ${this.spool.lines} lines spooled before the restart`, since: o.clock.now() };
     if (this.spool.length > 0) {
       o.logger.warn({ batches: this.spool.length, lines: this.spool.lines, bytes: this.spool.bytes }, `InfluxDB spool holds ${this.spool.lines} lines from before the restart: sending them first`);
     }
