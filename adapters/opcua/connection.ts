@@ -34,7 +34,7 @@ export interface OpcuaStats {
   /** Items the server refused (unknown NodeId, bad browse path, …). */
   itemErrors: number;
   subscriptions: number;
-  /** From the connection coming back to the first new data change, ms (last recovery). */
+  /** From losing the connection to the first new data change after it, ms (last recovery). */
   lastRecoveryMs: number | null;
 }
 
@@ -108,8 +108,8 @@ export class OpcuaConnection {
   /**
    * Connects and opens the session. node-opcua retries a lost connection by itself, but a refusal
    * (an untrusted server certificate, a rejected user, a session it cannot create) ends its
-   * attempt: then a fresh client tries again after reconnect.max, so trusting the certificate or
-   * fixing the server needs no restart of hazgate.
+   * attempt: then a fresh client tries again after reconnect.refused, so trusting the certificate
+   * or fixing the server needs no restart of hazgate.
    */
   private async attempt(settle: () => void): Promise<void> {
     while (!this.stopped) {
@@ -157,7 +157,7 @@ export class OpcuaConnection {
 
   private retryPause(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.config.reconnect.max);
+      const timer = setTimeout(resolve, this.config.reconnect.refused);
       this.wakeRetry = () => {
         clearTimeout(timer);
         resolve();

@@ -62,11 +62,15 @@ export const opcuaAdapterSchema = z
     user: userSchema.default({ type: 'anonymous' }),
     /** Own certificate and trust lists (own/, trusted/, rejected/); default `<data dir>/adapters/<id>/pki`. */
     pkiDir: z.string().min(1).optional(),
-    /** Reconnect back-off: first retry after `initial`, growing to `max`; it never gives up. */
+    /**
+     * Reconnect back-off: first retry after `initial`, growing to `max`; it never gives up. A short
+     * `max` brings a restarted server back within seconds (recovery ≈ 1.1 × max + 0.7 s at worst).
+     * `refused`: the pause after the server refused us (untrusted certificate, wrong user).
+     */
     reconnect: z
-      .object({ initial: durationMs.default(1_000), max: durationMs.default(10_000) })
+      .object({ initial: durationMs.default(1_000), max: durationMs.default(2_000), refused: durationMs.default(15_000) })
       .strict()
-      .default({ initial: 1_000, max: 10_000 }),
+      .default({ initial: 1_000, max: 2_000, refused: 15_000 }),
     requestedSessionTimeout: durationMs.default(60_000),
     /** Monitored items per subscription; the server's own limits lower it further. */
     maxItemsPerSubscription: z.number().int().min(1).max(100_000).default(5_000),

@@ -71,7 +71,7 @@ async function simulator(dir: string, over: Record<string, unknown> = {}): Promi
 type Run = AdapterRun<OpcuaAdapter>;
 
 function run(config: Omit<OpcuaAdapterConfigInput, 'kind' | 'id'>, dataDir: string): Promise<Run> {
-  const adapter = createOpcuaAdapter({ kind: 'opcua', id: 'ua', reconnect: { initial: '200ms', max: '1s' }, ...config } as never, { clock: systemClock, logger: silentLogger, dataDir });
+  const adapter = createOpcuaAdapter({ kind: 'opcua', id: 'ua', reconnect: { initial: '200ms', max: '1s', refused: '1s' }, ...config } as never, { clock: systemClock, logger: silentLogger, dataDir });
   return runAdapter(adapter, (stop) => cleanups.push(stop));
 }
 
