@@ -1,4 +1,5 @@
 import type { BenchSection } from '../lib/section.js';
+import { influxSection } from './influx.js';
 import { ingestSection } from './ingest.js';
 import { latencySection } from './latency.js';
 import { memorySection } from './memory.js';
@@ -9,4 +10,4 @@ import { storeSection } from './store.js';
 import { vmalertSection } from './vmalert.js';
 
 /** Every section, in the order a full run takes them. Later issues append theirs. */
-export const SECTIONS: readonly BenchSection[] = [ingestSection, latencySection, noderedSection, vmalertSection, memorySection, storeSection, modbusSection, opcuaSection];
+export const SECTIONS: readonly BenchSection[] = [ingestSection, latencySection, noderedSection, vmalertSection, memorySection, storeSection, modbusSection, opcuaSection, influxSection];
