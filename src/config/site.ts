@@ -56,9 +56,10 @@ const influxSchema = z
     gzip: z.boolean().default(true),
     timeout: durationSchema.default(10_000),
     retry: z
-      .object({ min: durationSchema.default(1_000), max: durationSchema.default(30_000), refused: durationSchema.default(30_000) })
+      // A short max: after an outage the next try is at most this late (the spool waits meanwhile).
+      .object({ min: durationSchema.default(1_000), max: durationSchema.default(10_000), refused: durationSchema.default(30_000) })
       .strict()
-      .default({ min: 1_000, max: 30_000, refused: 30_000 }),
+      .default({ min: 1_000, max: 10_000, refused: 30_000 }),
     spool: z
       .object({ dir: z.string().optional(), maxBytes: bytesSchema.default(1024 ** 3), maxAge: durationSchema.default(7 * 86_400_000) })
       .strict()

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger, systemClock, type HazgateError, type Point, type Sample } from '../../src/core/index.js';
 import { InfluxSink, type InfluxSinkOptions } from '../../src/store/index.js';
 import { startVictoria, type Victoria } from '../support/victoria.js';
@@ -159,6 +159,28 @@ describe('InfluxDB sink against VictoriaMetrics', () => {
     await waitFor(async () => (await countIn(vm)).total >= 999, 10_000, '999 samples searchable');
     expect(await countIn(vm)).toEqual({ total: 999, distinct: 999 });
   }, 60_000);
+
+  it('backs off a dead database, doubling the pause between tries', async () => {
+    const dir = await tempDir();
+    // Fake timers for the pauses; the refused connections are real I/O, let through between steps.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    try {
+      const s = sink('http://127.0.0.1:9', join(dir, 'spool'), [], { retry: { minMs: 100, maxMs: 10_000, fatalRetryMs: 10_000 } });
+      s.write(sample(0));
+      await s.flush();
+      const tries: number[] = [];
+      for (let t = 0; t <= 1_550; t += 10) {
+        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+        tries.push(s.stats.failedRequests);
+        await vi.advanceTimersByTimeAsync(10);
+      }
+      // Tries at 0, 100, 300, 700 and 1,500 ms: 5, where a fixed 100 ms pause would make 16.
+      expect(tries.at(-1)).toBe(5);
+      await s.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 
   it('past its size limit the spool discards the oldest batches, counted and coded', async () => {
     const dir = await tempDir();

@@ -31,7 +31,7 @@ describe('the opcua bench site', () => {
     if (!out.ok) return;
     const adapter = out.config.adapters.find((a) => a.kind === 'opcua');
     if (adapter?.kind !== 'opcua') throw new Error('no opcua adapter');
-    expect(adapter).toMatchObject({ endpointUrl: 'opc.tcp://127.0.0.1:14840', securityPolicy: 'None', securityMode: 'None', maxItemsPerSubscription: 2_000, reconnect: { initial: 1_000, max: 10_000 } });
+    expect(adapter).toMatchObject({ endpointUrl: 'opc.tcp://127.0.0.1:14840', securityPolicy: 'None', securityMode: 'None', maxItemsPerSubscription: 2_000, reconnect: { initial: 1_000, max: 2_000, refused: 15_000 } });
     const items = adapter.subscriptions.flatMap((s) => s.items);
     expect(items).toHaveLength(5_000);
     expect(items[4_999]).toMatchObject({ point: 'Load.4999', nodeId: 'ns=1;s=Load.4999' });
@@ -47,7 +47,7 @@ describe('the opcua bench site', () => {
     expect(reconnect).toEqual({ initial: '500ms', max: '2s' });
     const out = loadSite(writeOpcuaBenchSite(dir, options({ items: 10, ...(reconnect === undefined ? {} : { reconnect }) })));
     const adapter = out.ok ? out.config.adapters[0] : undefined;
-    expect(adapter?.kind === 'opcua' ? adapter.reconnect : null).toEqual({ initial: 500, max: 2_000 });
+    expect(adapter?.kind === 'opcua' ? adapter.reconnect : null).toEqual({ initial: 500, max: 2_000, refused: 15_000 });
     expect(reconnectOverride(undefined)).toBeUndefined();
     expect(reconnectOverride(' ')).toBeUndefined();
     expect(() => reconnectOverride('2s')).toThrow(/initial,max/);

@@ -180,7 +180,7 @@ export class InfluxSink implements SampleSink {
   }
 
   private async run(): Promise<void> {
-    let attempt = 0;
+    let attempt = 1;
     while (!this.closed) {
       const batches = this.spool.head(this.requestLines);
       if (batches.length === 0) {
@@ -188,8 +188,8 @@ export class InfluxSink implements SampleSink {
         continue;
       }
       try {
-        await this.sendBatches(batches);
-        attempt = 0;
+        await this.sendBatches(batches, attempt);
+        attempt = 1;
         this.requestLines = this.o.maxRequestLines;
         if (this.state.state !== 'up') this.setState({ state: 'up', since: this.o.clock.now() });
       } catch (e) {
@@ -201,9 +201,10 @@ export class InfluxSink implements SampleSink {
     }
   }
 
-  private async sendBatches(batches: readonly SpooledBatch[]): Promise<void> {
+  /** `attempt` counts the failed tries of this outage: the back-off doubles with it. */
+  private async sendBatches(batches: readonly SpooledBatch[], attempt: number): Promise<void> {
     const lines = batches.flatMap((b) => this.spool.read(b));
-    await this.sendLines(lines, 1);
+    await this.sendLines(lines, attempt);
     this.spool.remove(batches);
   }
 
