@@ -14,6 +14,14 @@ export interface BenchSiteOptions {
   /** Extra point and rule items (YAML flow mappings, one per entry), e.g. the latency probe. */
   readonly extraPoints?: readonly string[];
   readonly extraRules?: readonly string[];
+  /** The MQTT client id (default hazgate-bench). */
+  readonly clientId?: string;
+  /** Subscriptions (YAML flow mappings) instead of the per-point and batch topics. */
+  readonly subscriptions?: readonly string[];
+  /** Top-level sections appended as they are (e.g. an `influx:` section). */
+  readonly extraYaml?: string;
+  /** File name in `dir` (default bench-site-<points>.yaml). */
+  readonly fileName?: string;
 }
 
 export const benchPointId = (i: number): string => `B-${i}`;
@@ -27,6 +35,7 @@ export function writeBenchSite(dir: string, o: BenchSiteOptions): string {
   for (let i = 0; i < o.points; i++) points.push(`  - { id: ${benchPointId(i)}, kind: gas, unit: "%LEL", range: [0, 100], attrs: { bench: "yes" } }`);
   for (const p of o.extraPoints ?? []) points.push(`  - ${p}`);
   const extraRules = (o.extraRules ?? []).map((r) => `  - ${r}`).join('\n');
+  const subscriptions = o.subscriptions ?? [`{ topic: "${o.topicPrefix}/{point}", qos: ${o.qos} }`, `{ topic: "${o.topicPrefix}", qos: ${o.qos} }`];
   const yaml = `site: { id: bench }
 points:
 ${points.join('\n')}
@@ -53,15 +62,14 @@ adapters:
   - kind: mqtt
     id: bench-mqtt
     url: ${o.mqttUrl}
-    clientId: hazgate-bench
+    clientId: ${o.clientId ?? 'hazgate-bench'}
     cleanSession: true
     subscriptions:
-      - { topic: "${o.topicPrefix}/{point}", qos: ${o.qos} }
-      - { topic: "${o.topicPrefix}", qos: ${o.qos} }
+${subscriptions.map((sub) => `      - ${sub}`).join('\n')}
 store: { dir: ${o.dataDir}, maxBufferedSamples: 5000000 }
 server: { port: ${o.httpPort}, wsMaxBufferedBytes: 67108864 }
-`;
-  const file = join(dir, `bench-site-${o.points}.yaml`);
+${o.extraYaml ?? ''}`;
+  const file = join(dir, o.fileName ?? `bench-site-${o.points}.yaml`);
   writeFileSync(file, yaml);
   return file;
 }

@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { benchPointId } from './bench-site.js';
+import { writeBenchSite } from './bench-site.js';
 
 /**
  * The influx section's site: the ingest section's points and rules (threshold + rate + stale on
@@ -55,40 +53,18 @@ export interface InfluxSiteOptions {
  * and every accepted sample is a distinct (point, timestamp) the database must hold exactly once.
  */
 export function writeInfluxBenchSite(dir: string, o: InfluxSiteOptions): string {
-  const points: string[] = [];
-  for (let i = 0; i < o.points; i++) points.push(`  - { id: ${benchPointId(i)}, kind: gas, unit: "%LEL", range: [0, 100], attrs: { bench: "yes" } }`);
   const s = o.sink;
-  const yaml = `site: { id: bench }
-points:
-${points.join('\n')}
-rules:
-  - id: bench-threshold
-    kind: threshold
-    select: { match: { bench: "yes" } }
-    levels:
-      - { name: AL1, direction: high, limit: 25, deadband: 2, priority: 2 }
-      - { name: AL2, direction: high, limit: 50, deadband: 2, priority: 1 }
-  - id: bench-rate
-    kind: rate
-    select: { match: { bench: "yes" } }
-    window: 30s
-    rise: 10
-    priority: 3
-  - id: bench-stale
-    kind: stale
-    select: { match: { bench: "yes" } }
-    after: 5m
-    priority: 2
-adapters:
-  - kind: mqtt
-    id: bench-mqtt
-    url: ${o.mqttUrl}
-    clientId: hazgate-bench-influx
-    cleanSession: true
-    subscriptions:
-      - { topic: "${o.topicPrefix}", qos: 0, timeField: bench_receive_time }
-store: { dir: ${o.dataDir}, maxBufferedSamples: 5000000 }
-influx:
+  return writeBenchSite(dir, {
+    points: o.points,
+    httpPort: o.httpPort,
+    mqttUrl: o.mqttUrl,
+    dataDir: o.dataDir,
+    topicPrefix: o.topicPrefix,
+    qos: 0,
+    clientId: 'hazgate-bench-influx',
+    subscriptions: [`{ topic: "${o.topicPrefix}", qos: 0, timeField: bench_receive_time }`],
+    fileName: `influx-bench-site-${o.points}.yaml`,
+    extraYaml: `influx:
   url: ${o.influxUrl}
   org: bench
   bucket: hazgate
@@ -98,9 +74,6 @@ influx:
   gzip: ${s.gzip}
   timeout: ${s.timeout}
   retry: { min: ${s.retryMin} }
-server: { port: ${o.httpPort} }
-`;
-  const file = join(dir, `influx-bench-site-${o.points}.yaml`);
-  writeFileSync(file, yaml);
-  return file;
+`,
+  });
 }
