@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import { parseCli, USAGE, type CliArgs } from './cli/args.js';
 import { DEMO_SITE, EXIT, loadOrReport, runDemo, runSimulate, runStart, runValidate, type Running } from './cli/commands.js';
+import { journalFileOf, runJournalVerify } from './cli/journal.js';
 import { runPki } from './cli/pki.js';
 import { VERSION } from './app.js';
 import { isHazgateError, type Logger } from './core/index.js';
@@ -16,10 +17,12 @@ async function main(argv: readonly string[]): Promise<number | Running> {
   }
   if (args.command === 'help') return (process.stdout.write(`${USAGE}\n`), EXIT.ok);
   if (args.command === 'version') return (process.stdout.write(`hazgate ${VERSION}\n`), EXIT.ok);
+  if (args.command === 'journal' && args.journalFile !== undefined) return runJournalVerify(args.journalFile);
   const file = args.config ?? DEMO_SITE;
   if (args.command === 'validate') return runValidate(file);
   const config = loadOrReport(file);
   if (config === null) return EXIT.invalidConfig;
+  if (args.command === 'journal') return runJournalVerify(journalFileOf(config));
   if (args.command === 'pki' && args.pki !== undefined) return runPki(config, args.pki, (line) => process.stdout.write(`${line}\n`));
   const logger: Logger = pino({ level: args.logLevel, base: { site: config.site.id } });
   try {

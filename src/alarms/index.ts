@@ -13,4 +13,5 @@ export {
   type AckRefusal,
   type TransitionContext,
 } from './state.js';
-export { SqliteAlarmJournal, type SqliteJournalOptions, type JournalSyncMode } from './journal-sqlite.js';
+export { SqliteAlarmJournal, verifyJournalFile, type SqliteJournalOptions, type JournalSyncMode } from './journal-sqlite.js';
+export { chainHash, GENESIS, verifyChain, type ChainRow, type ChainVerdict } from './chain.js';

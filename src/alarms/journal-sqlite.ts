@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { chainHash, GENESIS, verifyChain, type ChainRow, type ChainVerdict } from './chain.js';
 import { WalGroupSync } from './wal-group-sync.js';
 import { HazgateError, type AlarmJournal, type AlarmTransition, type JournalQuery } from '../core/index.js';
 
@@ -38,8 +39,20 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS alarm_transitions_rts ON alarm_transitions (rts);
 `;
 
-const INSERT = `INSERT INTO alarm_transitions (event_id, condition_id, point_id, rts, state, record)
-  VALUES (@eventId, @conditionId, @pointId, @rts, @state, @record)`;
+const INSERT = `INSERT INTO alarm_transitions (seq, event_id, condition_id, point_id, rts, state, record, hash)
+  VALUES (@seq, @eventId, @conditionId, @pointId, @rts, @state, @record, @hash)`;
+
+/** Journals written before the hash chain get the column (their old rows stay unchained). */
+function addHashColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(alarm_transitions)').all();
+  if (!columns.some((c) => c.name === 'hash')) db.exec('ALTER TABLE alarm_transitions ADD COLUMN hash TEXT');
+}
+
+/** The highest sequence number ever given (rows deleted at the end do not lower it). */
+function lastSeqOf(db: Database.Database): number {
+  const row = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'alarm_transitions'").get();
+  return row?.seq ?? 0;
+}
 
 /** The latest row of each condition, kept when that condition is not back to normal. */
 const RETAINED = `SELECT t.record FROM alarm_transitions t
@@ -52,6 +65,8 @@ interface Row {
 }
 
 interface InsertParams {
+  seq: number;
+  hash: string;
   eventId: string;
   conditionId: string;
   pointId: string | null;
@@ -87,6 +102,9 @@ export class SqliteAlarmJournal implements AlarmJournal {
   /** `recent` statements by the filters they use, each prepared on first use. */
   private readonly recentStatements = new Map<string, RecentStatement>();
   private readonly groupSync: WalGroupSync | null;
+  /** The chain's head: the last record's sequence number and hash. */
+  private seq = 0;
+  private head = GENESIS;
 
   /** @throws HazgateError HG_ERR_STORE_OPEN naming the file (unwritable, corrupt, not a database). */
   constructor(options: SqliteJournalOptions) {
@@ -98,7 +116,11 @@ export class SqliteAlarmJournal implements AlarmJournal {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.exec(SCHEMA);
+      addHashColumn(db);
       this.insert = db.prepare<[InsertParams]>(INSERT);
+      const last = db.prepare<[], { hash: string | null }>('SELECT hash FROM alarm_transitions ORDER BY seq DESC LIMIT 1').get();
+      this.seq = lastSeqOf(db);
+      this.head = last?.hash ?? GENESIS;
       this.retainedRows = db.prepare<[], Row>(RETAINED);
     } catch (cause) {
       db?.close();
@@ -111,14 +133,21 @@ export class SqliteAlarmJournal implements AlarmJournal {
 
   append(t: AlarmTransition): void {
     try {
+      const seq = this.seq + 1;
+      const record = JSON.stringify(t);
+      const hash = chainHash(this.head, seq, record);
       this.insert.run({
+        seq,
+        hash,
         eventId: t.eventId,
         conditionId: t.conditionId,
         pointId: t.pointId,
         rts: t.rts,
         state: t.state,
-        record: JSON.stringify(t),
+        record,
       });
+      this.seq = seq;
+      this.head = hash;
       this.groupSync?.touched();
     } catch (cause) {
       const message = `alarm transition ${t.eventId} of "${t.conditionId}" could not be written to ${this.file}: ${String(cause)}`;
@@ -136,6 +165,11 @@ export class SqliteAlarmJournal implements AlarmJournal {
     if (q.pointId !== undefined) params.pointId = q.pointId;
     if (q.since !== undefined) params.since = q.since;
     return this.read(() => this.recentStatement(params).all(params));
+  }
+
+  /** Checks the whole hash chain (see chain.ts). */
+  verify(): ChainVerdict {
+    return verifyJournalDb(this.db);
   }
 
   close(): void {
@@ -175,5 +209,20 @@ export class SqliteAlarmJournal implements AlarmJournal {
       throw new HazgateError('HG_ERR_STORE_QUERY', `alarm journal ${this.file} holds a record that is not a transition`, { file: this.file });
     }
     return value;
+  }
+}
+
+function verifyJournalDb(db: Database.Database): ChainVerdict {
+  const rows = db.prepare<[], ChainRow>('SELECT seq, record, hash FROM alarm_transitions ORDER BY seq').iterate();
+  return verifyChain(rows, lastSeqOf(db));
+}
+
+/** `hazgate journal verify`: opens a journal read-only and checks its chain. */
+export function verifyJournalFile(file: string): ChainVerdict {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return verifyJournalDb(db);
+  } finally {
+    db.close();
   }
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { HazgateError } from '../core/index.js';
 
-export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'version' | 'help';
+export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'version' | 'help';
 
 /** `hazgate pki list|trust`: OPC UA certificates of a site's adapters. */
 export interface PkiArgs {
@@ -17,6 +17,8 @@ export interface CliArgs {
   readonly config?: string;
   readonly logLevel: string;
   readonly pki?: PkiArgs;
+  /** `journal verify --file`. */
+  readonly journalFile?: string;
 }
 
 export const USAGE = `Usage: hazgate <command> [options]
@@ -30,6 +32,8 @@ Commands:
                             OPC UA certificates of the site's adapters: trusted and rejected, with thumbprints
   pki trust --config FILE --adapter ID (--thumbprint HEX | --file CERT | --all)
                             trust a rejected server certificate (or a certificate file) for that adapter
+  journal verify (--config FILE | --file JOURNAL.db)
+                            check the alarm journal's hash chain; names the first broken record, exit 1
   version                   print the version (also --version)
 
 Options:
@@ -41,7 +45,7 @@ Exit codes: 0 ok, 1 invalid config, 2 bad command line, 3 failed to start.`;
 
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'version', 'help'];
+const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'journal', 'version', 'help'];
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
   let parsed;
@@ -72,6 +76,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
   const command = COMMANDS.find((c) => c === name);
   if (command === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `unknown command "${name ?? ''}"`);
   const pki = command === 'pki' ? pkiArgs(extra, values) : undefined;
+  if (command === 'journal') {
+    if (extra[0] !== 'verify' || extra.length > 1) throw new HazgateError('HG_ERR_CLI_USAGE', `journal needs verify, got "${extra.join(' ')}"`);
+    if ((values.config === undefined) === (values.file === undefined)) throw new HazgateError('HG_ERR_CLI_USAGE', 'journal verify needs --config FILE or --file JOURNAL.db');
+    return { command, logLevel, ...(values.config === undefined ? {} : { config: values.config }), ...(values.file === undefined ? {} : { journalFile: values.file }) };
+  }
   if (command !== 'pki' && extra.length > 0) throw new HazgateError('HG_ERR_CLI_USAGE', `unexpected argument "${extra[0] ?? ''}"`);
   const needsConfig = command === 'start' || command === 'validate' || command === 'simulate' || command === 'pki';
   if (needsConfig && values.config === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `${command} needs --config FILE`);
