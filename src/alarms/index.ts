@@ -15,3 +15,6 @@ export {
 } from './state.js';
 export { SqliteAlarmJournal, verifyJournalFile, type SqliteJournalOptions, type JournalSyncMode } from './journal-sqlite.js';
 export { chainHash, GENESIS, verifyChain, type ChainRow, type ChainVerdict } from './chain.js';
+export { AlarmHealth } from './health.js';
+export { EEMUA_FLOOD, FloodTracker, type FloodChange, type FloodPolicy } from './flood.js';
+export { alarmKpis, type KpiOptions } from './kpi.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../adapters/mqtt/index.js';
-import { AlarmManager, SqliteAlarmJournal } from '../alarms/index.js';
+import { AlarmHealth, AlarmManager, SqliteAlarmJournal, type FloodChange } from '../alarms/index.js';
 import type { AlarmTransition, Clock, ComponentStatus, Logger, Point, RuleResult, Sample } from '../core/index.js';
 import { RuleEngine } from '../engine/index.js';
 import { Ingest, LiveValueCache, RunningAdapter, ThrottledErrorLog } from '../pipeline/index.js';
@@ -54,6 +54,7 @@ export class Gateway {
     const p = this.parts;
     p.alarmPath.retry();
     p.alarmPath.apply(p.engine.tick(p.clock.now()));
+    for (const f of p.health.advance(p.clock.now())) announceFlood(f, p.hub, p.logger);
   }
 
   /** Stops adapters first, then drains downstream: nothing is emitted into a closed store. */
@@ -87,6 +88,7 @@ interface GatewayParts {
   readonly adapters: RunningAdapter[];
   readonly broker: EmbeddedBroker | null;
   readonly influx: InfluxSink | null;
+  readonly health: AlarmHealth;
 }
 
 async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<GatewayParts> {
@@ -102,6 +104,8 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   });
   const journal = openJournal(config, logger, store);
   const influx = openInflux(config, points, opts);
+  const areaOf = new Map(points.map((p) => [p.id, p.area ?? 'site']));
+  const health = new AlarmHealth(journal, (pointId) => (pointId === null ? 'site' : (areaOf.get(pointId) ?? 'site')));
   const cache = new LiveValueCache();
   const directory = pointDirectory(points, cache);
   let hub: WsHub | null = null;
@@ -114,6 +118,8 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
       logger.info({ conditionId: t.conditionId, state: t.state, level: t.level, priority: t.priority, value: t.value }, t.message);
       hub?.broadcastTransition(t);
       influx?.writeTransition(t);
+      const flood = health.observe(t);
+      if (flood !== undefined) announceFlood(flood, hub, logger);
     },
   });
   const engine = new RuleEngine(points, rulesOf(config), clock.now());
@@ -146,12 +152,13 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   });
   const adapters = config.adapters.map((a) => createAdapter(a, config, opts));
   const broker = config.broker?.enabled ? createEmbeddedBroker(config.broker, logger) : null;
-  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx };
+  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health };
   const http = createHttpServer({
     siteId: config.site.id,
     version: VERSION,
     alarms,
     journal,
+    health,
     points: directory,
     history: store,
     hub: wsHub,
@@ -179,6 +186,13 @@ function resumeRetained(retained: readonly AlarmTransition[], engine: RuleEngine
     });
   }
   path.apply(orphans);
+}
+
+/** A position entering or leaving alarm flood is told to every console and logged. */
+function announceFlood(f: FloodChange, hub: WsHub | null, logger: Logger): void {
+  hub?.broadcastFlood(f.position, f.flood, f.count, f.time);
+  const message = f.flood ? `alarm flood at ${f.position}: ${f.count} alarms in 10 min` : `alarm flood at ${f.position} is over (${f.count} alarms in 10 min)`;
+  logger.warn({ position: f.position, flood: f.flood, count: f.count }, message);
 }
 
 /** The InfluxDB sink when the site has an `influx` section; its spool defaults to `<store dir>/influx-spool`. */

@@ -72,3 +72,44 @@ export interface AlarmTransition {
   readonly user?: string;
   readonly comment?: string;
 }
+
+/** Alarm-system health of one operator position over a period (EEMUA 191). */
+export interface PositionKpis {
+  readonly position: string;
+  readonly alarms: number;
+  readonly per10Min: number;
+  readonly perHour: number;
+  readonly perDay: number;
+  /** The most alarms in any 10-minute window. */
+  readonly peak10Min: number;
+  /** Share of the period spent in flood, %. */
+  readonly floodPct: number;
+}
+
+/** Alarm-system health over a period (EEMUA 191 / ISA-18.2); computed from the journal. */
+export interface AlarmKpis {
+  readonly from: number;
+  readonly to: number;
+  readonly alarms: number;
+  readonly positions: readonly PositionKpis[];
+  /** The ten conditions with most alarms, and their share of all alarms (%). */
+  readonly badActors: readonly { readonly conditionId: string; readonly alarms: number; readonly sharePct: number }[];
+  readonly topTenSharePct: number;
+  readonly chattering: readonly { readonly conditionId: string; readonly transitions: number }[];
+  readonly standing: readonly { readonly conditionId: string; readonly activeSince: number; readonly hours: number }[];
+  readonly priorities: Readonly<Record<Priority, number>>;
+}
+
+/** A position in alarm flood now. */
+export interface FloodState {
+  readonly position: string;
+  /** Alarms in the last 10 minutes. */
+  readonly count: number;
+  readonly since: number;
+}
+
+/** What the server may ask about alarm-system health. */
+export interface AlarmHealthService {
+  kpis(from: number, to: number): AlarmKpis;
+  floods(): readonly FloodState[];
+}

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { HazgateError, type AlarmJournal, type AlarmService, type ComponentStatus, type HistoryReader, type Logger, type PointDirectory } from '../core/index.js';
+import { HazgateError, type AlarmHealthService, type AlarmJournal, type AlarmService, type ComponentStatus, type HistoryReader, type Logger, type PointDirectory } from '../core/index.js';
 import { registerErrorHandling } from './http-errors.js';
 import { registerAlarmRoutes } from './routes-alarms.js';
 import { registerHealthRoutes } from './routes-health.js';
@@ -12,6 +12,7 @@ export interface HttpServerDeps {
   readonly version: string;
   readonly alarms: AlarmService;
   readonly journal: AlarmJournal;
+  readonly health: AlarmHealthService;
   readonly points: PointDirectory;
   readonly history: HistoryReader;
   readonly hub: WsHub;
@@ -28,7 +29,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerErrorHandling(app);
   registerHealthRoutes(app, { components: deps.components, metrics: deps.metrics });
   registerPointRoutes(app, { points: deps.points, history: deps.history, now: deps.now });
-  registerAlarmRoutes(app, { alarms: deps.alarms, journal: deps.journal });
+  registerAlarmRoutes(app, { alarms: deps.alarms, journal: deps.journal, health: deps.health, now: deps.now });
   app.get('/api/site', async () => ({ siteId: deps.siteId, version: deps.version, serverTime: deps.now() }));
   app.server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] === '/ws') deps.hub.handleUpgrade(req, socket, head);

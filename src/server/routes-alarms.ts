@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AlarmJournal, AlarmService } from '../core/index.js';
+import type { AlarmHealthService, AlarmJournal, AlarmService } from '../core/index.js';
 import { parseRequest } from './parse.js';
 
 const listQuery = z.object({ state: z.enum(['active', 'retained']).default('retained') }).strict();
@@ -23,9 +23,16 @@ const ackBody = z
   })
   .strict();
 
+const kpiQuery = z
+  .object({ from: z.coerce.number().int().optional(), to: z.coerce.number().int().optional() })
+  .strict()
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to' });
+
 export interface AlarmRoutesDeps {
   readonly alarms: AlarmService;
   readonly journal: AlarmJournal;
+  readonly health: AlarmHealthService;
+  readonly now: () => number;
 }
 
 export function registerAlarmRoutes(app: FastifyInstance, deps: AlarmRoutesDeps): void {
@@ -45,6 +52,14 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: AlarmRoutesDeps)
       ...(q.since === undefined ? {} : { since: q.since }),
     });
     return { count: transitions.length, transitions };
+  });
+
+  /** Alarm-system health (EEMUA 191): per position, bad actors, chattering, standing; default the last 24 h. */
+  app.get('/api/alarms/kpis', async (req) => {
+    const q = parseRequest(kpiQuery, req.query, 'query');
+    const to = q.to ?? deps.now();
+    const from = q.from ?? to - 86_400_000;
+    return { ...deps.health.kpis(from, to), floodNow: deps.health.floods() };
   });
 
   // conditionIds contain '/', so the route takes the rest of the path and strips '/ack'.

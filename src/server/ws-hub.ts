@@ -56,6 +56,12 @@ export class WsHub {
     this.stats.transitionsSent += this.clients.size;
   }
 
+  /** An operator position entered or left alarm flood (EEMUA 191). */
+  broadcastFlood(position: string, flood: boolean, count: number, time: number): void {
+    const text = wsMessage.flood(position, flood, count, time);
+    for (const c of this.clients) this.send(c, text);
+  }
+
   publishSample(s: Sample): void {
     const subs = this.byPoint.get(s.pointId);
     if (subs === undefined || subs.size === 0) return;

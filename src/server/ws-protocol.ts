@@ -51,4 +51,5 @@ export const wsMessage = {
   ackResult: (t: AlarmTransition, requestId: unknown) => JSON.stringify({ type: 'ack-result', ok: true, transition: t, requestId }),
   error: (code: string, message: string, requestId: unknown) => JSON.stringify({ type: 'error', code, message, requestId }),
   pong: (requestId: unknown) => JSON.stringify({ type: 'pong', requestId }),
+  flood: (position: string, flood: boolean, count: number, time: number) => JSON.stringify({ type: 'flood', position, flood, count, time }),
 };

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '../..');
 const SIBLINGS = ['config', 'pipeline', 'engine', 'alarms', 'store', 'uplink', 'server'];
 /** Pure logic: no I/O libraries, no network, no wall-clock side doors. */
-const PURE = ['src/engine', 'src/alarms/state.ts', 'src/alarms/manager.ts', 'src/pipeline/normalize.ts', 'src/pipeline/scale.ts'];
+const PURE = ['src/engine', 'src/alarms/state.ts', 'src/alarms/manager.ts', 'src/alarms/flood.ts', 'src/alarms/kpi.ts', 'src/pipeline/normalize.ts', 'src/pipeline/scale.ts'];
 const IO_MODULES = /^(node:)?(fs|net|http|https|dgram|child_process|worker_threads)$|^(fastify|ws|mqtt|aedes|better-sqlite3|@duckdb\/|@influxdata\/|node-opcua|modbus-serial)/;
 
 function tsFiles(dir: string): string[] {

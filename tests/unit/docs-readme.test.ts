@@ -30,7 +30,7 @@ describe('README', () => {
   });
 
   it('documents every HTTP route', () => {
-    const app = createHttpServer({ siteId: 's', version: 'v', alarms, journal: { append: () => undefined, loadRetained: none, recent: none, close: () => undefined }, points, history: { query: async () => [], queryColumns: async () => { throw new Error('unused'); } }, hub, metrics, components: () => ({}), now: () => 0, logger: silentLogger });
+    const app = createHttpServer({ siteId: 's', version: 'v', alarms, journal: { append: () => undefined, loadRetained: none, recent: none, close: () => undefined }, points, health: { kpis: () => { throw new Error('unused'); }, floods: none }, history: { query: async () => [], queryColumns: async () => { throw new Error('unused'); } }, hub, metrics, components: () => ({}), now: () => 0, logger: silentLogger });
     const routes: string[] = [];
     app.addHook('onRoute', (r) => void routes.push(r.url));
     return app.ready().then(() => {
@@ -41,7 +41,7 @@ describe('README', () => {
   });
 
   it('documents every WebSocket message type, both ways', () => {
-    const serverTypes = ['hello', 'snapshot-begin', 'condition', 'snapshot-end', 'transition', 'values', 'value', 'ack-result', 'pong', 'error'];
+    const serverTypes = ['hello', 'snapshot-begin', 'condition', 'snapshot-end', 'transition', 'values', 'value', 'ack-result', 'pong', 'error', 'flood'];
     const src = readFileSync(new URL('../../src/server/ws-protocol.ts', import.meta.url), 'utf8');
     const sent = [...src.matchAll(/type: '([a-z-]+)'/g)].map((m) => m[1]);
     expect(new Set(sent)).toEqual(new Set(serverTypes));

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HazgateError, silentLogger, type AlarmJournal, type AlarmService, type AlarmTransition, type Point, type Sample } from '../../src/core/index.js';
 import { createHttpServer, createMetricsRegistry, WsHub } from '../../src/server/index.js';
+import { AlarmHealth } from '../../src/alarms/index.js';
 import { RecordingWsClient } from '../support/ws-client.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
@@ -60,7 +61,7 @@ beforeEach(async () => {
     retained: () => alarms.retained(), store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
     adapterMetrics: () => [{ name: 'hazgate_test_requests_total', help: 'test family', type: 'counter', labelNames: ['device'], values: [{ labels: { device: 'd1' }, value: 4 }, { labels: { device: 'd2' }, value: 2 }] }],
   });
-  app = createHttpServer({ siteId: 's', version: 't', alarms, journal, points, history, hub, metrics, components: () => ({ store: { state: 'up', since: 0 } }), now: () => NOW, logger: silentLogger });
+  app = createHttpServer({ siteId: 's', version: 't', alarms, journal, health: new AlarmHealth(journal, () => 'tank-farm'), points, history, hub, metrics, components: () => ({ store: { state: 'up', since: 0 } }), now: () => NOW, logger: silentLogger });
   await app.listen({ host: '127.0.0.1', port: 0 });
   wsUrl = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`;
 });
@@ -100,6 +101,13 @@ describe('REST', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ acked: true, eventId: 'e2', comment: 'seen' });
     expect(alarms.acks).toEqual([{ user: 'li', comment: 'seen' }]);
+  });
+
+  it('serves alarm-system KPIs from the journal, the last 24 h by default', async () => {
+    const body = (await app.inject('/api/alarms/kpis')).json();
+    expect(body).toMatchObject({ from: NOW - 86_400_000, to: NOW, alarms: 1, positions: [{ position: 'tank-farm', alarms: 1, peak10Min: 1 }], floodNow: [] });
+    expect(body.badActors[0]).toMatchObject({ alarms: 1, sharePct: 100 });
+    expect((await app.inject('/api/alarms/kpis?from=5&to=2')).statusCode).toBe(400);
   });
 
   it('serves retained alarms, journal history, readiness and metrics', async () => {
