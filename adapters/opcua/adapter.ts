@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { metricFamily, parseAdapterConfig, type Adapter, type AdapterDeps, type AdapterFactory, type AdapterMetric, type EmitReading, type OnAdapterError, type OnStatus } from '../../src/core/index.js';
 import type { OpcuaConnection, OpcuaStats } from './connection.js';
+import { routeOpcuaLogs } from './opcua-log.js';
 import { opcuaAdapterSchema, type OpcuaAdapterConfig } from './schema.js';
 
 /** OPC UA client adapter: one server, its subscriptions and monitored items. Read-only. */
@@ -27,6 +28,7 @@ export class OpcuaAdapter implements Adapter {
     if (this.connection !== undefined) throw new Error(`opcua adapter ${this.id} is already started`);
     // node-opcua is loaded on first use: about a second, and a warning on Node 20, that a site
     // without OPC UA should not pay.
+    routeOpcuaLogs(this.deps.logger);
     const { OpcuaConnection } = await import('./connection.js');
     this.connection = new OpcuaConnection(this.config, { clock: this.deps.clock, logger: this.deps.logger, pkiDir: this.pkiDir }, { emit, onError, onStatus });
     await this.connection.start();
