@@ -47,6 +47,8 @@ describe('write outcomes', () => {
     expect(retryAfterMs('soon', at)).toBeUndefined();
     // A Retry-After longer than our maximum is honoured.
     expect(writeOutcome(503, '', '120', 1, policy, at)).toMatchObject({ delayMs: 120_000 });
+    // ...up to 5 minutes.
+    expect(writeOutcome(503, '', '86400', 1, policy, at)).toMatchObject({ delayMs: 300_000 });
   });
 });
 

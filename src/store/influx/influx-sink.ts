@@ -193,7 +193,14 @@ export class InfluxSink implements SampleSink {
         this.requestLines = this.o.maxRequestLines;
         if (this.state.state !== 'up') this.setState({ state: 'up', since: this.o.clock.now() });
       } catch (e) {
-        if (!(e instanceof RetryLater)) throw e;
+        if (!(e instanceof RetryLater)) {
+          // An unreadable spool file or another surprise must not end the sender (or the gateway).
+          const message = e instanceof Error ? e.message : String(e);
+          this.o.onError(new HazgateError('HG_ERR_INFLUX_SPOOL', `InfluxDB sink: ${message}; retrying`, {}));
+          this.setState({ state: 'degraded', reason: message, since: this.o.clock.now() });
+          await this.pause(this.o.retry.maxMs);
+          continue;
+        }
         attempt++;
         this.setState({ state: e.fatal ? 'down' : 'degraded', reason: e.reason, since: this.o.clock.now() });
         await this.pause(e.delayMs);
@@ -260,6 +267,8 @@ export class InfluxSink implements SampleSink {
       await this.influx.transport.request(this.path, lines.join('\n'), {
         method: 'POST',
         headers: { 'content-type': 'text/plain; charset=utf-8' },
+        // A deadline that also ends the socket: a database that never answers must not pile them up.
+        signal: AbortSignal.timeout(this.o.timeoutMs),
         ...(this.o.gzip ? { gzipThreshold: 1_000 } : {}),
       });
       return { status: 204, body: '', retryAfter: undefined };

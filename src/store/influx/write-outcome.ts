@@ -38,7 +38,9 @@ export function writeOutcome(status: number | undefined, body: string, retryAfte
   if (status === 400 || status === 422) return { action: 'bad-lines', reason };
   if (status === 413) return { action: 'split' };
   if (status === undefined || status === 429 || status >= 500) {
-    const asked = retryAfterMs(retryAfter, now);
+    // Honoured, but never more than 5 minutes (nor past setTimeout's range).
+    const header = retryAfterMs(retryAfter, now);
+    const asked = header === undefined ? undefined : Math.min(header, 300_000);
     return { action: 'retry', delayMs: Math.min(Math.max(asked ?? 0, backoffMs(attempt, policy)), Math.max(policy.maxMs, asked ?? 0)), reason };
   }
   return { action: 'fatal', delayMs: policy.fatalRetryMs, reason };
