@@ -1,13 +1,29 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isHazgateError, type ErrorCode } from '../core/index.js';
 
-/** HTTP status of each coded error a route may raise; anything else is a 500. */
+/**
+ * HTTP status of each coded error a route may raise; anything else is a 500. An operator action the
+ * condition's state does not allow is a conflict (409: reload and act on what you see); one the
+ * rule forbids whatever the state is 403; a shelve longer than the site allows is a bad request.
+ */
 const STATUS: Partial<Record<ErrorCode, number>> = {
   HG_ERR_API_BAD_REQUEST: 400,
   HG_ERR_API_NOT_FOUND: 404,
   HG_ERR_ALARM_UNKNOWN_CONDITION: 404,
   HG_ERR_ALARM_STALE_EVENT: 409,
   HG_ERR_ALARM_ALREADY_ACKED: 409,
+  HG_ERR_ALARM_NOT_ACKED: 409,
+  HG_ERR_ALARM_ALREADY_CONFIRMED: 409,
+  HG_ERR_ALARM_NOT_LATCHED: 409,
+  HG_ERR_ALARM_STILL_ACTIVE: 409,
+  HG_ERR_ALARM_NOT_ACTIVE: 409,
+  HG_ERR_ALARM_ALREADY_SHELVED: 409,
+  HG_ERR_ALARM_NOT_SHELVED: 409,
+  HG_ERR_ALARM_OUT_OF_SERVICE: 409,
+  HG_ERR_ALARM_ALREADY_OUT_OF_SERVICE: 409,
+  HG_ERR_ALARM_IN_SERVICE: 409,
+  HG_ERR_ALARM_NOT_SHELVABLE: 403,
+  HG_ERR_ALARM_SHELVE_TOO_LONG: 400,
   HG_ERR_STORE_QUERY: 503,
   HG_ERR_JOURNAL_WRITE: 503,
 };

@@ -1,5 +1,15 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AdapterMetric, ComponentStatus } from '../core/index.js';
+import type { AdapterMetric, AlarmState, ComponentStatus, ErrorCode, OperatorAction, TransitionReason } from '../core/index.js';
+
+/** The alarm manager's counters; missing keys read as zero. */
+export interface AlarmCounters {
+  readonly transitions: Readonly<Partial<Record<TransitionReason, number>>>;
+  /** Operator actions carried out. */
+  readonly actions: Readonly<Partial<Record<OperatorAction, number>>>;
+  /** Operator actions refused, by action and HG_ERR_ALARM_* code. */
+  readonly refused: Readonly<Partial<Record<OperatorAction, Readonly<Partial<Record<ErrorCode, number>>>>>>;
+  readonly journalFailures: number;
+}
 
 /**
  * Plain counters the components keep; /metrics reads them at scrape time so the hot path never
@@ -9,8 +19,8 @@ export interface MetricsSources {
   readonly ingest: { readonly readings: number; readonly samples: number; readonly rejected: ReadonlyMap<string, number> };
   readonly adapters: () => ReadonlyArray<{ id: string; kind: string; readings: number; errors: number; status: ComponentStatus }>;
   readonly engine: { readonly evaluations: number };
-  readonly alarms: { readonly transitions: Readonly<Record<string, number>>; readonly ackRejected: Readonly<Record<string, number>> };
-  readonly retained: () => ReadonlyArray<{ priority: number; active: boolean; acked: boolean }>;
+  readonly alarms: AlarmCounters;
+  readonly retained: () => ReadonlyArray<{ priority: number; state: AlarmState }>;
   readonly store: () => { written: number; dropped: number; writeErrors: number; buffered: number; diskBytes: number };
   readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsDropped: number };
   /** The adapters' own counter families (Modbus requests per device…), concatenated. */
@@ -53,13 +63,7 @@ export function createMetricsRegistry(src: MetricsSources): Registry {
     for (const a of src.adapters()) g.set({ adapter: a.id, kind: a.kind }, UP[a.status.state]);
   });
   mirrorCounter(reg, 'hazgate_rule_evaluations_total', 'Condition evaluations by the rule engine', [], (c) => c.inc(src.engine.evaluations));
-  mirrorCounter(reg, 'hazgate_alarm_transitions_total', 'Alarm transitions, by reason', ['reason'], (c) => {
-    for (const [reason, n] of Object.entries(src.alarms.transitions)) c.inc({ reason }, n);
-  });
-  mirrorCounter(reg, 'hazgate_alarm_ack_rejected_total', 'Acknowledgements refused, by error code', ['code'], (c) => {
-    for (const [code, n] of Object.entries(src.alarms.ackRejected)) c.inc({ code }, n);
-  });
-  gauge(reg, 'hazgate_alarms_retained', 'Retained alarm conditions by priority and state', ['priority', 'state'], (g) => retainedGauge(g, src));
+  registerAlarmMetrics(reg, src);
   registerStoreAndWs(reg, src);
   registerAdapterMetrics(reg, src);
   return reg;
@@ -85,11 +89,22 @@ function registerAdapterMetrics(reg: Registry, src: MetricsSources): void {
   }
 }
 
-function retainedGauge(g: Gauge, src: MetricsSources): void {
-  for (const t of src.retained()) {
-    const state = t.active ? (t.acked ? 'active-acked' : 'active-unacked') : 'returned-unacked';
-    g.inc({ priority: String(t.priority), state });
-  }
+function registerAlarmMetrics(reg: Registry, src: MetricsSources): void {
+  mirrorCounter(reg, 'hazgate_alarm_transitions_total', 'Alarm transitions, by reason', ['reason'], (c) => {
+    for (const [reason, n] of Object.entries(src.alarms.transitions)) c.inc({ reason }, n ?? 0);
+  });
+  mirrorCounter(reg, 'hazgate_alarm_actions_total', 'Operator actions carried out, by action', ['action'], (c) => {
+    for (const [action, n] of Object.entries(src.alarms.actions)) c.inc({ action }, n ?? 0);
+  });
+  mirrorCounter(reg, 'hazgate_alarm_action_refused_total', 'Operator actions refused, by action and error code', ['action', 'code'], (c) => {
+    for (const [action, byCode] of Object.entries(src.alarms.refused)) {
+      for (const [code, n] of Object.entries(byCode ?? {})) c.inc({ action, code }, n ?? 0);
+    }
+  });
+  mirrorCounter(reg, 'hazgate_alarm_journal_failures_total', 'Alarm transitions the journal could not write (HG_ERR_JOURNAL_WRITE)', [], (c) => c.inc(src.alarms.journalFailures));
+  gauge(reg, 'hazgate_alarms_retained', 'Retained alarm conditions by priority and state', ['priority', 'state'], (g) => {
+    for (const t of src.retained()) g.inc({ priority: String(t.priority), state: t.state });
+  });
 }
 
 function registerStoreAndWs(reg: Registry, src: MetricsSources): void {

@@ -1,9 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AlarmHealthService, AlarmJournal, AlarmService } from '../core/index.js';
+import { OPERATOR_ACTIONS, type AlarmHealthService, type AlarmJournal, type AlarmService, type AlarmTransition, type OperatorAction } from '../core/index.js';
+import { actionFields, operatorRequest, shelveDurationSchema, shelveKindSchema } from './alarm-request.js';
 import { parseRequest } from './parse.js';
 
-const listQuery = z.object({ state: z.enum(['active', 'retained']).default('retained') }).strict();
+/**
+ * `annunciated` is what an operator's alarm list shows; `hidden` the shelf and maintenance list
+ * (shelved, suppressed by design, out of service: still evaluated and journaled).
+ */
+const LIST_FILTERS = {
+  retained: () => true,
+  active: (t) => t.active,
+  annunciated: (t) => t.annunciated,
+  hidden: (t) => !t.annunciated,
+} as const satisfies Record<string, (t: AlarmTransition) => boolean>;
+
+const listQuery = z.object({ state: z.enum(['retained', 'active', 'annunciated', 'hidden']).default('retained') }).strict();
 
 const historyQuery = z
   .object({
@@ -14,14 +26,14 @@ const historyQuery = z
   })
   .strict();
 
-const ackBody = z
-  .object({
-    eventId: z.string().min(1).max(128),
-    comment: z.string().max(2000).default(''),
-    // Authentication arrives with the security issue; until then the caller names the operator.
-    user: z.string().min(1).max(128).default('anonymous'),
-  })
-  .strict();
+/** Body of `POST /api/alarms/{conditionId}/{action}`; what each action needs is checked by operatorRequest. */
+const actionBody = z.object({ ...actionFields, kind: shelveKindSchema.optional(), duration: shelveDurationSchema }).strict();
+
+/** The last path segment of an action route; `ack` is the route of the first release. */
+const ROUTE_ACTIONS: ReadonlyMap<string, OperatorAction> = new Map<string, OperatorAction>([
+  ['ack', 'acknowledge'],
+  ...OPERATOR_ACTIONS.map((a): [string, OperatorAction] => [a, a]),
+]);
 
 const kpiQuery = z
   .object({ from: z.coerce.number().int().optional(), to: z.coerce.number().int().optional() })
@@ -38,8 +50,7 @@ export interface AlarmRoutesDeps {
 export function registerAlarmRoutes(app: FastifyInstance, deps: AlarmRoutesDeps): void {
   app.get('/api/alarms', async (req) => {
     const q = parseRequest(listQuery, req.query, 'query');
-    const retained = deps.alarms.retained();
-    const alarms = q.state === 'active' ? retained.filter((t) => t.active) : retained;
+    const alarms = deps.alarms.retained().filter(LIST_FILTERS[q.state]);
     return { count: alarms.length, alarms };
   });
 
@@ -62,12 +73,16 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: AlarmRoutesDeps)
     return { ...deps.health.kpis(from, to), floodNow: deps.health.floods() };
   });
 
-  // conditionIds contain '/', so the route takes the rest of the path and strips '/ack'.
+  // conditionIds contain '/', so the route takes the rest of the path (fastify has decoded it
+  // already) and splits the action off its last segment.
   app.post<{ Params: { '*': string } }>('/api/alarms/*', async (req, reply) => {
     const rest = req.params['*'];
-    if (!rest.endsWith('/ack')) return reply.callNotFound();
-    const conditionId = decodeURIComponent(rest.slice(0, -'/ack'.length));
-    const body = parseRequest(ackBody, req.body ?? {}, 'acknowledge body');
-    return deps.alarms.acknowledge(conditionId, body.eventId, body.user, body.comment);
+    const slash = rest.lastIndexOf('/');
+    const action = ROUTE_ACTIONS.get(rest.slice(slash + 1));
+    if (action === undefined || slash < 1) return reply.callNotFound();
+    const conditionId = rest.slice(0, slash);
+    const body = parseRequest(actionBody, req.body ?? {}, `${action} body`);
+    const { kind, duration, ...fields } = body;
+    return deps.alarms.act(operatorRequest(action, conditionId, { ...fields, kind, durationMs: duration }));
   });
 }

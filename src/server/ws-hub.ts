@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isHazgateError, type AlarmService, type AlarmTransition, type Logger, type PointDirectory, type Sample } from '../core/index.js';
+import { isHazgateError, type AlarmService, type AlarmTransition, type Logger, type OperatorRequest, type PointDirectory, type Sample } from '../core/index.js';
+import { operatorRequest } from './alarm-request.js';
 import { parseClientMessage, wsMessage, type ClientMessage } from './ws-protocol.js';
 
 export interface WsHubOptions {
@@ -110,7 +111,7 @@ export class WsHub {
     const msg = parseClientMessage(text);
     if (isHazgateError(msg)) {
       this.stats.badMessages++;
-      this.send(client, wsMessage.error(msg.code, msg.message, undefined));
+      this.send(client, wsMessage.error(msg.code, msg.message, msg.details['requestId']));
       return;
     }
     this.dispatch(client, msg);
@@ -122,8 +123,16 @@ export class WsHub {
         return this.subscribe(client, msg.points, msg.requestId);
       case 'unsubscribe':
         return this.unsubscribe(client, msg.points);
-      case 'ack':
-        return this.acknowledge(client, msg);
+      case 'ack': {
+        const { conditionId, requestId } = msg;
+        const fields = { eventId: msg.eventId, comment: msg.comment, user: msg.user };
+        return this.operate(client, requestId, () => operatorRequest('acknowledge', conditionId, fields), (t) => wsMessage.ackResult(t, requestId));
+      }
+      case 'action': {
+        const { action, conditionId, shelve, requestId } = msg;
+        const fields = { eventId: msg.eventId, comment: msg.comment, user: msg.user, kind: shelve?.kind, durationMs: shelve?.duration };
+        return this.operate(client, requestId, () => operatorRequest(action, conditionId, fields), (t) => wsMessage.actionResult(action, t, requestId));
+      }
       case 'snapshot':
         return this.sendSnapshot(client);
       case 'ping':
@@ -156,13 +165,14 @@ export class WsHub {
     }
   }
 
-  private acknowledge(client: Client, msg: Extract<ClientMessage, { type: 'ack' }>): void {
+  /** Checks and carries out an operator action; a bad request or a refusal is answered with its code. */
+  private operate(client: Client, requestId: unknown, request: () => OperatorRequest, answer: (t: AlarmTransition) => string): void {
     try {
-      const t = this.opts.alarms.acknowledge(msg.conditionId, msg.eventId, msg.user ?? 'anonymous', msg.comment);
-      this.send(client, wsMessage.ackResult(t, msg.requestId));
+      const t = this.opts.alarms.act(request());
+      this.send(client, answer(t));
     } catch (e) {
       if (!isHazgateError(e)) throw e;
-      this.send(client, wsMessage.error(e.code, e.message, msg.requestId));
+      this.send(client, wsMessage.error(e.code, e.message, requestId));
     }
   }
 

@@ -1,20 +1,25 @@
 import { z } from 'zod';
-import { HazgateError, type AlarmTransition, type Sample } from '../core/index.js';
+import { HazgateError, type AlarmTransition, type OperatorAction, type Sample } from '../core/index.js';
+import { actionFields, operatorActionSchema, shelveDurationSchema, shelveKindSchema } from './alarm-request.js';
 
 /** Messages a WebSocket client may send. Every message is a JSON object with a `type`. */
 const requestId = z.union([z.string().max(128), z.number()]).optional();
 const pointList = z.array(z.string().max(128)).min(1).max(10_000);
+const conditionId = z.string().min(1).max(512);
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), points: pointList, requestId }).strict(),
   z.object({ type: z.literal('unsubscribe'), points: pointList, requestId }).strict(),
+  // The first release's acknowledgement; `action` with `action: 'acknowledge'` does the same.
+  z.object({ type: z.literal('ack'), conditionId, ...actionFields, eventId: z.string().min(1).max(128), requestId }).strict(),
+  // What each action needs (eventId, comment, shelve) is checked by operatorRequest, as for REST.
   z
     .object({
-      type: z.literal('ack'),
-      conditionId: z.string().min(1).max(512),
-      eventId: z.string().min(1).max(128),
-      comment: z.string().max(2000).default(''),
-      user: z.string().min(1).max(128).optional(),
+      type: z.literal('action'),
+      action: operatorActionSchema,
+      conditionId,
+      ...actionFields,
+      shelve: z.object({ kind: shelveKindSchema, duration: shelveDurationSchema }).strict().optional(),
       requestId,
     })
     .strict(),
@@ -24,6 +29,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 
 export type ClientMessage = z.output<typeof clientMessageSchema>;
 
+/** A malformed message's error carries its requestId in `details` when one can be read, so the client can match the answer. */
 export function parseClientMessage(text: string): ClientMessage | HazgateError {
   let json: unknown;
   try {
@@ -35,7 +41,9 @@ export function parseClientMessage(text: string): ClientMessage | HazgateError {
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
   const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-  return new HazgateError('HG_ERR_WS_BAD_MESSAGE', `bad WebSocket message: ${where}${first?.message ?? 'invalid'}`);
+  const id = typeof json === 'object' && json !== null ? requestId.safeParse((json as Record<string, unknown>)['requestId']) : undefined;
+  const details = id?.success === true && id.data !== undefined ? { requestId: id.data } : {};
+  return new HazgateError('HG_ERR_WS_BAD_MESSAGE', `bad WebSocket message: ${where}${first?.message ?? 'invalid'}`, details);
 }
 
 /** Server → client messages, serialised once per broadcast. */
@@ -49,6 +57,8 @@ export const wsMessage = {
   values: (samples: Sample[], unknown: string[], requestId: unknown) =>
     JSON.stringify({ type: 'values', samples, unknown, requestId }),
   ackResult: (t: AlarmTransition, requestId: unknown) => JSON.stringify({ type: 'ack-result', ok: true, transition: t, requestId }),
+  actionResult: (action: OperatorAction, t: AlarmTransition, requestId: unknown) =>
+    JSON.stringify({ type: 'action-result', ok: true, action, transition: t, requestId }),
   error: (code: string, message: string, requestId: unknown) => JSON.stringify({ type: 'error', code, message, requestId }),
   pong: (requestId: unknown) => JSON.stringify({ type: 'pong', requestId }),
   flood: (position: string, flood: boolean, count: number, time: number) => JSON.stringify({ type: 'flood', position, flood, count, time }),

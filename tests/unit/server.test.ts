@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HazgateError, silentLogger, type AlarmJournal, type AlarmService, type AlarmTransition, type Point, type Sample } from '../../src/core/index.js';
+import { HazgateError, silentLogger, type AlarmJournal, type AlarmService, type AlarmTransition, type OperatorRequest, type Point, type Sample } from '../../src/core/index.js';
 import { createHttpServer, createMetricsRegistry, WsHub } from '../../src/server/index.js';
 import { AlarmHealth } from '../../src/alarms/index.js';
 import { RecordingWsClient } from '../support/ws-client.js';
@@ -11,26 +11,28 @@ const NOW = Date.UTC(2026, 10, 28, 12);
 function transition(over: Partial<AlarmTransition> = {}): AlarmTransition {
   return {
     eventId: 'e1', conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', siteId: 's', pointId: 'GT-101',
-    from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, level: 'AL1',
-    priority: 2, severity: 800, value: 30, time: NOW, rts: NOW, message: 'GT-101 AL1 30 %LEL', ...over,
+    from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, ackedAt: null, confirmed: true, latched: false,
+    shelved: null, suppressed: null, outOfService: null, annunciated: true, level: 'AL1', priority: 2, severity: 800, colour: 'orange',
+    value: 30, time: NOW, rts: NOW, message: 'GT-101 AL1 30 %LEL', ...over,
   };
 }
 
-/** A narrow fake of the alarm manager: one retained condition, acknowledge checks the eventId. */
+/** A narrow fake of the alarm manager: one retained condition; only acknowledge, which checks the eventId. */
 class FakeAlarms implements AlarmService {
   current = transition();
-  acks: Array<{ user: string; comment: string }> = [];
+  acks: Array<{ user: string; comment: string | undefined }> = [];
   retained(): AlarmTransition[] {
     return this.current.state === 'normal' ? [] : [this.current];
   }
   get(id: string): AlarmTransition | undefined {
     return id === this.current.conditionId ? this.current : undefined;
   }
-  acknowledge(conditionId: string, eventId: string, user: string, comment: string): AlarmTransition {
+  act({ action, conditionId, eventId, user, comment }: OperatorRequest): AlarmTransition {
+    if (action !== 'acknowledge') throw new Error(`the fake does not ${action}`);
     if (conditionId !== this.current.conditionId) throw new HazgateError('HG_ERR_ALARM_UNKNOWN_CONDITION', 'unknown');
     if (eventId !== this.current.eventId) throw new HazgateError('HG_ERR_ALARM_STALE_EVENT', 'stale');
     this.acks.push({ user, comment });
-    this.current = transition({ eventId: 'e2', acked: true, state: 'active-acked', reason: 'acknowledge', user, comment });
+    this.current = transition({ eventId: 'e2', acked: true, ackedAt: NOW, state: 'active-acked', reason: 'acknowledge', user, ...(comment === undefined ? {} : { comment }) });
     return this.current;
   }
 }
@@ -57,7 +59,8 @@ beforeEach(async () => {
   };
   const zero = { readings: 0, samples: 0, rejected: new Map([['HG_ERR_INGEST_UNKNOWN_POINT', 3]]) };
   const metrics = createMetricsRegistry({
-    ingest: zero, adapters: () => [], engine: { evaluations: 5 }, alarms: { transitions: { activate: 1 }, ackRejected: {} },
+    ingest: zero, adapters: () => [], engine: { evaluations: 5 },
+    alarms: { transitions: { activate: 1, shelve: 2 }, actions: { acknowledge: 3, shelve: 2 }, refused: { shelve: { HG_ERR_ALARM_NOT_SHELVABLE: 1 }, acknowledge: { HG_ERR_ALARM_STALE_EVENT: 4 } }, journalFailures: 1 },
     retained: () => alarms.retained(), store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
     adapterMetrics: () => [{ name: 'hazgate_test_requests_total', help: 'test family', type: 'counter', labelNames: ['device'], values: [{ labels: { device: 'd1' }, value: 4 }, { labels: { device: 'd2' }, value: 2 }] }],
   });
@@ -120,6 +123,18 @@ describe('REST', () => {
     expect(metrics).toContain('hazgate_test_requests_total{device="d2"} 2');
     expect(metrics).toContain('hazgate_alarms_retained{priority="2",state="active-unacked"} 1');
     expect(metrics).toContain('hazgate_rule_evaluations_total 5');
+  });
+
+  it('exports operator actions carried out and refused, by action and code', async () => {
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toContain('hazgate_alarm_transitions_total{reason="shelve"} 2');
+    expect(metrics).toContain('hazgate_alarm_actions_total{action="acknowledge"} 3');
+    expect(metrics).toContain('hazgate_alarm_action_refused_total{action="shelve",code="HG_ERR_ALARM_NOT_SHELVABLE"} 1');
+    expect(metrics).toContain('hazgate_alarm_action_refused_total{action="acknowledge",code="HG_ERR_ALARM_STALE_EVENT"} 4');
+    expect(metrics).toContain('hazgate_alarm_journal_failures_total 1');
+    expect(metrics).not.toContain('hazgate_alarm_ack_rejected_total');
+    alarms.current = transition({ state: 'shelved', annunciated: false, shelved: { kind: 'one-shot', user: 'li', since: NOW, until: null } });
+    expect((await app.inject('/metrics')).body).toContain('hazgate_alarms_retained{priority="2",state="shelved"} 1');
   });
 });
 
