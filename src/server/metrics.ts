@@ -22,7 +22,7 @@ export interface MetricsSources {
   readonly alarms: AlarmCounters;
   readonly retained: () => ReadonlyArray<{ priority: number; state: AlarmState }>;
   readonly store: () => { written: number; dropped: number; writeErrors: number; buffered: number; diskBytes: number };
-  readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsDropped: number };
+  readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsBehind: number; readonly slowClientsDropped: number };
   /** The adapters' own counter families (Modbus requests per device…), concatenated. */
   readonly adapterMetrics: () => readonly AdapterMetric[];
 }
@@ -116,5 +116,6 @@ function registerStoreAndWs(reg: Registry, src: MetricsSources): void {
   gauge(reg, 'hazgate_ws_clients', 'Connected WebSocket clients', [], (g) => g.set(src.ws.connected));
   mirrorCounter(reg, 'hazgate_ws_connections_total', 'WebSocket connections accepted', [], (c) => c.inc(src.ws.connections));
   mirrorCounter(reg, 'hazgate_ws_bad_messages_total', 'WebSocket messages refused (HG_ERR_WS_BAD_MESSAGE)', [], (c) => c.inc(src.ws.badMessages));
-  mirrorCounter(reg, 'hazgate_ws_slow_clients_dropped_total', 'WebSocket clients cut off for falling behind', [], (c) => c.inc(src.ws.slowClientsDropped));
+  mirrorCounter(reg, 'hazgate_ws_slow_clients_behind_total', 'Times a WebSocket client fell behind (live messages paused, re-snapshotted once caught up)', [], (c) => c.inc(src.ws.slowClientsBehind));
+  mirrorCounter(reg, 'hazgate_ws_slow_clients_dropped_total', 'WebSocket clients cut off for not reading at all', [], (c) => c.inc(src.ws.slowClientsDropped));
 }

@@ -12,8 +12,14 @@ export interface WsHubOptions {
   readonly points: PointDirectory;
   readonly logger: Logger;
   readonly now: () => number;
-  /** A client with more than this queued is cut off; it re-snapshots when it reconnects. */
+  /**
+   * A client with more than this queued falls behind: it is told (`behind`), live messages to it
+   * pause, and once it has drained it gets `resync`, a fresh snapshot and its points' values. One
+   * with four times this queued (dead, or not reading at all) is cut off.
+   */
   readonly maxBufferedBytes: number;
+  /** How often a client that fell behind is checked for having caught up; default 250 ms. */
+  readonly resyncCheckMs?: number;
   readonly maxMessageBytes: number;
 }
 
@@ -22,6 +28,8 @@ export interface WsHubStats {
   connections: number;
   messagesIn: number;
   badMessages: number;
+  /** Times a client fell behind (and was re-snapshotted once it caught up). */
+  slowClientsBehind: number;
   slowClientsDropped: number;
   transitionsSent: number;
 }
@@ -29,18 +37,27 @@ export interface WsHubStats {
 interface Client {
   readonly socket: WebSocket;
   readonly points: Set<string>;
+  /** Live messages not sent since it fell behind; null while it keeps up. */
+  skipped: number | null;
 }
+
+/** A client this many times over maxBufferedBytes is not reading at all: cut off. */
+const CUT_OFF_FACTOR = 4;
 
 /**
  * The supervisors' live feed: a snapshot of retained conditions between markers on connect (like
  * OPC UA ConditionRefresh), then every transition; live values of the points a client subscribes.
- * Broadcasting never waits on a client: a client that cannot keep up is disconnected and counted.
+ * Broadcasting never waits on a client. A client that cannot keep up is told it fell behind and is
+ * re-snapshotted when it has caught up, so it never silently misses a transition (the ones in
+ * between are in /api/alarms/history); one that does not read at all is cut off. Both are counted.
  */
 export class WsHub {
-  readonly stats: WsHubStats = { connected: 0, connections: 0, messagesIn: 0, badMessages: 0, slowClientsDropped: 0, transitionsSent: 0 };
+  readonly stats: WsHubStats = { connected: 0, connections: 0, messagesIn: 0, badMessages: 0, slowClientsBehind: 0, slowClientsDropped: 0, transitionsSent: 0 };
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<Client>();
   private readonly byPoint = new Map<string, Set<Client>>();
+  private readonly behind = new Set<Client>();
+  private resyncTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: WsHubOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
@@ -53,21 +70,20 @@ export class WsHub {
   broadcastTransition(t: AlarmTransition): void {
     if (this.clients.size === 0) return;
     const text = wsMessage.transition(t);
-    for (const c of this.clients) this.send(c, text);
-    this.stats.transitionsSent += this.clients.size;
+    for (const c of this.clients) if (this.sendLive(c, text)) this.stats.transitionsSent++;
   }
 
   /** An operator position entered or left alarm flood (EEMUA 191). */
   broadcastFlood(position: string, flood: boolean, count: number, time: number): void {
     const text = wsMessage.flood(position, flood, count, time);
-    for (const c of this.clients) this.send(c, text);
+    for (const c of this.clients) this.sendLive(c, text);
   }
 
   publishSample(s: Sample): void {
     const subs = this.byPoint.get(s.pointId);
     if (subs === undefined || subs.size === 0) return;
     const text = wsMessage.value(s);
-    for (const c of subs) this.send(c, text);
+    for (const c of subs) this.sendLive(c, text);
   }
 
   /**
@@ -75,6 +91,8 @@ export class WsHub {
    * the close handshake must not hold the shutdown (store flush, journal close) for ws's 30 s.
    */
   async close(graceMs = 500): Promise<void> {
+    if (this.resyncTimer !== null) clearInterval(this.resyncTimer);
+    this.resyncTimer = null;
     for (const c of this.clients) c.socket.close(1001, 'server shutting down');
     const cut = setTimeout(() => {
       for (const c of this.clients) c.socket.terminate();
@@ -88,7 +106,7 @@ export class WsHub {
   }
 
   private onConnection(socket: WebSocket): void {
-    const client: Client = { socket, points: new Set() };
+    const client: Client = { socket, points: new Set(), skipped: null };
     this.clients.add(client);
     this.stats.connected++;
     this.stats.connections++;
@@ -136,7 +154,8 @@ export class WsHub {
       case 'snapshot':
         return this.sendSnapshot(client);
       case 'ping':
-        return this.send(client, wsMessage.pong(msg.requestId));
+        this.send(client, wsMessage.pong(msg.requestId));
+        return;
     }
   }
 
@@ -176,20 +195,70 @@ export class WsHub {
     }
   }
 
-  private send(client: Client, text: string): void {
+  /**
+   * A live message (transition, value, flood): skipped and counted while the client is behind;
+   * the client falls behind when its queue passes maxBufferedBytes. True when sent.
+   */
+  private sendLive(client: Client, text: string): boolean {
+    if (client.skipped !== null) {
+      client.skipped++;
+      return false;
+    }
     const socket = client.socket;
-    if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > this.opts.maxBufferedBytes) {
+    if (socket.readyState === socket.OPEN && socket.bufferedAmount > this.opts.maxBufferedBytes) {
+      this.fallBehind(client);
+      return false;
+    }
+    return this.send(client, text);
+  }
+
+  /** Answers, markers and snapshots: always sent, unless the client is not reading at all. */
+  private send(client: Client, text: string): boolean {
+    const socket = client.socket;
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount > CUT_OFF_FACTOR * this.opts.maxBufferedBytes) {
       this.stats.slowClientsDropped++;
-      this.opts.logger.warn({ code: 'HG_ERR_WS_SLOW_CLIENT', buffered: socket.bufferedAmount }, 'WebSocket client too slow, disconnected');
+      this.opts.logger.warn({ code: 'HG_ERR_WS_SLOW_CLIENT', buffered: socket.bufferedAmount }, 'WebSocket client does not read, disconnected');
       socket.terminate();
       this.drop(client);
-      return;
+      return false;
     }
     socket.send(text);
+    return true;
+  }
+
+  private fallBehind(client: Client): void {
+    client.skipped = 1;
+    this.behind.add(client);
+    this.stats.slowClientsBehind++;
+    this.opts.logger.warn({ code: 'HG_ERR_WS_SLOW_CLIENT', buffered: client.socket.bufferedAmount }, 'WebSocket client fell behind; live messages paused until it catches up');
+    this.send(client, wsMessage.behind());
+    if (this.resyncTimer === null) {
+      this.resyncTimer = setInterval(() => this.resyncCaughtUp(), this.opts.resyncCheckMs ?? 250);
+      this.resyncTimer.unref();
+    }
+  }
+
+  /** A client behind whose queue has drained to a quarter of the limit gets resync, a snapshot and its values. */
+  private resyncCaughtUp(): void {
+    for (const client of this.behind) {
+      if (client.socket.bufferedAmount > this.opts.maxBufferedBytes / 4) continue;
+      const skipped = client.skipped ?? 0;
+      client.skipped = null;
+      this.behind.delete(client);
+      this.send(client, wsMessage.resync(skipped));
+      this.sendSnapshot(client);
+      const samples = [...client.points].flatMap((id) => this.opts.points.latest(id) ?? []);
+      if (samples.length > 0) this.send(client, wsMessage.values(samples, [], null));
+    }
+    if (this.behind.size === 0 && this.resyncTimer !== null) {
+      clearInterval(this.resyncTimer);
+      this.resyncTimer = null;
+    }
   }
 
   private drop(client: Client): void {
+    this.behind.delete(client);
     if (!this.clients.delete(client)) return;
     this.stats.connected--;
     for (const id of client.points) this.byPoint.get(id)?.delete(client);

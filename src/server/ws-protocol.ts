@@ -60,6 +60,9 @@ export const wsMessage = {
   actionResult: (action: OperatorAction, t: AlarmTransition, requestId: unknown) =>
     JSON.stringify({ type: 'action-result', ok: true, action, transition: t, requestId }),
   error: (code: string, message: string, requestId: unknown) => JSON.stringify({ type: 'error', code, message, requestId }),
+  behind: () =>
+    JSON.stringify({ type: 'behind', code: 'HG_ERR_WS_SLOW_CLIENT', message: 'you fell behind: live messages are paused; resync and a fresh snapshot follow once you catch up' }),
+  resync: (skipped: number) => JSON.stringify({ type: 'resync', skipped }),
   pong: (requestId: unknown) => JSON.stringify({ type: 'pong', requestId }),
   flood: (position: string, flood: boolean, count: number, time: number) => JSON.stringify({ type: 'flood', position, flood, count, time }),
 };

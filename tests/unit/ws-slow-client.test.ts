@@ -1,0 +1,119 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger, type AlarmService, type AlarmTransition, type Point, type Sample } from '../../src/core/index.js';
+import { WsHub } from '../../src/server/index.js';
+import { RecordingWsClient } from '../support/ws-client.js';
+import { waitFor } from '../support/wait.js';
+import { SHOWN } from './alarms-fixtures.js';
+
+/**
+ * A console that cannot keep up is told it fell behind, gets no live messages meanwhile, and once
+ * it has drained gets resync + a fresh snapshot + its values: every transition is either delivered
+ * or counted as skipped, never silently missing. One that does not read at all is cut off.
+ */
+
+const NOW = Date.UTC(2026, 10, 28, 12);
+const LIMIT = 64 * 1024;
+const PAD = 'x'.repeat(8 * 1024);
+
+function transition(i: number): AlarmTransition {
+  return {
+    ...SHOWN, eventId: `e${i}`, conditionId: `gas/GT-${i % 50}`, ruleId: 'gas', ruleKind: 'threshold', siteId: 's', pointId: 'GT-1',
+    from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, level: 'AL1', priority: 2, severity: 800,
+    value: i, time: NOW + i, rts: NOW + i, message: `GT-${i} ${PAD}`,
+  };
+}
+
+const retained = Array.from({ length: 50 }, (_, i) => transition(i));
+const alarms: AlarmService = { retained: () => retained, get: () => undefined, act: () => { throw new Error('unused'); } };
+const point: Point = { id: 'GT-1', kind: 'gas', type: 'number', unit: '%LEL', attrs: {} };
+const sample: Sample = { pointId: 'GT-1', value: 12, quality: { level: 'good' }, ts: NOW, rts: NOW, tsSource: 'device' };
+const points = { list: () => [point], get: (id: string) => (id === 'GT-1' ? point : undefined), latest: (id: string) => (id === 'GT-1' ? sample : undefined) };
+
+let server: Server;
+let hub: WsHub;
+let url = '';
+const clients: RecordingWsClient[] = [];
+
+beforeEach(async () => {
+  hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => NOW, maxBufferedBytes: LIMIT, maxMessageBytes: 4096, resyncCheckMs: 20 });
+  server = createServer();
+  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close().catch(() => undefined);
+  await hub.close(50);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+async function connect(): Promise<RecordingWsClient> {
+  const c = await RecordingWsClient.connect(url);
+  clients.push(c);
+  await c.waitForMessage((m) => m.type === 'snapshot-end', 2000, 'snapshot-end');
+  return c;
+}
+
+/** The TCP socket under the client, so a test can stop reading from it. */
+function tcpOf(c: RecordingWsClient): Socket {
+  return (c.socket as unknown as { _socket: Socket })._socket;
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('a WebSocket client that falls behind', () => {
+  it('is told, skips live messages, and is re-snapshotted once it catches up: delivered + skipped = sent', async () => {
+    const c = await connect();
+    c.send({ type: 'subscribe', points: ['GT-1'] });
+    await c.waitForMessage((m) => m.type === 'values', 2000, 'values');
+    tcpOf(c).pause();
+    let sent = 0;
+    // Until the kernel's socket buffers are full and the hub's own queue passes the limit.
+    while (hub.stats.slowClientsBehind === 0 && sent < 20_000) {
+      hub.broadcastTransition(transition(1000 + sent++));
+      if (sent % 20 === 0) await tick();
+    }
+    expect(hub.stats.slowClientsBehind).toBe(1);
+    // Live messages sent while behind are skipped, not queued: the queue stops growing.
+    for (let i = 0; i < 100; i++) hub.broadcastTransition(transition(1000 + sent++));
+    expect(hub.stats.slowClientsDropped).toBe(0);
+
+    tcpOf(c).resume();
+    const resync = await c.waitForMessage((m) => m.type === 'resync', 10_000, 'resync');
+    const at = c.messages.indexOf(resync);
+    const after = c.messages.slice(at + 1);
+    await waitFor(() => c.messages.slice(at + 1).some((m) => m.type === 'values'), 5000, 'values after the snapshot');
+    expect(after.map((m) => m.type).slice(0, 1)).toEqual(['snapshot-begin']);
+    const types = c.messages.slice(at + 1).map((m) => m.type);
+    expect(types.filter((t) => t === 'condition')).toHaveLength(retained.length);
+    expect(types.indexOf('snapshot-end')).toBe(retained.length + 1);
+    expect(types[retained.length + 2]).toBe('values');
+    const behind = c.ofType('behind');
+    expect(behind).toEqual([{ type: 'behind', code: 'HG_ERR_WS_SLOW_CLIENT', message: expect.stringMatching(/fell behind/) }]);
+    expect(c.messages.indexOf(behind[0] as never)).toBeLessThan(at);
+    const delivered = c.messages.slice(0, at).filter((m) => m.type === 'transition').length;
+    expect(delivered + (resync['skipped'] as number)).toBe(sent);
+
+    // Live again.
+    hub.broadcastTransition(transition(99_999));
+    await c.waitForMessage((m) => m.type === 'transition' && m['eventId'] === 'e99999', 2000, 'live transition');
+  });
+
+  it('is cut off when it does not read at all and its requests pile up', async () => {
+    const c = await connect();
+    tcpOf(c).pause();
+    const closed = new Promise<void>((resolve) => c.socket.once('close', () => resolve()));
+    for (let i = 0; i < 400 && hub.stats.slowClientsDropped === 0; i++) {
+      c.send({ type: 'snapshot' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(hub.stats.slowClientsDropped).toBe(1);
+    expect(hub.stats.connected).toBe(0);
+    tcpOf(c).resume();
+    await closed;
+  });
+});
