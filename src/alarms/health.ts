@@ -1,6 +1,6 @@
 import type { AlarmHealthService, AlarmJournal, AlarmKpis, AlarmTransition, FloodState } from '../core/index.js';
 import { EEMUA_FLOOD, FloodTracker, type FloodChange, type FloodPolicy } from './flood.js';
-import { alarmKpis } from './kpi.js';
+import { alarmKpis, isPresentedAlarm } from './kpi.js';
 
 /** Transitions read back for a KPI period: the period, plus a week before it for standing alarms. */
 const LOOK_BACK_MS = 7 * 86_400_000;
@@ -22,9 +22,9 @@ export class AlarmHealth implements AlarmHealthService {
     this.tracker = new FloodTracker(policy);
   }
 
-  /** An annunciated alarm (activation or escalation) counts towards its position's flood. */
+  /** An alarm presented to an operator (activation, escalation, re-alarm; not hidden) counts towards its position's flood. */
   observe(t: AlarmTransition): FloodChange | undefined {
-    if (t.reason !== 'activate' && t.reason !== 'escalate') return undefined;
+    if (!isPresentedAlarm(t)) return undefined;
     return this.note(this.tracker.alarm(this.positionOf(t.pointId), t.rts));
   }
 

@@ -1,20 +1,12 @@
-export { AlarmManager, type AlarmManagerDeps, type AlarmStats } from './manager.js';
-export {
-  nextState,
-  applyResult,
-  acknowledge,
-  isEscalation,
-  levelRank,
-  isAckRefusal,
-  type Acknowledgement,
-  type AlarmInput,
-  type AlarmStep,
-  type AckStep,
-  type AckRefusal,
-  type TransitionContext,
-} from './state.js';
+export { AlarmManager, type AlarmManagerDeps, type AlarmStats, type ConditionSetup } from './manager.js';
+export { applyResult, annunciationNeeds, reveal, isEscalation, levelRank } from './state.js';
+export { applyAction, type ActionStep } from './actions.js';
+export { systemStep } from './timers.js';
+export { whenSuppression, firstOutSuppression } from './suppression.js';
+export { DEFAULT_POLICY, policyOf, type AlarmPolicy, type StepContext } from './policy.js';
+export { alarmState, deriveState, isAnnunciated, nextRecord, normalRecord, upgradeRecord, type AlarmFlags, type ConditionInfo, type Change } from './record.js';
 export { SqliteAlarmJournal, verifyJournalFile, type SqliteJournalOptions, type JournalSyncMode } from './journal-sqlite.js';
 export { chainHash, GENESIS, verifyChain, type ChainRow, type ChainVerdict } from './chain.js';
 export { AlarmHealth } from './health.js';
 export { EEMUA_FLOOD, FloodTracker, type FloodChange, type FloodPolicy } from './flood.js';
-export { alarmKpis, type KpiOptions } from './kpi.js';
+export { alarmKpis, isPresentedAlarm, type KpiOptions } from './kpi.js';

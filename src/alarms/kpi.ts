@@ -3,7 +3,7 @@ import { EEMUA_FLOOD, FloodTracker, type FloodPolicy } from './flood.js';
 
 /**
  * Alarm-system health over a period, from the journal (EEMUA 191 / ISA-18.2, DOMAIN.md). Pure.
- * An annunciated alarm is an activation or an escalation; `positionOf` maps a point to its
+ * An alarm is one presented to an operator (`isPresentedAlarm`); `positionOf` maps a point to its
  * operator position (its area; `site` when none).
  */
 export interface KpiOptions {
@@ -20,10 +20,24 @@ export interface KpiOptions {
 
 const TEN_MIN = 600_000;
 
+/**
+ * An alarm presented to an operator: an activation, escalation or re-alarm that was annunciated
+ * (shelved, suppressed and out-of-service ones are journaled, not presented). Records from before
+ * the full state model have no `annunciated` and were all presented.
+ */
+export function isPresentedAlarm(t: AlarmTransition): boolean {
+  return (t.reason === 'activate' || t.reason === 'escalate' || t.reason === 're-alarm') && (t as Partial<AlarmTransition>).annunciated !== false;
+}
+
+/** Process changes (what chatters): not operator actions or the gateway's own changes. */
+function isProcessChange(t: AlarmTransition): boolean {
+  return t.reason === 'activate' || t.reason === 'escalate' || t.reason === 'deescalate' || t.reason === 'return';
+}
+
 export function alarmKpis(journal: readonly AlarmTransition[], o: KpiOptions): AlarmKpis {
   const sorted = [...journal].sort((a, b) => a.rts - b.rts);
   const inPeriod = sorted.filter((t) => t.rts >= o.from && t.rts <= o.to);
-  const annunciated = inPeriod.filter((t) => t.reason === 'activate' || t.reason === 'escalate');
+  const annunciated = inPeriod.filter(isPresentedAlarm);
   const periodMs = Math.max(1, o.to - o.from);
   const byPosition = new Map<string, number[]>();
   for (const t of annunciated) {
@@ -94,7 +108,7 @@ function floodTime(times: readonly number[], policy: FloodPolicy, to: number): n
 function chattering(transitions: readonly AlarmTransition[], count: number, windowMs: number): AlarmKpis['chattering'] {
   const byCondition = new Map<string, number[]>();
   for (const t of transitions) {
-    if (t.reason === 'acknowledge') continue;
+    if (!isProcessChange(t)) continue;
     byCondition.set(t.conditionId, [...(byCondition.get(t.conditionId) ?? []), t.rts]);
   }
   const out: { conditionId: string; transitions: number }[] = [];

@@ -1,13 +1,33 @@
 import {
   HazgateError,
   isHazgateError,
+  OPERATOR_ACTIONS,
   type AlarmJournal,
+  type AlarmService,
   type AlarmTransition,
   type Clock,
+  type ErrorCode,
+  type OperatorAction,
+  type OperatorRequest,
   type RuleResult,
+  type Sample,
+  type Suppression,
+  type SuppressionSpec,
   type TransitionReason,
 } from '../core/index.js';
-import { acknowledge, applyResult, isAckRefusal, type AckRefusal, type TransitionContext } from './state.js';
+import { applyAction } from './actions.js';
+import { DEFAULT_POLICY, type AlarmPolicy, type StepContext } from './policy.js';
+import { normalRecord, upgradeRecord, type ConditionInfo } from './record.js';
+import { applyResult } from './state.js';
+import { firstOutSuppression, whenSuppression } from './suppression.js';
+import { systemStep } from './timers.js';
+
+/** A configured condition: what it is, how its alarms behave, what suppresses it by design. */
+export interface ConditionSetup {
+  readonly info: ConditionInfo;
+  readonly policy: AlarmPolicy;
+  readonly suppress?: SuppressionSpec | undefined;
+}
 
 export interface AlarmManagerDeps {
   readonly siteId: string;
@@ -16,14 +36,34 @@ export interface AlarmManagerDeps {
   readonly newEventId: () => string;
   /** Called after the transition is durable in the journal (WS hub, uplink outbox). */
   readonly onTransition: (t: AlarmTransition) => void;
+  /**
+   * The configured conditions (from the rule engine): operators may shelve or take out of service
+   * a condition that is normal. Without it only retained conditions can be acted on, with default policy.
+   */
+  readonly conditions?: (conditionId: string) => ConditionSetup | undefined;
+  /** Latest sample of a point, for `suppress.when` predicates. */
+  readonly latest?: (pointId: string) => Sample | undefined;
+  /** The longest timed shelve; default 8 h. */
+  readonly maxShelveMs?: number;
 }
 
 /** Alarm manager counters (read by /metrics). */
 export interface AlarmStats {
   readonly transitions: Record<TransitionReason, number>;
-  acks: number;
-  readonly ackRejected: Record<AckRefusal, number>;
+  /** Operator actions carried out. */
+  readonly actions: Record<OperatorAction, number>;
+  /** Operator actions refused, by action and code. */
+  readonly refused: Record<OperatorAction, Partial<Record<ErrorCode, number>>>;
   journalFailures: number;
+}
+
+const REASONS: readonly TransitionReason[] = ['activate', 'escalate', 'deescalate', 'return', ...OPERATOR_ACTIONS, 're-alarm', 'shelve-expired', 'suppress', 'unsuppress'];
+
+/** At most this many system changes of one condition per tick (expiry, suppression, re-alarm). */
+const MAX_SYSTEM_STEPS = 4;
+
+function perAction<T>(make: () => T): Record<OperatorAction, T> {
+  return Object.fromEntries(OPERATOR_ACTIONS.map((a) => [a, make()])) as Record<OperatorAction, T>;
 }
 
 /** Newest first among equals, most urgent first overall: the order an alarm list is read in. */
@@ -31,18 +71,24 @@ function byUrgency(a: AlarmTransition, b: AlarmTransition): number {
   return a.priority - b.priority || b.time - a.time || b.rts - a.rts;
 }
 
+function infoOf(r: RuleResult): ConditionInfo {
+  return { conditionId: r.conditionId, ruleId: r.ruleId, ruleKind: r.ruleKind, pointId: r.pointId, zoneId: r.zoneId, priority: r.priority };
+}
+
 /**
- * ISA-18.2 alarm state of every condition that is not normal, kept in memory and journaled.
- * Each change is appended to the journal before anyone hears of it; when the journal fails nothing
- * changes (state, listeners) and HG_ERR_JOURNAL_WRITE is thrown, so the caller can retry the same
- * result or acknowledgement: a transition is never silently lost.
+ * The ISA-18.2 state of every condition that is not normal, kept in memory and journaled: process
+ * changes from the engine, operator actions, and the gateway's own changes (timed shelves running
+ * out, re-alarm, design suppression). Each change is appended to the journal before anyone hears of
+ * it; when the journal fails nothing changes and HG_ERR_JOURNAL_WRITE is thrown, so the caller can
+ * retry: a transition is never silently lost. Restart: every flag, shelve end and latch is in the
+ * latest record of each retained condition, so `restore` brings them back exactly.
  */
-export class AlarmManager {
+export class AlarmManager implements AlarmService {
   private readonly retainedById = new Map<string, AlarmTransition>();
   private readonly counters: AlarmStats = {
-    transitions: { activate: 0, escalate: 0, deescalate: 0, return: 0, acknowledge: 0 },
-    acks: 0,
-    ackRejected: { HG_ERR_ALARM_UNKNOWN_CONDITION: 0, HG_ERR_ALARM_STALE_EVENT: 0, HG_ERR_ALARM_ALREADY_ACKED: 0 },
+    transitions: Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<TransitionReason, number>,
+    actions: perAction(() => 0),
+    refused: perAction(() => ({})),
     journalFailures: 0,
   };
 
@@ -55,40 +101,70 @@ export class AlarmManager {
   /**
    * Loads the conditions the journal retained (startup). Returns them so the composition root can
    * seed the rule engine, otherwise a retained alarm would never return to normal:
-   * `engine.seed(t.conditionId, t.active ? t.level : null)` (a returned-unacked condition is normal
-   * for the engine; its `level` is only the last one it was in).
+   * `engine.seed(t.conditionId, t.active ? t.level : null)`. Shelves that ran out while the
+   * gateway was down end at the first `tick`.
    */
   restore(): AlarmTransition[] {
     this.retainedById.clear();
-    for (const t of this.deps.journal.loadRetained()) this.retainedById.set(t.conditionId, t);
+    for (const t of this.deps.journal.loadRetained()) this.retainedById.set(t.conditionId, upgradeRecord(t));
     return this.retained();
   }
 
   /**
-   * Applies an engine result; returns the transition, or null when the alarm state did not change.
+   * Applies an engine result; returns the transition, or null when the alarm did not change.
    * @throws HazgateError HG_ERR_JOURNAL_WRITE (nothing changed; retry with the same result).
    */
   apply(result: RuleResult): AlarmTransition | null {
-    const t = applyResult(this.retainedById.get(result.conditionId), result, this.context());
+    const setup = this.setupOf(result.conditionId);
+    const current = this.retainedById.get(result.conditionId) ?? normalRecord(setup?.info ?? infoOf(result), this.deps.siteId);
+    const activating = result.level !== null && !current.active;
+    const t = applyResult(current, result, this.context(setup, this.designSuppression(result.conditionId, setup, activating)));
     if (t !== null) this.commit(t);
     return t;
   }
 
   /**
-   * Acknowledges the event the operator saw.
-   * @throws HazgateError HG_ERR_ALARM_UNKNOWN_CONDITION | HG_ERR_ALARM_STALE_EVENT |
-   *   HG_ERR_ALARM_ALREADY_ACKED (refused and counted), HG_ERR_JOURNAL_WRITE (nothing changed).
+   * Carries out an operator action.
+   * @throws HazgateError HG_ERR_ALARM_* when it does not apply (refused and counted),
+   *   HG_ERR_JOURNAL_WRITE (nothing changed).
    */
-  acknowledge(conditionId: string, eventId: string, user: string, comment?: string): AlarmTransition {
-    const ack = { kind: 'acknowledge', conditionId, eventId, user, ...(comment === undefined ? {} : { comment }) } as const;
-    const step = acknowledge(this.retainedById.get(conditionId), ack, this.context());
-    if (!step.ok) {
-      if (isAckRefusal(step.error.code)) this.counters.ackRejected[step.error.code]++;
-      throw step.error;
+  act(req: OperatorRequest): AlarmTransition {
+    const setup = this.setupOf(req.conditionId);
+    const current = this.retainedById.get(req.conditionId) ?? (setup === undefined ? undefined : normalRecord(setup.info, this.deps.siteId));
+    if (current === undefined) {
+      throw this.refused(req.action, new HazgateError('HG_ERR_ALARM_UNKNOWN_CONDITION', `no alarm condition "${req.conditionId}"`, { conditionId: req.conditionId, action: req.action }));
     }
+    const step = applyAction(current, req, this.context(setup, null));
+    if (!step.ok) throw this.refused(req.action, step.error);
     this.commit(step.transition);
-    this.counters.acks++;
+    this.counters.actions[req.action]++;
     return step.transition;
+  }
+
+  /** Acknowledges the event the operator saw (the common action, kept short). */
+  acknowledge(conditionId: string, eventId: string, user: string, comment?: string): AlarmTransition {
+    return this.act({ action: 'acknowledge', conditionId, eventId, user, comment });
+  }
+
+  /**
+   * Lets time pass: timed shelves that ran out, design suppressions that start or end, re-alarms.
+   * Returns the transitions made.
+   * @throws HazgateError HG_ERR_JOURNAL_WRITE: the change is not made and is found again next tick.
+   */
+  tick(now: number): AlarmTransition[] {
+    const out: AlarmTransition[] = [];
+    for (const id of [...this.retainedById.keys()]) {
+      const setup = this.setupOf(id);
+      for (let i = 0; i < MAX_SYSTEM_STEPS; i++) {
+        const current = this.retainedById.get(id);
+        if (current === undefined) break;
+        const t = systemStep(current, { ...this.context(setup, this.designSuppression(id, setup, false)), now });
+        if (t === null) break;
+        this.commit(t);
+        out.push(t);
+      }
+    }
+    return out;
   }
 
   /** Latest transition of every condition that is not normal: most urgent priority, then newest, first. */
@@ -101,8 +177,40 @@ export class AlarmManager {
     return this.retainedById.get(conditionId);
   }
 
-  private context(): TransitionContext {
-    return { siteId: this.deps.siteId, eventId: this.deps.newEventId(), now: this.deps.clock.now() };
+  private setupOf(conditionId: string): ConditionSetup | undefined {
+    return this.deps.conditions?.(conditionId);
+  }
+
+  /** `when` predicates first; on an activation, another active member of the first-out group. */
+  private designSuppression(conditionId: string, setup: ConditionSetup | undefined, activating: boolean): Suppression | null {
+    const spec = setup?.suppress;
+    if (spec === undefined) return null;
+    const when = this.deps.latest === undefined ? null : whenSuppression(spec.when, this.deps.latest);
+    if (when !== null || !activating || spec.firstOut === undefined) return when;
+    const group = spec.firstOut;
+    let first: AlarmTransition | undefined;
+    for (const t of this.retainedById.values()) {
+      if (t.conditionId === conditionId || !t.active || this.setupOf(t.conditionId)?.suppress?.firstOut !== group) continue;
+      if (first === undefined || t.time < first.time) first = t;
+    }
+    return firstOutSuppression(group, first?.conditionId);
+  }
+
+  private context(setup: ConditionSetup | undefined, suppression: Suppression | null): StepContext {
+    return {
+      siteId: this.deps.siteId,
+      eventId: this.deps.newEventId(),
+      now: this.deps.clock.now(),
+      policy: setup?.policy ?? DEFAULT_POLICY,
+      maxShelveMs: this.deps.maxShelveMs ?? 8 * 3_600_000,
+      suppression,
+    };
+  }
+
+  private refused(action: OperatorAction, e: HazgateError): HazgateError {
+    const byCode = this.counters.refused[action];
+    byCode[e.code] = (byCode[e.code] ?? 0) + 1;
+    return e;
   }
 
   /** Journal first, then memory, then listeners: nobody hears of a change the journal lacks. */

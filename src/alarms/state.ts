@@ -1,41 +1,6 @@
-import {
-  HazgateError,
-  PRIORITY_SEVERITY,
-  type AlarmState,
-  type AlarmTransition,
-  type Priority,
-  type RuleResult,
-  type TransitionReason,
-} from '../core/index.js';
-
-/** An operator's acknowledgement of the event they saw (ISA-18.2 5.4; OPC UA Acknowledge(eventId, comment)). */
-export interface Acknowledgement {
-  readonly kind: 'acknowledge';
-  readonly conditionId: string;
-  /** Must be the condition's latest eventId: the operator acknowledges what they saw. */
-  readonly eventId: string;
-  readonly user: string;
-  readonly comment?: string;
-}
-
-export type AlarmInput = RuleResult | Acknowledgement;
-
-/** What a transition needs besides the input: supplied by the manager, so this stays pure. */
-export interface TransitionContext {
-  readonly siteId: string;
-  /** The id the new transition gets. */
-  readonly eventId: string;
-  /** Gateway time now (rts; also the time of an acknowledgement). */
-  readonly now: number;
-}
-
-/** The outcome of a step: a transition, nothing (no change), or a coded refusal of an acknowledgement. */
-export type AlarmStep =
-  | { readonly ok: true; readonly transition: AlarmTransition | null }
-  | { readonly ok: false; readonly error: HazgateError };
-
-/** An acknowledgement either makes a transition or is refused. */
-export type AckStep = { readonly ok: true; readonly transition: AlarmTransition } | { readonly ok: false; readonly error: HazgateError };
+import type { AlarmTransition, Priority, RuleResult, Suppression } from '../core/index.js';
+import { isAnnunciated, nextRecord, type AlarmFlags } from './record.js';
+import type { AlarmPolicy, StepContext } from './policy.js';
 
 /**
  * How far from normal a level name is among levels of one priority: `HH` (2) beyond `H` (1),
@@ -57,113 +22,50 @@ export function isEscalation(from: { level: string | null; priority: Priority },
   return from.level === null || levelRank(to.level) >= levelRank(from.level);
 }
 
-/** The next state of a condition for a rule result or an acknowledgement. `current` undefined = normal. */
-export function nextState(current: AlarmTransition | undefined, input: AlarmInput, ctx: TransitionContext): AlarmStep {
-  if ('kind' in input) return acknowledge(current, input, ctx);
-  return { ok: true, transition: applyResult(current, input, ctx) };
+/**
+ * What an operator must still do once an unacknowledged active alarm is shown (at its activation,
+ * or when a shelve, suppression or maintenance ends): reset it if its rule latches, confirm it if
+ * its rule asks. An alarm nobody was shown asks for neither.
+ */
+export function annunciationNeeds(f: AlarmFlags, policy: AlarmPolicy): Partial<AlarmFlags> {
+  if (!f.active || f.acked || !isAnnunciated(f)) return {};
+  return { latched: f.latched || policy.latch, confirmed: policy.confirm ? false : f.confirmed };
 }
 
-/** A level change from the engine; null when the alarm state does not change. */
-export function applyResult(current: AlarmTransition | undefined, r: RuleResult, ctx: TransitionContext): AlarmTransition | null {
-  const state: AlarmState = current?.state ?? 'normal';
-  const active = state === 'active-unacked' || state === 'active-acked';
+/** Un-hiding: the change, plus what an operator must do about the alarm now shown. */
+export function reveal(f: AlarmFlags, change: Partial<AlarmFlags>, policy: AlarmPolicy): Partial<AlarmFlags> {
+  return { ...change, ...annunciationNeeds({ ...f, ...change }, policy) };
+}
+
+/** Design suppression after a result: the context's, else a first-out suppression that holds while the alarm stays active. */
+function suppressionAfter(current: AlarmTransition, active: boolean, activating: boolean, ctx: StepContext): Suppression | null {
+  if (ctx.suppression !== null) return ctx.suppression;
+  return active && !activating && current.suppressed?.by === 'first-out' ? current.suppressed : null;
+}
+
+/**
+ * A level change from the engine; null when the alarm does not change. `current` is the
+ * condition's latest record (a normal record when it was never retained).
+ */
+export function applyResult(current: AlarmTransition, r: RuleResult, ctx: StepContext): AlarmTransition | null {
+  const base = { eventId: ctx.eventId, siteId: ctx.siteId, time: r.time, rts: ctx.now, priority: r.priority, value: r.value, message: r.message };
   if (r.level === null) {
-    if (!active || current === undefined) return null;
-    const acked = state === 'active-acked';
-    return fromResult(current, r, ctx, { reason: 'return', state: acked ? 'normal' : 'returned-unacked', acked, level: current.level });
+    if (!current.active) return null;
+    // A return nobody was shown needs no acknowledgement; a one-shot shelve ends here.
+    const hidden = !current.annunciated;
+    const acked = current.acked || hidden;
+    const shelved = current.shelved?.kind === 'one-shot' ? null : current.shelved;
+    const suppressed = suppressionAfter(current, false, false, ctx);
+    return nextRecord(current, { ...base, reason: 'return', active: false, acked, ackedAt: acked ? (current.ackedAt ?? ctx.now) : null, shelved, suppressed, level: current.level });
   }
-  if (!active || current === undefined) {
-    return fromResult(current, r, ctx, { reason: 'activate', state: 'active-unacked', acked: false, level: r.level });
+  if (!current.active) {
+    const change = { active: true, acked: false, ackedAt: null, suppressed: suppressionAfter(current, true, true, ctx) };
+    return nextRecord(current, { ...base, ...reveal(current, change, ctx.policy), reason: 'activate', level: r.level });
   }
   if (r.level === current.level) return null;
+  const suppressed = suppressionAfter(current, true, false, ctx);
   if (isEscalation(current, { level: r.level, priority: r.priority })) {
-    return fromResult(current, r, ctx, { reason: 'escalate', state: 'active-unacked', acked: false, level: r.level });
+    return nextRecord(current, { ...base, reason: 'escalate', acked: false, ackedAt: null, suppressed, level: r.level });
   }
-  const acked = current.acked;
-  return fromResult(current, r, ctx, { reason: 'deescalate', state: acked ? 'active-acked' : 'active-unacked', acked, level: r.level });
-}
-
-/** Acknowledge: unknown condition, already acknowledged and stale eventId are refused, in that order. */
-export function acknowledge(current: AlarmTransition | undefined, ack: Acknowledgement, ctx: TransitionContext): AckStep {
-  const id = ack.conditionId;
-  if (current === undefined || current.state === 'normal') {
-    return refuse('HG_ERR_ALARM_UNKNOWN_CONDITION', `no retained alarm condition "${id}"`, ack);
-  }
-  if (current.acked) return refuse('HG_ERR_ALARM_ALREADY_ACKED', `alarm "${id}" is already acknowledged`, ack);
-  if (current.eventId !== ack.eventId) {
-    const message = `event "${ack.eventId}" is not the latest of alarm "${id}" (latest is "${current.eventId}")`;
-    return refuse('HG_ERR_ALARM_STALE_EVENT', message, ack);
-  }
-  const state: AlarmState = current.state === 'returned-unacked' ? 'normal' : 'active-acked';
-  return { ok: true, transition: acknowledged(current, ack, ctx, state) };
-}
-
-/** The codes an acknowledgement can be refused with. */
-export type AckRefusal = 'HG_ERR_ALARM_UNKNOWN_CONDITION' | 'HG_ERR_ALARM_ALREADY_ACKED' | 'HG_ERR_ALARM_STALE_EVENT';
-
-export function isAckRefusal(code: string): code is AckRefusal {
-  return code === 'HG_ERR_ALARM_UNKNOWN_CONDITION' || code === 'HG_ERR_ALARM_ALREADY_ACKED' || code === 'HG_ERR_ALARM_STALE_EVENT';
-}
-
-function refuse(code: AckRefusal, message: string, ack: Acknowledgement): AckStep {
-  const details = { conditionId: ack.conditionId, eventId: ack.eventId, user: ack.user };
-  return { ok: false, error: new HazgateError(code, message, details) };
-}
-
-/** The acknowledgement record: the condition as it is (value, level, message) plus who, when and why. */
-function acknowledged(current: AlarmTransition, ack: Acknowledgement, ctx: TransitionContext, state: AlarmState): AlarmTransition {
-  return {
-    eventId: ctx.eventId,
-    conditionId: current.conditionId,
-    ruleId: current.ruleId,
-    ruleKind: current.ruleKind,
-    siteId: ctx.siteId,
-    pointId: current.pointId,
-    ...(current.zoneId === undefined ? {} : { zoneId: current.zoneId }),
-    from: current.state,
-    state,
-    reason: 'acknowledge',
-    active: current.active,
-    acked: true,
-    level: current.level,
-    priority: current.priority,
-    severity: current.severity,
-    value: current.value,
-    time: ctx.now,
-    rts: ctx.now,
-    message: current.message,
-    user: ack.user,
-    ...(ack.comment === undefined ? {} : { comment: ack.comment }),
-  };
-}
-
-interface Change {
-  readonly reason: TransitionReason;
-  readonly state: AlarmState;
-  readonly acked: boolean;
-  readonly level: string | null;
-}
-
-function fromResult(current: AlarmTransition | undefined, r: RuleResult, ctx: TransitionContext, c: Change): AlarmTransition {
-  return {
-    eventId: ctx.eventId,
-    conditionId: r.conditionId,
-    ruleId: r.ruleId,
-    ruleKind: r.ruleKind,
-    siteId: ctx.siteId,
-    pointId: r.pointId,
-    ...(r.zoneId === undefined ? {} : { zoneId: r.zoneId }),
-    from: current?.state ?? 'normal',
-    state: c.state,
-    reason: c.reason,
-    active: r.level !== null,
-    acked: c.acked,
-    level: c.level,
-    priority: r.priority,
-    severity: PRIORITY_SEVERITY[r.priority],
-    value: r.value,
-    time: r.time,
-    rts: ctx.now,
-    message: r.message,
-  };
+  return nextRecord(current, { ...base, reason: 'deescalate', suppressed, level: r.level });
 }

@@ -32,6 +32,20 @@ export class AlarmPath {
     }
   }
 
+  /**
+   * The alarm manager's own changes (shelves running out, re-alarm, design suppression). One the
+   * journal cannot take is not made, and is found again at the next tick.
+   */
+  tick(now: number): void {
+    if (this.pending.length > 0) return;
+    try {
+      this.alarms.tick(now);
+    } catch (e) {
+      if (!isHazgateError(e)) throw e;
+      this.logger.error({ code: e.code }, `alarm timers wait for the journal: ${e.message}`);
+    }
+  }
+
   private tryApply(r: RuleResult): boolean {
     try {
       this.alarms.apply(r);

@@ -11,6 +11,7 @@ import { adapterFactories } from './registry.js';
 import { pointsOf, rulesOf, type SiteConfig } from './site-config.js';
 import { VERSION } from './version.js';
 import { AlarmPath } from './alarm-path.js';
+import { conditionCatalogue } from './alarm-conditions.js';
 
 export interface GatewayOptions {
   readonly clock: Clock;
@@ -54,6 +55,7 @@ export class Gateway {
     const p = this.parts;
     p.alarmPath.retry();
     p.alarmPath.apply(p.engine.tick(p.clock.now()));
+    p.alarmPath.tick(p.clock.now());
     for (const f of p.health.advance(p.clock.now())) announceFlood(f, p.hub, p.logger);
   }
 
@@ -109,11 +111,15 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   const cache = new LiveValueCache();
   const directory = pointDirectory(points, cache);
   let hub: WsHub | null = null;
+  const engine = new RuleEngine(points, rulesOf(config), clock.now());
   const alarms = new AlarmManager({
     siteId: config.site.id,
     journal,
     clock,
     newEventId: randomUUID,
+    conditions: conditionCatalogue(engine),
+    latest: (pointId) => cache.get(pointId),
+    maxShelveMs: config.alarms.maxShelve,
     onTransition: (t) => {
       logger.info({ conditionId: t.conditionId, state: t.state, level: t.level, priority: t.priority, value: t.value }, t.message);
       hub?.broadcastTransition(t);
@@ -122,7 +128,6 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
       if (flood !== undefined) announceFlood(flood, hub, logger);
     },
   });
-  const engine = new RuleEngine(points, rulesOf(config), clock.now());
   const alarmPath = new AlarmPath(alarms, logger.child({ component: 'alarms' }));
   resumeRetained(alarms.restore(), engine, alarmPath, clock.now(), logger);
   hub = new WsHub({

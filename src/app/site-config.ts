@@ -30,6 +30,12 @@ function crossChecks(config: SiteConfig): CrossCheckProblem[] {
   for (const p of checkSelectors(config.rules, config.points)) {
     problems.push({ path: ['rules', ruleIndex.get(p.ruleId) ?? 0, 'select'], message: p.message });
   }
+  const pointIds = new Set(config.points.map((p) => p.id));
+  config.rules.forEach((r, i) =>
+    (r.suppress?.when ?? []).forEach((w, j) => {
+      if (!pointIds.has(w.point)) problems.push({ path: ['rules', i, 'suppress', 'when', j, 'point'], message: `suppress.when names unknown point "${w.point}"` });
+    }),
+  );
   return problems;
 }
 

@@ -34,12 +34,41 @@ const levelSchema = z
   .strict()
   .transform(({ onDelay, offDelay, ...rest }) => ({ ...rest, onDelayMs: onDelay, offDelayMs: offDelay }));
 
+const suppressWhenSchema = z
+  .object({
+    point: pointIdSchema,
+    equals: z.union([z.number(), z.boolean()]).optional(),
+    below: z.number().optional(),
+    above: z.number().optional(),
+    label: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((w) => [w.equals, w.below, w.above].filter((x) => x !== undefined).length === 1, 'a suppress.when predicate has exactly one of equals, below, above');
+
+const suppressSchema = z
+  .object({
+    when: z.array(suppressWhenSchema).min(1).optional(),
+    firstOut: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a first-out group name is 1-64 letters, digits, . _ -').optional(),
+  })
+  .strict()
+  .refine((s) => s.when !== undefined || s.firstOut !== undefined, 'suppress needs when, firstOut or both');
+
 const base = {
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a rule id is 1-64 of letters, digits, . _ -'),
   description: z.string().optional(),
   select: selectorSchema,
   message: z.string().optional(),
+  latch: z.boolean().optional(),
+  confirm: z.boolean().optional(),
+  realarm: durationSchema.refine((ms) => ms >= 1000, 'realarm is at least 1s').optional(),
+  shelvable: z.boolean().optional(),
+  suppress: suppressSchema.optional(),
 };
+
+/** `realarm` (a duration) becomes `realarmMs`. */
+function withRealarmMs<T extends { realarm?: number | undefined }>({ realarm, ...rest }: T): Omit<T, 'realarm'> & { realarmMs?: number } {
+  return { ...rest, ...(realarm === undefined ? {} : { realarmMs: realarm }) };
+}
 
 const thresholdSchema = z
   .object({ ...base, kind: z.literal('threshold'), levels: z.array(levelSchema).min(1) })
@@ -47,7 +76,8 @@ const thresholdSchema = z
   .refine((r) => new Set(r.levels.map((l) => l.name)).size === r.levels.length, {
     message: 'level names must be unique within a rule',
     path: ['levels'],
-  });
+  })
+  .transform(withRealarmMs);
 
 const rateSchema = z
   .object({
@@ -60,11 +90,11 @@ const rateSchema = z
   })
   .strict()
   .refine((r) => r.rise !== undefined || r.fall !== undefined, 'a rate rule needs rise, fall or both')
-  .transform(({ window, ...rest }) => ({ ...rest, windowMs: window }));
+  .transform(({ window, ...rest }) => withRealarmMs({ ...rest, windowMs: window }));
 
 const staleSchema = z
   .object({ ...base, kind: z.literal('stale'), after: durationSchema, priority: prioritySchema })
   .strict()
-  .transform(({ after, ...rest }) => ({ ...rest, afterMs: after }));
+  .transform(({ after, ...rest }) => withRealarmMs({ ...rest, afterMs: after }));
 
 export const ruleSchema = z.discriminatedUnion('kind', [thresholdSchema, rateSchema, staleSchema]);

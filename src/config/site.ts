@@ -67,11 +67,19 @@ const influxSchema = z
   })
   .strict();
 
+/** Site-wide alarm philosophy. */
+const alarmsSchema = z
+  .object({
+    /** The longest timed shelve an operator may ask for (ISA-18.2: shelving is time-limited). */
+    maxShelve: durationSchema.default(8 * 3_600_000),
+  })
+  .strict();
+
 const serverSchema = z
   .object({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
-    /** Transitions a WebSocket client may have queued before it is cut off (it re-snapshots on reconnect). */
+    /** Bytes a WebSocket client may have queued before it falls behind (re-snapshotted once it catches up; 4× this: cut off). */
     wsMaxBufferedBytes: z.number().int().positive().default(8 * 1024 * 1024),
   })
   .strict();
@@ -115,6 +123,7 @@ export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M exte
       adapters: z.array(adapterSchema).default([]),
       rules: z.array(ruleSchema).default([]),
       store: storeSchema.default(storeSchema.parse({})),
+      alarms: alarmsSchema.default({ maxShelve: 8 * 3_600_000 }),
       influx: influxSchema.optional(),
       server: serverSchema.default(serverSchema.parse({})),
       broker: brokerSchema.optional(),

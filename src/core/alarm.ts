@@ -15,8 +15,26 @@ export const PRIORITY_COLOUR: Readonly<Record<Priority, 'red' | 'orange' | 'yell
  */
 export const PRIORITY_SEVERITY: Readonly<Record<Priority, number>> = { 1: 1000, 2: 800, 3: 600, 4: 400 };
 
-/** ISA-18.2 alarm states covered by the working core (shelving etc. come with alarm management). */
-export type AlarmState = 'normal' | 'active-unacked' | 'active-acked' | 'returned-unacked';
+/**
+ * ISA-18.2 alarm state of a condition, derived from its flags (see `deriveState` in src/alarms):
+ * out of service, then shelved, then suppressed by design hide the alarm state underneath; a
+ * condition is retained (listed, restored after restart) whenever its state is not `normal`.
+ * `latched`: back to normal and acknowledged, waiting for a reset. `unconfirmed`: back to normal and
+ * acknowledged, waiting for a confirmation (rules with `confirm: true`).
+ */
+export type AlarmState =
+  | 'normal'
+  | 'active-unacked'
+  | 'active-acked'
+  | 'returned-unacked'
+  | 'latched'
+  | 'unconfirmed'
+  | 'shelved'
+  | 'suppressed'
+  | 'out-of-service';
+
+/** Colour of a priority (Chinese warning colours 一级 red … 四级 blue). */
+export type AlarmColour = (typeof PRIORITY_COLOUR)[Priority];
 
 /**
  * What the engine says about one condition when its level changes: the level it is in now
@@ -39,8 +57,57 @@ export interface RuleResult {
   readonly message: string;
 }
 
+/** Process changes, from the rule engine. */
+export type ProcessReason = 'activate' | 'escalate' | 'deescalate' | 'return';
+
+/** What an operator may do to a condition (ISA-18.2 / OPC UA Part 9 methods). Each is journaled with user and comment. */
+export type OperatorAction = 'acknowledge' | 'confirm' | 'comment' | 'shelve' | 'unshelve' | 'out-of-service' | 'in-service' | 'reset';
+
+export const OPERATOR_ACTIONS: readonly OperatorAction[] = ['acknowledge', 'confirm', 'comment', 'shelve', 'unshelve', 'out-of-service', 'in-service', 'reset'];
+
+/** Changes the gateway makes on its own: re-alarm of a standing acked alarm, a timed shelve running out, design suppression starting or ending. */
+export type SystemReason = 're-alarm' | 'shelve-expired' | 'suppress' | 'unsuppress';
+
 /** Why a transition happened. */
-export type TransitionReason = 'activate' | 'escalate' | 'deescalate' | 'return' | 'acknowledge';
+export type TransitionReason = ProcessReason | OperatorAction | SystemReason;
+
+/** An operator shelved the condition: until it returns to normal (one-shot) or until a time (timed). */
+export interface Shelving {
+  readonly kind: 'one-shot' | 'timed';
+  readonly user: string;
+  readonly since: number;
+  /** Epoch ms a timed shelve ends; null for one-shot. */
+  readonly until: number | null;
+}
+
+/** Suppressed by design: a condition expression (the unit is shut down) or a first-out group (a consequence of the first trip). */
+export interface Suppression {
+  readonly by: 'condition' | 'first-out';
+  readonly reason: string;
+}
+
+/** Taken out of service (maintenance), by whom and why. */
+export interface OutOfService {
+  readonly user: string;
+  readonly since: number;
+  readonly reason: string;
+}
+
+/** An operator action on one condition, as REST and WebSocket deliver it. */
+export interface OperatorRequest {
+  readonly action: OperatorAction;
+  readonly conditionId: string;
+  /**
+   * The condition's latest eventId as the operator saw it: required to acknowledge and confirm
+   * (OPC UA Acknowledge/Confirm(eventId, comment)), checked when given to any other action.
+   */
+  readonly eventId?: string | undefined;
+  readonly user: string;
+  /** Required for comment and out-of-service (the reason). */
+  readonly comment?: string | undefined;
+  /** Shelve only: one-shot (until return to normal), or timed (at most the site's alarms.maxShelve). */
+  readonly shelve?: { readonly kind: 'one-shot' } | { readonly kind: 'timed'; readonly durationMs: number } | undefined;
+}
 
 /**
  * One change of a condition. This record is what the journal stores, the WS pushes and the uplink
@@ -59,10 +126,22 @@ export interface AlarmTransition {
   readonly reason: TransitionReason;
   readonly active: boolean;
   readonly acked: boolean;
+  /** When the standing acknowledgement was given (re-alarm counts from it); null while unacked. */
+  readonly ackedAt: number | null;
+  /** False while a confirmation is awaited (rules with `confirm: true`, after an annunciated activation). */
+  readonly confirmed: boolean;
+  /** True from an annunciated activation of a latching rule until an operator resets it. */
+  readonly latched: boolean;
+  readonly shelved: Shelving | null;
+  readonly suppressed: Suppression | null;
+  readonly outOfService: OutOfService | null;
+  /** Shown to operators: neither shelved, suppressed nor out of service. Hidden transitions are journaled all the same. */
+  readonly annunciated: boolean;
   /** The limit level; for an inactive condition, the last level it was in. */
   readonly level: string | null;
   readonly priority: Priority;
   readonly severity: number;
+  readonly colour: AlarmColour;
   readonly value: number | boolean | null;
   /** Epoch ms of the change at the source (for an acknowledgement: when it was made). */
   readonly time: number;
@@ -106,6 +185,19 @@ export interface FloodState {
   /** Alarms in the last 10 minutes. */
   readonly count: number;
   readonly since: number;
+}
+
+/** What the server (and later the uplink) may ask of the alarm manager. */
+export interface AlarmService {
+  /** Latest transition of every condition not in normal: highest priority, then newest first. */
+  retained(): AlarmTransition[];
+  get(conditionId: string): AlarmTransition | undefined;
+  /**
+   * Carries out an operator action; returns the journaled transition.
+   * @throws HazgateError with an HG_ERR_ALARM_* code when the action does not apply (counted),
+   *   HG_ERR_JOURNAL_WRITE when it could not be journaled (nothing changed).
+   */
+  act(request: OperatorRequest): AlarmTransition;
 }
 
 /** What the server may ask about alarm-system health. */

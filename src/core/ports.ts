@@ -112,15 +112,6 @@ export interface AlarmJournal {
   close(): void;
 }
 
-/** What the server (and later the uplink) may ask of the alarm manager. */
-export interface AlarmService {
-  /** Latest transition of every condition not in normal: highest priority, then newest first. */
-  retained(): AlarmTransition[];
-  get(conditionId: string): AlarmTransition | undefined;
-  /** Throws HazgateError HG_ERR_ALARM_UNKNOWN_CONDITION / _STALE_EVENT / _ALREADY_ACKED. */
-  acknowledge(conditionId: string, eventId: string, user: string, comment: string): AlarmTransition;
-}
-
 /** Configured points and their latest values. */
 export interface PointDirectory {
   list(): readonly Point[];

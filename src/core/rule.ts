@@ -29,7 +29,43 @@ export interface ThresholdLevel {
   readonly priority: Priority;
 }
 
-interface RuleBase {
+/**
+ * A suppression-by-design predicate on another point's latest good value (the unit is shut down:
+ * `{ point: P-101.running, equals: false }`). A point with no value, or an uncertain or bad one (comm loss), never suppresses.
+ */
+export interface SuppressWhen {
+  readonly point: string;
+  readonly equals?: number | boolean | undefined;
+  readonly below?: number | undefined;
+  readonly above?: number | undefined;
+  /** Shown to operators as the reason (`unit 1 shut down`); default the predicate itself. */
+  readonly label?: string | undefined;
+}
+
+/** Suppression by design: any `when` predicate true, or a later member of a tripped first-out group. */
+export interface SuppressionSpec {
+  readonly when?: readonly SuppressWhen[] | undefined;
+  /**
+   * First-out group name: the first condition of the group to activate is annunciated; members
+   * activating while another member is active are consequences, suppressed until they return.
+   */
+  readonly firstOut?: string | undefined;
+}
+
+/** How the alarms of a rule behave once raised (ISA-18.2 alarm philosophy). */
+export interface AlarmBehaviour {
+  /** Stays in alarm after returning to normal until an operator resets it (gas detectors, ESD trips). */
+  readonly latch?: boolean | undefined;
+  /** After the acknowledgement an operator must also confirm (OPC UA Confirm). */
+  readonly confirm?: boolean | undefined;
+  /** An alarm still active this long after its acknowledgement is annunciated again. */
+  readonly realarmMs?: number | undefined;
+  /** False forbids shelving (safety alarms); default true. */
+  readonly shelvable?: boolean | undefined;
+  readonly suppress?: SuppressionSpec | undefined;
+}
+
+interface RuleBase extends AlarmBehaviour {
   readonly id: string;
   readonly description?: string | undefined;
   readonly select: PointSelector;

@@ -72,6 +72,12 @@ export class RuleEngine {
     return this.byId.get(conditionId)?.seed(level) ?? false;
   }
 
+  /** The rule and point of a condition; undefined when there is no such condition. */
+  condition(conditionId: string): { readonly rule: RuleSpec; readonly point: Point } | undefined {
+    const c = this.byId.get(conditionId);
+    return c === undefined ? undefined : { rule: c.rule, point: c.point };
+  }
+
   conditionIds(): string[] {
     return [...this.byId.keys()];
   }

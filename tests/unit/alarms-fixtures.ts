@@ -1,4 +1,4 @@
-import type { AlarmJournal, AlarmTransition, JournalQuery, Priority, RuleResult } from '../../src/core/index.js';
+import { isHazgateError, type AlarmJournal, type AlarmTransition, type JournalQuery, type Priority, type RuleResult } from '../../src/core/index.js';
 
 export const T0 = Date.UTC(2025, 0, 1);
 
@@ -39,4 +39,26 @@ export class FakeJournal implements AlarmJournal {
   }
 
   close(): void {}
+}
+
+/** The flags of a record that is shown and needs nothing beyond its ack (spread into hand-built records). */
+export const SHOWN = {
+  ackedAt: null,
+  confirmed: true,
+  latched: false,
+  shelved: null,
+  suppressed: null,
+  outOfService: null,
+  annunciated: true,
+  colour: 'orange',
+} as const;
+
+/** The code a call throws (`accepted` when it does not throw). */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return isHazgateError(e) ? e.code : `not coded: ${String(e)}`;
+  }
+  return 'accepted';
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alarmKpis, FloodTracker } from '../../src/alarms/index.js';
 import type { AlarmTransition, Priority, TransitionReason } from '../../src/core/index.js';
+import { SHOWN } from './alarms-fixtures.js';
 
 /** Alarm-system health (EEMUA 191): flood start and end, and the KPIs over a period. */
 
@@ -30,6 +31,7 @@ let n = 0;
 function t(conditionId: string, rts: number, reason: TransitionReason = 'activate', priority: Priority = 2, pointId = 'GT-1'): AlarmTransition {
   const active = reason !== 'return';
   return {
+    ...SHOWN,
     eventId: `e${++n}`, conditionId, ruleId: 'r', ruleKind: 'threshold', siteId: 's', pointId, from: 'normal', state: active ? 'active-unacked' : 'returned-unacked',
     reason, active, acked: false, level: 'H', priority, severity: 500, value: 1, time: rts, rts, message: '',
   };
@@ -75,5 +77,17 @@ describe('alarm KPIs', () => {
     // The flood's source chatters too: 7 activations within 60 s.
     expect(k.chattering).toEqual([{ conditionId: 'gas/GT-1', transitions: 7 }, { conditionId: 'x/PT-9', transitions: 3 }]);
     expect(k.standing).toEqual([{ conditionId: 'lvl/LT-1', activeSince: T0 - 25 * 3_600_000, hours: 26 }]);
+  });
+
+  it('counts only alarms presented to an operator: hidden activations, operator actions and re-alarms are told apart', () => {
+    const shown = t('gas/GT-1', T0 + MIN);
+    const hidden = { ...t('gas/GT-2', T0 + 2 * MIN), annunciated: false, state: 'shelved' as const };
+    const realarm = t('gas/GT-1', T0 + 3 * MIN, 're-alarm');
+    const comment = t('gas/GT-1', T0 + 4 * MIN, 'comment');
+    const k = alarmKpis([shown, hidden, realarm, comment], { from: T0, to: T0 + 60 * MIN, positionOf });
+    expect([k.alarms, k.badActors.map((b) => [b.conditionId, b.alarms])]).toEqual([2, [['gas/GT-1', 2]]]);
+    // An operator's comments are not chatter.
+    const many = Array.from({ length: 5 }, (_, i) => t('gas/GT-3', T0 + i * 1000, 'comment'));
+    expect(alarmKpis(many, { from: T0, to: T0 + MIN, positionOf }).chattering).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteAlarmJournal, verifyJournalFile } from '../../src/alarms/index.js';
 import type { AlarmTransition } from '../../src/core/index.js';
 import { ROOT } from '../support/gateway-process.js';
+import { SHOWN } from './alarms-fixtures.js';
 
 /** The journal's hash chain: any edit, deletion, insertion or reordering is found and named. */
 
@@ -16,6 +17,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function transition(i: number): AlarmTransition {
   return {
+    ...SHOWN,
     eventId: `ev-${i}`, conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', siteId: 's', pointId: 'GT-101', from: 'normal',
     state: i % 2 === 0 ? 'active-unacked' : 'normal', reason: i % 2 === 0 ? 'activate' : 'return', active: i % 2 === 0, acked: false,
     level: 'AL1', priority: 2, severity: 800, value: 30 + i, time: T0 + i, rts: T0 + i, message: `GT-101 ${i}`,

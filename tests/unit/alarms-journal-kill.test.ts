@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmTransition } from '../../src/core/index.js';
 import { SqliteAlarmJournal } from '../../src/alarms/index.js';
-import { T0 } from './alarms-fixtures.js';
+import { T0, SHOWN } from './alarms-fixtures.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let work: string;
@@ -48,6 +48,7 @@ describe('SqliteAlarmJournal durability', () => {
   it.each(['full', 'group', 'normal'])('keeps a transition appended by a process killed with SIGKILL right after append returned (%s)', (mode) => {
     const dir = join(work, `data-${mode}`);
     const t: AlarmTransition = {
+      ...SHOWN,
       eventId: 'ev-kill-1', conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', siteId: 'site-1', pointId: 'GT-101',
       from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, level: 'HH', priority: 1,
       severity: 1000, value: 62.5, time: T0, rts: T0 + 5, message: 'GT-101 HH 62.5 %LEL (limit 50)',

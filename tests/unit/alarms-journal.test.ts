@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isHazgateError, type AlarmState, type AlarmTransition } from '../../src/core/index.js';
 import { SqliteAlarmJournal } from '../../src/alarms/index.js';
-import { T0 } from './alarms-fixtures.js';
+import { T0, SHOWN } from './alarms-fixtures.js';
 
 let dir: string;
 let open: SqliteAlarmJournal[] = [];
@@ -30,6 +30,7 @@ let seq = 0;
 function transition(conditionPoint: string, state: AlarmState, rts: number, extra: Partial<AlarmTransition> = {}): AlarmTransition {
   const active = state === 'active-unacked' || state === 'active-acked';
   return {
+    ...SHOWN,
     eventId: `ev-${++seq}`, conditionId: `gas/${conditionPoint}`, ruleId: 'gas', ruleKind: 'threshold', siteId: 'site-1',
     pointId: conditionPoint, from: 'normal', state, reason: 'activate', active, acked: state === 'active-acked',
     level: 'HH', priority: 2, severity: 800, value: 62.5, time: rts - 10, rts, message: `${conditionPoint} HH`, ...extra,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isHazgateError, type AlarmTransition } from '../../src/core/index.js';
 import { AlarmManager } from '../../src/alarms/index.js';
-import { FakeJournal, result, T0 } from './alarms-fixtures.js';
+import { FakeJournal, result, T0, codeOf } from './alarms-fixtures.js';
 
 function setup() {
   const journal = new FakeJournal();
@@ -21,15 +21,6 @@ function setup() {
     },
   });
   return { journal, heard, journaledWhenHeard, manager, setNow: (t: number) => (now = t) };
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return isHazgateError(e) ? e.code : `not coded: ${String(e)}`;
-  }
-  return 'no error';
 }
 
 describe('AlarmManager', () => {
@@ -76,7 +67,7 @@ describe('AlarmManager', () => {
     const t = manager.acknowledge('gas/GT-101', active?.eventId ?? '', 'alice', 'crew on the way');
     expect(t).toMatchObject({ state: 'active-acked', time: T0 + 60_000, user: 'alice', comment: 'crew on the way' });
     expect(heard.at(-1)).toEqual(t);
-    expect(manager.stats.acks).toBe(1);
+    expect(manager.stats.actions.acknowledge).toBe(1);
   });
 
   it('throws coded refusals and counts them by code', () => {
@@ -88,8 +79,8 @@ describe('AlarmManager', () => {
     const latest = manager.get('gas/GT-101')?.eventId ?? '';
     manager.acknowledge('gas/GT-101', latest, 'bob');
     expect(codeOf(() => manager.acknowledge('gas/GT-101', latest, 'carol'))).toBe('HG_ERR_ALARM_ALREADY_ACKED');
-    expect(manager.stats.ackRejected).toEqual({ HG_ERR_ALARM_UNKNOWN_CONDITION: 1, HG_ERR_ALARM_STALE_EVENT: 1, HG_ERR_ALARM_ALREADY_ACKED: 1 });
-    expect(manager.stats.acks).toBe(1);
+    expect(manager.stats.refused.acknowledge).toEqual({ HG_ERR_ALARM_UNKNOWN_CONDITION: 1, HG_ERR_ALARM_STALE_EVENT: 1, HG_ERR_ALARM_ALREADY_ACKED: 1 });
+    expect(manager.stats.actions.acknowledge).toBe(1);
     expect(journal.rows.map((t) => t.reason)).toEqual(['activate', 'escalate', 'acknowledge']);
   });
 
@@ -100,7 +91,7 @@ describe('AlarmManager', () => {
     manager.apply(result('H', 3));
     manager.apply(result(null, 3));
     manager.acknowledge('gas/GT-101', manager.get('gas/GT-101')?.eventId ?? '', 'alice');
-    expect(manager.stats.transitions).toEqual({ activate: 1, escalate: 1, deescalate: 1, return: 1, acknowledge: 1 });
+    expect(manager.stats.transitions).toMatchObject({ activate: 1, escalate: 1, deescalate: 1, return: 1, acknowledge: 1, shelve: 0, 're-alarm': 0 });
   });
 
   it('on a journal failure throws HG_ERR_JOURNAL_WRITE, counts, and changes nothing; a retry succeeds', () => {
@@ -126,7 +117,7 @@ describe('AlarmManager', () => {
     const active = manager.apply(result('HH', 2));
     journal.failWith = new Error('io');
     expect(codeOf(() => manager.acknowledge('gas/GT-101', active?.eventId ?? '', 'alice'))).toBe('HG_ERR_JOURNAL_WRITE');
-    expect([manager.get('gas/GT-101')?.state, manager.stats.acks]).toEqual(['active-unacked', 0]);
+    expect([manager.get('gas/GT-101')?.state, manager.stats.actions.acknowledge]).toEqual(['active-unacked', 0]);
   });
 
   it('restores retained conditions from the journal and carries on from them', () => {

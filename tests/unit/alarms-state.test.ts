@@ -1,23 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import type { AlarmState, AlarmTransition, Priority, RuleResult } from '../../src/core/index.js';
-import { applyResult, isEscalation, levelRank, nextState, type Acknowledgement, type AlarmStep } from '../../src/alarms/index.js';
+import type { AlarmState, AlarmTransition, OperatorRequest, Priority, RuleResult } from '../../src/core/index.js';
+import { applyAction, applyResult, DEFAULT_POLICY, isEscalation, levelRank, normalRecord, type ActionStep, type StepContext } from '../../src/alarms/index.js';
 import { result, T0 } from './alarms-fixtures.js';
 
-const ctx = (eventId: string, now = T0 + 500) => ({ siteId: 'site-1', eventId, now });
+const ctx = (eventId: string, now = T0 + 500): StepContext => ({ siteId: 'site-1', eventId, now, policy: DEFAULT_POLICY, maxShelveMs: 8 * 3_600_000, suppression: null });
+
+/** The condition before it ever alarmed. */
+const NEVER = normalRecord({ conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', pointId: 'GT-101', priority: 2 }, 'site-1');
 
 /** Drives a condition through results from normal; returns its latest transition. */
 function drive(...results: RuleResult[]): AlarmTransition {
-  let current: AlarmTransition | undefined;
+  let current: AlarmTransition = NEVER;
   results.forEach((r, i) => {
     current = applyResult(current, r, ctx(`e${i + 1}`)) ?? current;
   });
-  if (current === undefined) throw new Error('no transition');
+  if (current === NEVER) throw new Error('no transition');
   return current;
 }
 
-function ack(current: AlarmTransition | undefined, eventId: string, comment?: string): AlarmStep {
-  const input: Acknowledgement = { kind: 'acknowledge', conditionId: 'gas/GT-101', eventId, user: 'alice', ...(comment === undefined ? {} : { comment }) };
-  return nextState(current, input, ctx('ack-1', T0 + 9000));
+function ack(current: AlarmTransition, eventId: string, comment?: string): ActionStep {
+  const input: OperatorRequest = { action: 'acknowledge', conditionId: 'gas/GT-101', eventId, user: 'alice', ...(comment === undefined ? {} : { comment }) };
+  return applyAction(current, input, ctx('ack-1', T0 + 9000));
 }
 
 function acked(current: AlarmTransition): AlarmTransition {
@@ -32,15 +35,17 @@ const NORMAL = result(null, 3, { value: 19 });
 
 describe('alarm transitions on rule results', () => {
   it('activates from normal with every field of the transition', () => {
-    const t = applyResult(undefined, result('HH', 2, { time: T0 + 100, zoneId: 'Z1' }), ctx('e1', T0 + 150));
+    const never = normalRecord({ conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', pointId: 'GT-101', zoneId: 'Z1', priority: 2 }, 'site-1');
+    const t = applyResult(never, result('HH', 2, { time: T0 + 100, zoneId: 'Z1' }), ctx('e1', T0 + 150));
     expect(t).toEqual({
       eventId: 'e1', conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', siteId: 'site-1', pointId: 'GT-101', zoneId: 'Z1',
-      from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, level: 'HH',
-      priority: 2, severity: 800, value: 55, time: T0 + 100, rts: T0 + 150, message: 'GT-101 HH',
+      from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, ackedAt: null, confirmed: true, latched: false,
+      shelved: null, suppressed: null, outOfService: null, annunciated: true, level: 'HH',
+      priority: 2, severity: 800, colour: 'orange', value: 55, time: T0 + 100, rts: T0 + 150, message: 'GT-101 HH',
     });
   });
 
-  type Row = readonly [string, () => AlarmTransition | undefined, RuleResult, string | null, AlarmState | null, boolean | null];
+  type Row = readonly [string, () => AlarmTransition, RuleResult, string | null, AlarmState | null, boolean | null];
   const rows: readonly Row[] = [
     ['escalation while unacked', () => drive(H), HH, 'escalate', 'active-unacked', false],
     ['escalation after an ack must be acked again', () => acked(drive(H)), HH, 'escalate', 'active-unacked', false],
@@ -49,7 +54,7 @@ describe('alarm transitions on rule results', () => {
     ['return while unacked is retained', () => drive(H), NORMAL, 'return', 'returned-unacked', false],
     ['return after the ack is normal', () => acked(drive(H)), NORMAL, 'return', 'normal', true],
     ['re-activation from returned-unacked', () => drive(H, NORMAL), HH, 'activate', 'active-unacked', false],
-    ['normal stays normal', () => undefined, NORMAL, null, null, null],
+    ['normal stays normal', () => NEVER, NORMAL, null, null, null],
     ['returned-unacked ignores another normal', () => drive(H, NORMAL), NORMAL, null, null, null],
     ['the same level again changes nothing', () => drive(H), H, null, null, null],
   ];
@@ -61,7 +66,7 @@ describe('alarm transitions on rule results', () => {
       expect(t).toBeNull();
       return;
     }
-    expect(t).toMatchObject({ eventId: 'next', from: current?.state ?? 'normal', reason, state, acked: isAcked, active: input.level !== null });
+    expect(t).toMatchObject({ eventId: 'next', from: current.state, reason, state, acked: isAcked, active: input.level !== null });
   });
 
   it('a return keeps the last level, the value and the priority of the level left', () => {
@@ -73,7 +78,7 @@ describe('alarm transitions on rule results', () => {
     ['severity follows priority 1', 1, 1000],
     ['severity follows priority 4', 4, 400],
   ] as const)('%s', (_name, priority: Priority, severity) => {
-    expect(applyResult(undefined, result('H', priority), ctx('e'))?.severity).toBe(severity);
+    expect(applyResult(NEVER, result('H', priority), ctx('e'))?.severity).toBe(severity);
   });
 });
 
@@ -125,13 +130,13 @@ describe('acknowledgement', () => {
   });
 
   it.each([
-    ['an unknown condition', () => undefined, 'e1', 'HG_ERR_ALARM_UNKNOWN_CONDITION'],
-    ['a condition back in normal', () => acked(drive(H, NORMAL)), 'ack-1', 'HG_ERR_ALARM_UNKNOWN_CONDITION'],
+    ['a condition that never alarmed', () => NEVER, 'e1', 'HG_ERR_ALARM_ALREADY_ACKED'],
+    ['a condition back in normal', () => acked(drive(H, NORMAL)), 'ack-1', 'HG_ERR_ALARM_ALREADY_ACKED'],
     ['an old eventId', () => drive(H, HH), 'e1', 'HG_ERR_ALARM_STALE_EVENT'],
     ['an eventId of another condition', () => drive(H), 'zzz', 'HG_ERR_ALARM_STALE_EVENT'],
     ['an acknowledged condition', () => acked(drive(H)), 'ack-1', 'HG_ERR_ALARM_ALREADY_ACKED'],
     ['an acknowledged condition, even with an old eventId', () => acked(drive(H)), 'e1', 'HG_ERR_ALARM_ALREADY_ACKED'],
-    ['a de-escalated, still acknowledged condition', () => applyResult(acked(drive(HH)), H, ctx('d')) ?? undefined, 'd', 'HG_ERR_ALARM_ALREADY_ACKED'],
+    ['a de-escalated, still acknowledged condition', () => applyResult(acked(drive(HH)), H, ctx('d')) ?? NEVER, 'd', 'HG_ERR_ALARM_ALREADY_ACKED'],
   ])('refuses %s', (_name, before, eventId, code) => {
     const step = ack(before(), eventId);
     expect(step.ok ? 'accepted' : step.error.code).toBe(code);
@@ -139,6 +144,6 @@ describe('acknowledgement', () => {
 
   it('names the condition and the eventId in the refusal', () => {
     const step = ack(drive(H, HH), 'e1');
-    expect(step.ok ? null : step.error.details).toEqual({ conditionId: 'gas/GT-101', eventId: 'e1', user: 'alice' });
+    expect(step.ok ? null : step.error.details).toEqual({ conditionId: 'gas/GT-101', action: 'acknowledge', eventId: 'e1', user: 'alice' });
   });
 });

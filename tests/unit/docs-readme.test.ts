@@ -11,12 +11,12 @@ import { clientMessageSchema } from '../../src/server/ws-protocol.js';
 /** README documents every surface a user touches; these tests keep it in step with the code. */
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const none = () => [];
-const alarms = { retained: none, get: () => undefined, acknowledge: () => { throw new Error('unused'); } };
+const alarms = { retained: none, get: () => undefined, act: () => { throw new Error('unused'); } };
 const points = { list: none, get: () => undefined, latest: () => undefined };
 const hub = new WsHub({ siteId: 's', version: 'v', alarms, points, logger: silentLogger, now: () => 0, maxBufferedBytes: 1, maxMessageBytes: 1 });
 const metrics = createMetricsRegistry({
   ingest: { readings: 0, samples: 0, rejected: new Map() }, adapters: none, engine: { evaluations: 0 },
-  alarms: { transitions: {}, ackRejected: {} }, retained: none,
+  alarms: { transitions: {}, actions: {}, refused: {}, journalFailures: 0 }, retained: none,
   store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
   // Every adapter kind's own families (their names do not depend on the values).
   adapterMetrics: () => [...modbusMetrics('line', undefined), ...opcuaMetrics('ua', undefined), ...influxMetrics(undefined, undefined, undefined)],
@@ -41,7 +41,7 @@ describe('README', () => {
   });
 
   it('documents every WebSocket message type, both ways', () => {
-    const serverTypes = ['hello', 'snapshot-begin', 'condition', 'snapshot-end', 'transition', 'values', 'value', 'ack-result', 'pong', 'error', 'flood'];
+    const serverTypes = ['hello', 'snapshot-begin', 'condition', 'snapshot-end', 'transition', 'values', 'value', 'ack-result', 'action-result', 'pong', 'error', 'flood', 'behind', 'resync'];
     const src = readFileSync(new URL('../../src/server/ws-protocol.ts', import.meta.url), 'utf8');
     const sent = [...src.matchAll(/type: '([a-z-]+)'/g)].map((m) => m[1]);
     expect(new Set(sent)).toEqual(new Set(serverTypes));
