@@ -1,7 +1,7 @@
 import { HazgateError, type AlarmTransition, type ErrorCode, type OperatorRequest } from '../core/index.js';
 import type { StepContext } from './policy.js';
-import { nextRecord, type AlarmFlags } from './record.js';
-import { reveal } from './state.js';
+import type { AlarmFlags } from './record.js';
+import { advance } from './state.js';
 
 /** An operator action either makes a transition or is refused with a code. */
 export type ActionStep = { readonly ok: true; readonly transition: AlarmTransition } | { readonly ok: false; readonly error: HazgateError };
@@ -77,7 +77,7 @@ function hours(ms: number): string {
 }
 
 /** The flags an applicable action changes. */
-function effect(c: AlarmTransition, req: OperatorRequest, ctx: StepContext): Partial<AlarmFlags> {
+function effect(req: OperatorRequest, ctx: StepContext): Partial<AlarmFlags> {
   const now = ctx.now;
   switch (req.action) {
     case 'acknowledge':
@@ -92,12 +92,12 @@ function effect(c: AlarmTransition, req: OperatorRequest, ctx: StepContext): Par
       return { shelved: { kind: s?.kind ?? 'one-shot', user: req.user, since: now, until } };
     }
     case 'unshelve':
-      return reveal(c, { shelved: null }, ctx.policy);
+      return { shelved: null };
     case 'out-of-service':
       // Maintenance replaces a shelve: the condition is hidden for a reason of its own now.
       return { outOfService: { user: req.user, since: now, reason: (req.comment ?? '').trim() }, shelved: null };
     case 'in-service':
-      return reveal(c, { outOfService: null }, ctx.policy);
+      return { outOfService: null };
     case 'reset':
       return { latched: false };
   }
@@ -114,8 +114,8 @@ export function applyAction(current: AlarmTransition, req: OperatorRequest, ctx:
     const details = { conditionId: req.conditionId, action: req.action, user: req.user, ...(req.eventId === undefined ? {} : { eventId: req.eventId }) };
     return { ok: false, error: new HazgateError(refused.code, refused.message, details) };
   }
-  const transition = nextRecord(current, {
-    ...effect(current, req, ctx),
+  const transition = advance(current, {
+    ...effect(req, ctx),
     reason: req.action,
     eventId: ctx.eventId,
     siteId: ctx.siteId,
@@ -123,6 +123,6 @@ export function applyAction(current: AlarmTransition, req: OperatorRequest, ctx:
     rts: ctx.now,
     user: req.user,
     comment: req.comment,
-  });
+  }, ctx.policy);
   return { ok: true, transition };
 }

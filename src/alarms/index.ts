@@ -1,8 +1,8 @@
 export { AlarmManager, type AlarmManagerDeps, type AlarmStats, type ConditionSetup } from './manager.js';
-export { applyResult, annunciationNeeds, reveal, isEscalation, levelRank } from './state.js';
+export { applyResult, advance, mayHide, isEscalation, levelRank } from './state.js';
 export { applyAction, type ActionStep } from './actions.js';
 export { systemStep } from './timers.js';
-export { whenSuppression, firstOutSuppression } from './suppression.js';
+export { whenSuppression, firstOutSuppression, type WhenVerdict } from './suppression.js';
 export { DEFAULT_POLICY, policyOf, type AlarmPolicy, type StepContext } from './policy.js';
 export { alarmState, deriveState, isAnnunciated, nextRecord, normalRecord, upgradeRecord, type AlarmFlags, type ConditionInfo, type Change } from './record.js';
 export { SqliteAlarmJournal, verifyJournalFile, type SqliteJournalOptions, type JournalSyncMode } from './journal-sqlite.js';

@@ -20,13 +20,19 @@ export interface KpiOptions {
 
 const TEN_MIN = 600_000;
 
+const REVEALS: ReadonlySet<string> = new Set(['unshelve', 'shelve-expired', 'unsuppress', 'in-service']);
+
 /**
  * An alarm presented to an operator: an activation, escalation or re-alarm that was annunciated
- * (shelved, suppressed and out-of-service ones are journaled, not presented). Records from before
+ * (shelved, suppressed and out-of-service ones are journaled, not presented), or a hidden active,
+ * unacknowledged alarm being shown. Records from before
  * the full state model have no `annunciated` and were all presented.
  */
 export function isPresentedAlarm(t: AlarmTransition): boolean {
-  return (t.reason === 'activate' || t.reason === 'escalate' || t.reason === 're-alarm') && (t as Partial<AlarmTransition>).annunciated !== false;
+  if ((t as Partial<AlarmTransition>).annunciated === false) return false;
+  if (t.reason === 'activate' || t.reason === 'escalate' || t.reason === 're-alarm') return true;
+  // A shelve, suppression or maintenance ending on an active alarm nobody acknowledged shows it now.
+  return REVEALS.has(t.reason) && t.active && !t.acked;
 }
 
 /** Process changes (what chatters): not operator actions or the gateway's own changes. */

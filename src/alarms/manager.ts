@@ -181,19 +181,41 @@ export class AlarmManager implements AlarmService {
     return this.deps.conditions?.(conditionId);
   }
 
-  /** `when` predicates first; on an activation, another active member of the first-out group. */
+  /**
+   * `when` predicates first (kept as journaled while a point has not reported since start); on an
+   * activation, the first-out group.
+   */
   private designSuppression(conditionId: string, setup: ConditionSetup | undefined, activating: boolean): Suppression | null {
     const spec = setup?.suppress;
     if (spec === undefined) return null;
-    const when = this.deps.latest === undefined ? null : whenSuppression(spec.when, this.deps.latest);
+    const verdict = this.deps.latest === undefined ? null : whenSuppression(spec.when, this.deps.latest);
+    const when = verdict === 'unknown' ? this.journaledWhen(conditionId) : verdict;
     if (when !== null || !activating || spec.firstOut === undefined) return when;
-    const group = spec.firstOut;
+    const first = this.firstOf(spec.firstOut, conditionId);
+    // A consequence names the group's original first trip, which it carries.
+    if (first?.suppressed?.by === 'first-out') return first.suppressed;
+    return firstOutSuppression(spec.firstOut, first?.conditionId);
+  }
+
+  private journaledWhen(conditionId: string): Suppression | null {
+    const s = this.retainedById.get(conditionId)?.suppressed;
+    return s?.by === 'condition' ? s : null;
+  }
+
+  /**
+   * The trip that came first among the active members of a first-out group: shown ones, or ones
+   * that are themselves its consequences. A member out of service, shelved or suppressed by its
+   * own condition is not a trip anyone was shown, so it never hides a real one.
+   */
+  private firstOf(group: string, except: string): AlarmTransition | undefined {
     let first: AlarmTransition | undefined;
     for (const t of this.retainedById.values()) {
-      if (t.conditionId === conditionId || !t.active || this.setupOf(t.conditionId)?.suppress?.firstOut !== group) continue;
-      if (first === undefined || t.time < first.time) first = t;
+      if (t.conditionId === except || !t.active || this.setupOf(t.conditionId)?.suppress?.firstOut !== group) continue;
+      if (!(t.annunciated || (t.suppressed?.by === 'first-out' && t.shelved === null && t.outOfService === null))) continue;
+      const since = t.activeSince ?? t.time;
+      if (first === undefined || since < (first.activeSince ?? first.time)) first = t;
     }
-    return firstOutSuppression(group, first?.conditionId);
+    return first;
   }
 
   private context(setup: ConditionSetup | undefined, suppression: Suppression | null): StepContext {

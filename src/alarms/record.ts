@@ -8,7 +8,7 @@ import {
 } from '../core/index.js';
 
 /** What an alarm is, apart from its history: the flags a transition changes. */
-export type AlarmFlags = Pick<AlarmTransition, 'active' | 'acked' | 'ackedAt' | 'confirmed' | 'latched' | 'shelved' | 'suppressed' | 'outOfService'>;
+export type AlarmFlags = Pick<AlarmTransition, 'active' | 'activeSince' | 'acked' | 'ackedAt' | 'confirmed' | 'latched' | 'shelved' | 'suppressed' | 'outOfService'>;
 
 /** A configured condition as the alarm manager knows it before it ever alarmed. */
 export interface ConditionInfo {
@@ -61,6 +61,7 @@ export function normalRecord(info: ConditionInfo, siteId: string): AlarmTransiti
     state: 'normal',
     reason: 'return',
     active: false,
+    activeSince: null,
     acked: true,
     ackedAt: null,
     confirmed: true,
@@ -101,6 +102,7 @@ export function nextRecord(prev: AlarmTransition, c: Change): AlarmTransition {
   const { user, comment, ...change } = c;
   const flags: AlarmFlags = {
     active: change.active ?? prev.active,
+    activeSince: change.activeSince !== undefined ? change.activeSince : prev.activeSince,
     acked: change.acked ?? prev.acked,
     ackedAt: change.ackedAt !== undefined ? change.ackedAt : prev.ackedAt,
     confirmed: change.confirmed ?? prev.confirmed,
@@ -133,6 +135,7 @@ export function upgradeRecord(t: AlarmTransition): AlarmTransition {
   const old = t as Partial<AlarmTransition> & AlarmTransition;
   const flags: AlarmFlags = {
     active: old.active,
+    activeSince: old.activeSince !== undefined ? old.activeSince : old.active ? old.time : null,
     acked: old.acked,
     ackedAt: old.ackedAt !== undefined ? old.ackedAt : old.acked ? old.time : null,
     confirmed: old.confirmed ?? true,

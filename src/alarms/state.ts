@@ -1,5 +1,5 @@
 import type { AlarmTransition, Priority, RuleResult, Suppression } from '../core/index.js';
-import { isAnnunciated, nextRecord, type AlarmFlags } from './record.js';
+import { isAnnunciated, nextRecord, type AlarmFlags, type Change } from './record.js';
 import type { AlarmPolicy, StepContext } from './policy.js';
 
 /**
@@ -22,25 +22,43 @@ export function isEscalation(from: { level: string | null; priority: Priority },
   return from.level === null || levelRank(to.level) >= levelRank(from.level);
 }
 
+/** Active, unacknowledged and shown: what an operator must act on. */
+function isShownUnacked(f: AlarmFlags): boolean {
+  return f.active && !f.acked && isAnnunciated(f);
+}
+
 /**
- * What an operator must still do once an unacknowledged active alarm is shown (at its activation,
- * or when a shelve, suppression or maintenance ends): reset it if its rule latches, confirm it if
- * its rule asks. An alarm nobody was shown asks for neither.
+ * The next record, with what an operator must do once an active alarm is newly shown
+ * unacknowledged (by its activation, an escalation after a hidden ack, a re-alarm, or a shelve,
+ * suppression or maintenance ending): reset it if its rule latches, confirm it if its rule asks.
+ * An alarm nobody was shown asks for neither. Every step goes through here, so no path skips them.
  */
-export function annunciationNeeds(f: AlarmFlags, policy: AlarmPolicy): Partial<AlarmFlags> {
-  if (!f.active || f.acked || !isAnnunciated(f)) return {};
-  return { latched: f.latched || policy.latch, confirmed: policy.confirm ? false : f.confirmed };
+export function advance(prev: AlarmTransition, change: Change, policy: AlarmPolicy): AlarmTransition {
+  const next = nextRecord(prev, change);
+  if (!isShownUnacked(next) || isShownUnacked(prev)) return next;
+  const needs = { latched: next.latched || policy.latch, confirmed: policy.confirm ? false : next.confirmed };
+  return needs.latched === next.latched && needs.confirmed === next.confirmed ? next : nextRecord(prev, { ...change, ...needs });
 }
 
-/** Un-hiding: the change, plus what an operator must do about the alarm now shown. */
-export function reveal(f: AlarmFlags, change: Partial<AlarmFlags>, policy: AlarmPolicy): Partial<AlarmFlags> {
-  return { ...change, ...annunciationNeeds({ ...f, ...change }, policy) };
+/**
+ * Whether a design suppression may start hiding this alarm now. Not while it is shown and
+ * unacknowledged: a trip that shuts its unit down must not vanish before anyone acknowledged it
+ * (it is hidden once acknowledged).
+ */
+export function mayHide(c: AlarmFlags): boolean {
+  return !(isAnnunciated(c) && !c.acked);
 }
 
-/** Design suppression after a result: the context's, else a first-out suppression that holds while the alarm stays active. */
+/**
+ * Design suppression after a result: the context's (a first-out one only on an activation), else a
+ * first-out suppression that holds while the alarm stays active; never one that would newly hide an
+ * alarm shown and not yet acknowledged (a re-activation of a returned-unacked alarm included).
+ */
 function suppressionAfter(current: AlarmTransition, active: boolean, activating: boolean, ctx: StepContext): Suppression | null {
-  if (ctx.suppression !== null) return ctx.suppression;
-  return active && !activating && current.suppressed?.by === 'first-out' ? current.suppressed : null;
+  if (activating) return mayHide(current) ? ctx.suppression : null;
+  const kept = active && current.suppressed?.by === 'first-out' ? current.suppressed : null;
+  if (ctx.suppression === null) return kept;
+  return current.suppressed !== null || mayHide(current) ? ctx.suppression : null;
 }
 
 /**
@@ -56,16 +74,17 @@ export function applyResult(current: AlarmTransition, r: RuleResult, ctx: StepCo
     const acked = current.acked || hidden;
     const shelved = current.shelved?.kind === 'one-shot' ? null : current.shelved;
     const suppressed = suppressionAfter(current, false, false, ctx);
-    return nextRecord(current, { ...base, reason: 'return', active: false, acked, ackedAt: acked ? (current.ackedAt ?? ctx.now) : null, shelved, suppressed, level: current.level });
+    const change = { ...base, reason: 'return', active: false, activeSince: null, acked, ackedAt: acked ? (current.ackedAt ?? ctx.now) : null, shelved, suppressed, level: current.level } as const;
+    return advance(current, change, ctx.policy);
   }
   if (!current.active) {
-    const change = { active: true, acked: false, ackedAt: null, suppressed: suppressionAfter(current, true, true, ctx) };
-    return nextRecord(current, { ...base, ...reveal(current, change, ctx.policy), reason: 'activate', level: r.level });
+    const change = { ...base, reason: 'activate', active: true, activeSince: r.time, acked: false, ackedAt: null, suppressed: suppressionAfter(current, true, true, ctx), level: r.level } as const;
+    return advance(current, change, ctx.policy);
   }
   if (r.level === current.level) return null;
   const suppressed = suppressionAfter(current, true, false, ctx);
   if (isEscalation(current, { level: r.level, priority: r.priority })) {
-    return nextRecord(current, { ...base, reason: 'escalate', acked: false, ackedAt: null, suppressed, level: r.level });
+    return advance(current, { ...base, reason: 'escalate', acked: false, ackedAt: null, suppressed, level: r.level }, ctx.policy);
   }
-  return nextRecord(current, { ...base, reason: 'deescalate', suppressed, level: r.level });
+  return advance(current, { ...base, reason: 'deescalate', suppressed, level: r.level }, ctx.policy);
 }

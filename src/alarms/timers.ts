@@ -1,7 +1,6 @@
 import type { AlarmTransition, Suppression } from '../core/index.js';
 import type { StepContext } from './policy.js';
-import { nextRecord } from './record.js';
-import { reveal } from './state.js';
+import { advance, mayHide } from './state.js';
 
 function sameSuppression(a: Suppression | null, b: Suppression | null): boolean {
   return a === b || (a !== null && b !== null && a.by === b.by && a.reason === b.reason);
@@ -17,17 +16,18 @@ export function systemStep(c: AlarmTransition, ctx: StepContext): AlarmTransitio
   const base = { eventId: ctx.eventId, siteId: ctx.siteId, time: ctx.now, rts: ctx.now };
   if (c.shelved?.until != null && c.shelved.until <= ctx.now) {
     const comment = `timed shelve by ${c.shelved.user} ended`;
-    return nextRecord(c, { ...base, ...reveal(c, { shelved: null }, ctx.policy), reason: 'shelve-expired', comment });
+    return advance(c, { ...base, shelved: null, reason: 'shelve-expired', comment }, ctx.policy);
   }
-  // A first-out suppression holds while the alarm stays active; a `when` one follows its predicates.
+  // A first-out suppression holds while the alarm stays active; a `when` one follows its predicates,
+  // but starts hiding a shown alarm only once it is acknowledged.
   const design = ctx.suppression ?? (c.active && c.suppressed?.by === 'first-out' ? c.suppressed : null);
-  if (!sameSuppression(design, c.suppressed)) {
-    if (design !== null) return nextRecord(c, { ...base, suppressed: design, reason: 'suppress', comment: design.reason });
-    return nextRecord(c, { ...base, ...reveal(c, { suppressed: null }, ctx.policy), reason: 'unsuppress' });
+  if (!sameSuppression(design, c.suppressed) && (design === null || c.suppressed !== null || mayHide(c))) {
+    if (design !== null) return advance(c, { ...base, suppressed: design, reason: 'suppress', comment: design.reason }, ctx.policy);
+    return advance(c, { ...base, suppressed: null, reason: 'unsuppress' }, ctx.policy);
   }
   const realarm = ctx.policy.realarmMs;
   if (realarm !== null && c.active && c.acked && c.annunciated && c.ackedAt !== null && ctx.now - c.ackedAt >= realarm) {
-    return nextRecord(c, { ...base, reason: 're-alarm', acked: false, ackedAt: null, comment: `still active ${Math.round((ctx.now - c.ackedAt) / 1000)} s after its acknowledgement` });
+    return advance(c, { ...base, reason: 're-alarm', acked: false, ackedAt: null, comment: `still active ${Math.round((ctx.now - c.ackedAt) / 1000)} s after its acknowledgement` }, ctx.policy);
   }
   return null;
 }

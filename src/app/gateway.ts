@@ -138,6 +138,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     logger: logger.child({ component: 'ws' }),
     now: () => clock.now(),
     maxBufferedBytes: config.server.wsMaxBufferedBytes,
+    floods: () => health.floods(),
     maxMessageBytes: 64 * 1024,
   });
   const wsHub = hub;

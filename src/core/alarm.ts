@@ -125,6 +125,8 @@ export interface AlarmTransition {
   readonly state: AlarmState;
   readonly reason: TransitionReason;
   readonly active: boolean;
+  /** Source time of the activation while active (how long it stands; which trip of a first-out group came first); null when inactive. */
+  readonly activeSince: number | null;
   readonly acked: boolean;
   /** When the standing acknowledgement was given (re-alarm counts from it); null while unacked. */
   readonly ackedAt: number | null;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isHazgateError, type AlarmService, type AlarmTransition, type Logger, type OperatorRequest, type PointDirectory, type Sample } from '../core/index.js';
+import { isHazgateError, type AlarmService, type FloodState, type AlarmTransition, type Logger, type OperatorRequest, type PointDirectory, type Sample } from '../core/index.js';
 import { operatorRequest } from './alarm-request.js';
 import { parseClientMessage, wsMessage, type ClientMessage } from './ws-protocol.js';
 
@@ -20,6 +20,10 @@ export interface WsHubOptions {
   readonly maxBufferedBytes: number;
   /** How often a client that fell behind is checked for having caught up; default 250 ms. */
   readonly resyncCheckMs?: number;
+  /** A client still behind after this long is cut off (it is not reading); default 30 s. */
+  readonly behindLimitMs?: number;
+  /** Operator positions in alarm flood now: sent after every snapshot, so a (re)connected client knows. */
+  readonly floods?: () => readonly FloodState[];
   readonly maxMessageBytes: number;
 }
 
@@ -39,6 +43,8 @@ interface Client {
   readonly points: Set<string>;
   /** Live messages not sent since it fell behind; null while it keeps up. */
   skipped: number | null;
+  /** When it fell behind (hub time). */
+  behindSince: number;
 }
 
 /** A client this many times over maxBufferedBytes is not reading at all: cut off. */
@@ -106,7 +112,7 @@ export class WsHub {
   }
 
   private onConnection(socket: WebSocket): void {
-    const client: Client = { socket, points: new Set(), skipped: null };
+    const client: Client = { socket, points: new Set(), skipped: null, behindSince: 0 };
     this.clients.add(client);
     this.stats.connected++;
     this.stats.connections++;
@@ -122,6 +128,7 @@ export class WsHub {
     this.send(client, wsMessage.snapshotBegin(retained.length));
     for (const t of retained) this.send(client, wsMessage.condition(t));
     this.send(client, wsMessage.snapshotEnd(retained.length));
+    for (const f of this.opts.floods?.() ?? []) this.send(client, wsMessage.flood(f.position, true, f.count, f.since));
   }
 
   private onMessage(client: Client, text: string): void {
@@ -190,8 +197,13 @@ export class WsHub {
       const t = this.opts.alarms.act(request());
       this.send(client, answer(t));
     } catch (e) {
-      if (!isHazgateError(e)) throw e;
-      this.send(client, wsMessage.error(e.code, e.message, requestId));
+      if (isHazgateError(e)) {
+        this.send(client, wsMessage.error(e.code, e.message, requestId));
+        return;
+      }
+      // A bug must not take the gateway down through a socket's message handler.
+      this.opts.logger.error({ code: 'HG_ERR_INTERNAL', err: String(e), stack: e instanceof Error ? e.stack : undefined }, 'operator action failed unexpectedly');
+      this.send(client, wsMessage.error('HG_ERR_INTERNAL', 'internal error', requestId));
     }
   }
 
@@ -217,18 +229,23 @@ export class WsHub {
     const socket = client.socket;
     if (socket.readyState !== socket.OPEN) return false;
     if (socket.bufferedAmount > CUT_OFF_FACTOR * this.opts.maxBufferedBytes) {
-      this.stats.slowClientsDropped++;
-      this.opts.logger.warn({ code: 'HG_ERR_WS_SLOW_CLIENT', buffered: socket.bufferedAmount }, 'WebSocket client does not read, disconnected');
-      socket.terminate();
-      this.drop(client);
+      this.cutOff(client, 'WebSocket client does not read, disconnected');
       return false;
     }
     socket.send(text);
     return true;
   }
 
+  private cutOff(client: Client, message: string): void {
+    this.stats.slowClientsDropped++;
+    this.opts.logger.warn({ code: 'HG_ERR_WS_SLOW_CLIENT', buffered: client.socket.bufferedAmount }, message);
+    client.socket.terminate();
+    this.drop(client);
+  }
+
   private fallBehind(client: Client): void {
     client.skipped = 1;
+    client.behindSince = this.opts.now();
     this.behind.add(client);
     this.stats.slowClientsBehind++;
     this.opts.logger.warn({ code: 'HG_ERR_WS_SLOW_CLIENT', buffered: client.socket.bufferedAmount }, 'WebSocket client fell behind; live messages paused until it catches up');
@@ -242,7 +259,10 @@ export class WsHub {
   /** A client behind whose queue has drained to a quarter of the limit gets resync, a snapshot and its values. */
   private resyncCaughtUp(): void {
     for (const client of this.behind) {
-      if (client.socket.bufferedAmount > this.opts.maxBufferedBytes / 4) continue;
+      if (client.socket.bufferedAmount > this.opts.maxBufferedBytes / 4) {
+        if (this.opts.now() - client.behindSince > (this.opts.behindLimitMs ?? 30_000)) this.cutOff(client, 'WebSocket client stayed behind too long, disconnected');
+        continue;
+      }
       const skipped = client.skipped ?? 0;
       client.skipped = null;
       this.behind.delete(client);

@@ -43,6 +43,7 @@ export class FakeJournal implements AlarmJournal {
 
 /** The flags of a record that is shown and needs nothing beyond its ack (spread into hand-built records). */
 export const SHOWN = {
+  activeSince: null,
   ackedAt: null,
   confirmed: true,
   latched: false,

@@ -86,6 +86,10 @@ describe('alarm KPIs', () => {
     const comment = t('gas/GT-1', T0 + 4 * MIN, 'comment');
     const k = alarmKpis([shown, hidden, realarm, comment], { from: T0, to: T0 + 60 * MIN, positionOf });
     expect([k.alarms, k.badActors.map((b) => [b.conditionId, b.alarms])]).toEqual([2, [['gas/GT-1', 2]]]);
+    // A shelve running out on an active, unacknowledged alarm shows it: presented; on an acked one: not.
+    const revealed = { ...t('gas/GT-4', T0 + 5 * MIN, 'shelve-expired'), active: true, acked: false };
+    const quiet = { ...t('gas/GT-5', T0 + 6 * MIN, 'unshelve'), active: true, acked: true };
+    expect(alarmKpis([revealed, quiet], { from: T0, to: T0 + 60 * MIN, positionOf }).alarms).toBe(1);
     // An operator's comments are not chatter.
     const many = Array.from({ length: 5 }, (_, i) => t('gas/GT-3', T0 + i * 1000, 'comment'));
     expect(alarmKpis(many, { from: T0, to: T0 + MIN, positionOf }).chattering).toEqual([]);

@@ -236,12 +236,32 @@ describe('suppression by design', () => {
     expect(p.tick()).toMatchObject([{ reason: 'unsuppress', state: 'active-unacked', annunciated: true, suppressed: null }]);
   });
 
-  it('the unit stopping hides a shown alarm at the next tick', () => {
+  it('the unit stopping hides a shown alarm only once it is acknowledged: a trip never vanishes unseen', () => {
     const p = plant({ suppress: unitDown });
     p.unit('U1.running', true);
     p.raise();
     p.unit('U1.running', false);
+    expect(p.tick()).toEqual([]);
+    // The value can even come back while the unit is down: the alarm stays shown until acked.
+    expect(p.raise('GT-101', null)).toMatchObject({ state: 'returned-unacked', annunciated: true });
+    p.raise();
+    p.act('acknowledge');
     expect(p.tick()).toMatchObject([{ reason: 'suppress', state: 'suppressed', comment: 'unit 1 shut down' }]);
+    expect(p.raise('GT-101', null)).toMatchObject({ state: 'normal' });
+  });
+
+  it('a restart keeps a journaled suppression until its point reports, then follows it', () => {
+    const journal = new FakeJournal();
+    const first = plant({ suppress: unitDown, journal, policy: { latch: true } });
+    first.unit('U1.running', false);
+    first.raise();
+    const second = plant({ suppress: unitDown, journal, policy: { latch: true } });
+    journal.retainedOnLoad = first.manager.retained();
+    second.manager.restore();
+    expect(second.tick()).toEqual([]);
+    expect(second.state()).toBe('suppressed');
+    second.unit('U1.running', true);
+    expect(second.tick()).toMatchObject([{ reason: 'unsuppress', state: 'active-unacked', latched: true }]);
   });
 
   it.each([
@@ -279,6 +299,66 @@ describe('suppression by design', () => {
     p.at(2000);
     // The group has reset: the next trip is a first-out again.
     expect(p.raise('GT-103')).toMatchObject({ annunciated: true });
+  });
+});
+
+describe('first-out groups and hidden members', () => {
+  const group = { suppress: { firstOut: 'esd-1' }, points: ['A', 'B', 'C'] } as const;
+
+  it.each([
+    ['out of service', (p: ReturnType<typeof plant>) => p.act('out-of-service', { comment: 'valve maintenance' }, 'A')],
+    ['shelved', (p: ReturnType<typeof plant>) => p.act('shelve', { shelve: { kind: 'timed', durationMs: HOUR } }, 'A')],
+  ])('a member %s never hides a real trip as its consequence', (_name, hide) => {
+    const p = plant(group);
+    hide(p);
+    p.raise('A');
+    p.at(HOUR / 2);
+    expect(p.raise('B')).toMatchObject({ state: 'active-unacked', annunciated: true, suppressed: null });
+  });
+
+  it('names the trip that came first by activation, not by its latest record, and a consequence of a consequence the same first', () => {
+    const p = plant(group);
+    p.raise('A');
+    p.at(1000);
+    p.raise('B');
+    p.at(2000);
+    p.act('acknowledge', {}, 'A');
+    p.at(3000);
+    expect(p.raise('C')?.suppressed?.reason).toBe('first-out group esd-1: gas/A was first');
+    p.raise('A', null);
+    p.act('acknowledge', {}, 'C');
+    expect(p.manager.get('gas/C')?.suppressed?.reason).toBe('first-out group esd-1: gas/A was first');
+  });
+});
+
+describe('latch and confirm on every path that shows an unacknowledged alarm', () => {
+  it('an escalation after an ack given while shelved', () => {
+    const p = plant({ policy: { latch: true, confirm: true } });
+    p.act('shelve', { shelve: { kind: 'timed', durationMs: HOUR } });
+    p.raise('GT-101', 'H');
+    p.act('acknowledge');
+    p.at(HOUR);
+    expect(p.tick()).toMatchObject([{ reason: 'shelve-expired', state: 'active-acked', latched: false }]);
+    expect(p.manager.apply(result('HH', 1, { time: HOUR }))).toMatchObject({ reason: 'escalate', state: 'active-unacked', latched: true, confirmed: false });
+  });
+
+  it('a suppression ending with the escalation that shows the alarm, before any tick', () => {
+    const p = plant({ policy: { latch: true }, suppress: { when: [{ point: 'U1.running', equals: false }] } });
+    p.unit('U1.running', false);
+    p.raise('GT-101', 'H');
+    p.unit('U1.running', true);
+    expect(p.manager.apply(result('HH', 1, { time: T0 }))).toMatchObject({ annunciated: true, acked: false, latched: true });
+  });
+
+  it('a re-alarm after an ack given while hidden', () => {
+    const p = plant({ policy: { latch: true, realarmMs: 10 * MIN } });
+    p.act('out-of-service', { comment: 'maintenance' });
+    p.raise();
+    p.act('acknowledge');
+    p.act('in-service');
+    expect(p.manager.get('gas/GT-101')).toMatchObject({ state: 'active-acked', latched: false });
+    p.at(10 * MIN);
+    expect(p.tick()).toMatchObject([{ reason: 're-alarm', state: 'active-unacked', latched: true }]);
   });
 });
 

@@ -39,7 +39,7 @@ describe('alarm transitions on rule results', () => {
     const t = applyResult(never, result('HH', 2, { time: T0 + 100, zoneId: 'Z1' }), ctx('e1', T0 + 150));
     expect(t).toEqual({
       eventId: 'e1', conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', siteId: 'site-1', pointId: 'GT-101', zoneId: 'Z1',
-      from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, ackedAt: null, confirmed: true, latched: false,
+      from: 'normal', state: 'active-unacked', reason: 'activate', active: true, activeSince: T0 + 100, acked: false, ackedAt: null, confirmed: true, latched: false,
       shelved: null, suppressed: null, outOfService: null, annunciated: true, level: 'HH',
       priority: 2, severity: 800, colour: 'orange', value: 55, time: T0 + 100, rts: T0 + 150, message: 'GT-101 HH',
     });

@@ -13,7 +13,7 @@ const ID = 'gas/GT-101';
 function transition(over: Partial<AlarmTransition> = {}): AlarmTransition {
   return {
     eventId: 'e1', conditionId: ID, ruleId: 'gas', ruleKind: 'threshold', siteId: 's', pointId: 'GT-101',
-    from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, ackedAt: null, confirmed: true, latched: false,
+    from: 'normal', state: 'active-unacked', reason: 'activate', active: true, activeSince: NOW, acked: false, ackedAt: null, confirmed: true, latched: false,
     shelved: null, suppressed: null, outOfService: null, annunciated: true, level: 'AL1', priority: 2, severity: 800, colour: 'orange',
     value: 30, time: NOW, rts: NOW, message: 'GT-101 AL1 30 %LEL', ...over,
   };

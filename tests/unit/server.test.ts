@@ -11,7 +11,7 @@ const NOW = Date.UTC(2026, 10, 28, 12);
 function transition(over: Partial<AlarmTransition> = {}): AlarmTransition {
   return {
     eventId: 'e1', conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', siteId: 's', pointId: 'GT-101',
-    from: 'normal', state: 'active-unacked', reason: 'activate', active: true, acked: false, ackedAt: null, confirmed: true, latched: false,
+    from: 'normal', state: 'active-unacked', reason: 'activate', active: true, activeSince: NOW, acked: false, ackedAt: null, confirmed: true, latched: false,
     shelved: null, suppressed: null, outOfService: null, annunciated: true, level: 'AL1', priority: 2, severity: 800, colour: 'orange',
     value: 30, time: NOW, rts: NOW, message: 'GT-101 AL1 30 %LEL', ...over,
   };

@@ -27,18 +27,21 @@ function transition(i: number): AlarmTransition {
 }
 
 const retained = Array.from({ length: 50 }, (_, i) => transition(i));
-const alarms: AlarmService = { retained: () => retained, get: () => undefined, act: () => { throw new Error('unused'); } };
+const alarms: AlarmService = { retained: () => retained, get: () => undefined, act: () => { throw new Error('a bug in an action'); } };
 const point: Point = { id: 'GT-1', kind: 'gas', type: 'number', unit: '%LEL', attrs: {} };
 const sample: Sample = { pointId: 'GT-1', value: 12, quality: { level: 'good' }, ts: NOW, rts: NOW, tsSource: 'device' };
 const points = { list: () => [point], get: (id: string) => (id === 'GT-1' ? point : undefined), latest: (id: string) => (id === 'GT-1' ? sample : undefined) };
 
 let server: Server;
+let now = NOW;
 let hub: WsHub;
 let url = '';
 const clients: RecordingWsClient[] = [];
 
 beforeEach(async () => {
-  hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => NOW, maxBufferedBytes: LIMIT, maxMessageBytes: 4096, resyncCheckMs: 20 });
+  now = NOW;
+  const floods = () => [{ position: 'tank-farm', count: 12, since: NOW - 60_000 }];
+  hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => now, maxBufferedBytes: LIMIT, maxMessageBytes: 4096, resyncCheckMs: 20, behindLimitMs: 30_000, floods });
   server = createServer();
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -91,7 +94,7 @@ describe('a WebSocket client that falls behind', () => {
     const types = c.messages.slice(at + 1).map((m) => m.type);
     expect(types.filter((t) => t === 'condition')).toHaveLength(retained.length);
     expect(types.indexOf('snapshot-end')).toBe(retained.length + 1);
-    expect(types[retained.length + 2]).toBe('values');
+    expect(types.slice(retained.length + 2, retained.length + 4)).toEqual(['flood', 'values']);
     const behind = c.ofType('behind');
     expect(behind).toEqual([{ type: 'behind', code: 'HG_ERR_WS_SLOW_CLIENT', message: expect.stringMatching(/fell behind/) }]);
     expect(c.messages.indexOf(behind[0] as never)).toBeLessThan(at);
@@ -101,6 +104,22 @@ describe('a WebSocket client that falls behind', () => {
     // Live again.
     hub.broadcastTransition(transition(99_999));
     await c.waitForMessage((m) => m.type === 'transition' && m['eventId'] === 'e99999', 2000, 'live transition');
+  });
+
+  it('is cut off when it stays behind longer than the limit (it is not reading)', async () => {
+    const c = await connect();
+    tcpOf(c).pause();
+    for (let sent = 0; hub.stats.slowClientsBehind === 0 && sent < 20_000; sent++) {
+      hub.broadcastTransition(transition(sent));
+      if (sent % 20 === 0) await tick();
+    }
+    expect(hub.stats.slowClientsBehind).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(hub.stats.slowClientsDropped).toBe(0);
+    now += 30_001;
+    await waitFor(() => hub.stats.slowClientsDropped === 1, 2000, 'cut off after 30 s behind');
+    expect(hub.stats.connected).toBe(0);
+    tcpOf(c).resume();
   });
 
   it('is cut off when it does not read at all and its requests pile up', async () => {
@@ -115,5 +134,23 @@ describe('a WebSocket client that falls behind', () => {
     expect(hub.stats.connected).toBe(0);
     tcpOf(c).resume();
     await closed;
+  });
+});
+
+describe('the feed besides slow clients', () => {
+  it('tells a (re)connecting client the positions in flood right after the snapshot', async () => {
+    const c = await connect();
+    await c.waitForMessage((m) => m.type === 'flood', 2000, 'flood');
+    const types = c.messages.map((m) => m.type);
+    expect(types.indexOf('flood')).toBe(types.indexOf('snapshot-end') + 1);
+    expect(c.ofType('flood')).toEqual([{ type: 'flood', position: 'tank-farm', flood: true, count: 12, time: NOW - 60_000 }]);
+  });
+
+  it('answers an action that fails unexpectedly with HG_ERR_INTERNAL and keeps the connection', async () => {
+    const c = await connect();
+    c.send({ type: 'action', action: 'comment', conditionId: 'gas/GT-1', comment: 'x', requestId: 3 });
+    expect(await c.waitForMessage((m) => m.type === 'error', 2000, 'error')).toMatchObject({ code: 'HG_ERR_INTERNAL', requestId: 3 });
+    c.send({ type: 'ping', requestId: 4 });
+    await c.waitForMessage((m) => m.type === 'pong', 2000, 'pong');
   });
 });
