@@ -4,6 +4,7 @@ import { parseCli, USAGE, type CliArgs } from './cli/args.js';
 import { DEMO_SITE, EXIT, loadOrReport, runDemo, runSimulate, runStart, runValidate, type Running } from './cli/commands.js';
 import { journalFileOf, runJournalVerify } from './cli/journal.js';
 import { runPki } from './cli/pki.js';
+import { runRuleTests } from './cli/rules.js';
 import { VERSION } from './app.js';
 import { isHazgateError, type Logger } from './core/index.js';
 
@@ -18,6 +19,7 @@ async function main(argv: readonly string[]): Promise<number | Running> {
   if (args.command === 'help') return (process.stdout.write(`${USAGE}\n`), EXIT.ok);
   if (args.command === 'version') return (process.stdout.write(`hazgate ${VERSION}\n`), EXIT.ok);
   if (args.command === 'journal' && args.journalFile !== undefined) return runJournalVerify(args.journalFile);
+  if (args.command === 'rules' && args.ruleTests !== undefined) return runRuleTests(args.ruleTests, (line) => process.stdout.write(`${line}\n`));
   const file = args.config ?? DEMO_SITE;
   if (args.command === 'validate') return runValidate(file);
   const config = loadOrReport(file);

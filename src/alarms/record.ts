@@ -92,6 +92,8 @@ export interface Change extends Partial<AlarmFlags> {
   readonly priority?: Priority;
   readonly value?: number | boolean | null;
   readonly message?: string;
+  readonly codes?: Readonly<Record<string, string>>;
+  readonly audiences?: readonly string[];
   readonly user?: string | undefined;
   readonly comment?: string | undefined;
 }

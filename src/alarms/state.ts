@@ -66,7 +66,11 @@ function suppressionAfter(current: AlarmTransition, active: boolean, activating:
  * condition's latest record (a normal record when it was never retained).
  */
 export function applyResult(current: AlarmTransition, r: RuleResult, ctx: StepContext): AlarmTransition | null {
-  const base = { eventId: ctx.eventId, siteId: ctx.siteId, time: r.time, rts: ctx.now, priority: r.priority, value: r.value, message: r.message };
+  const base = {
+    eventId: ctx.eventId, siteId: ctx.siteId, time: r.time, rts: ctx.now, priority: r.priority, value: r.value, message: r.message,
+    ...(r.codes === undefined ? {} : { codes: r.codes }),
+    ...(r.audiences === undefined ? {} : { audiences: r.audiences }),
+  };
   if (r.level === null) {
     if (!current.active) return null;
     // A return nobody was shown needs no acknowledgement; a one-shot shelve ends here.

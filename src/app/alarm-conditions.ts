@@ -4,8 +4,8 @@ import type { RuleEngine } from '../engine/index.js';
 
 /** The most urgent priority a rule can raise. */
 function topPriority(rule: RuleSpec): Priority {
-  if (rule.kind !== 'threshold') return rule.priority;
-  return rule.levels.reduce<Priority>((best, l) => (l.priority < best ? l.priority : best), 4);
+  if ('levels' in rule) return rule.levels.reduce<Priority>((best, l) => (l.priority < best ? l.priority : best), 4);
+  return rule.priority;
 }
 
 /** Every configured condition as the alarm manager needs it: what it is, its policy, its design suppression. */
@@ -15,7 +15,7 @@ export function conditionCatalogue(engine: RuleEngine): (conditionId: string) =>
     const c = engine.condition(id);
     if (c === undefined) continue;
     setups.set(id, {
-      info: { conditionId: id, ruleId: c.rule.id, ruleKind: c.rule.kind, pointId: c.point.id, priority: topPriority(c.rule) },
+      info: { conditionId: id, ruleId: c.rule.id, ruleKind: c.rule.kind, pointId: c.pointId, zoneId: c.zoneId, priority: topPriority(c.rule) },
       policy: policyOf(c.rule),
       suppress: c.rule.suppress,
     });

@@ -2,3 +2,4 @@ export { adapterDataDir, Gateway, type GatewayOptions } from './gateway.js';
 export { adapterFactories, adapterSchemas } from './registry.js';
 export { loadSite, siteSchema, type SiteConfig } from './site-config.js';
 export { VERSION } from './version.js';
+export { runRuleTestFile, type RuleTestOutcome } from './rule-test.js';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { HazgateError } from '../core/index.js';
 
-export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'version' | 'help';
+export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'rules' | 'version' | 'help';
 
 /** `hazgate pki list|trust`: OPC UA certificates of a site's adapters. */
 export interface PkiArgs {
@@ -19,6 +19,8 @@ export interface CliArgs {
   readonly pki?: PkiArgs;
   /** `journal verify --file`. */
   readonly journalFile?: string;
+  /** `rules test FILE...`. */
+  readonly ruleTests?: readonly string[];
 }
 
 export const USAGE = `Usage: hazgate <command> [options]
@@ -34,6 +36,7 @@ Commands:
                             trust a rejected server certificate (or a certificate file) for that adapter
   journal verify (--config FILE | --file JOURNAL.db)
                             check the alarm journal's hash chain; names the first broken record, exit 1
+  rules test FILE...        run rule tests (a series of readings and the alarm transitions expected); exit 1 on a failure
   version                   print the version (also --version)
 
 Options:
@@ -45,7 +48,7 @@ Exit codes: 0 ok, 1 invalid config, 2 bad command line, 3 failed to start.`;
 
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'journal', 'version', 'help'];
+const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'journal', 'rules', 'version', 'help'];
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
   let parsed;
@@ -80,6 +83,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
     if (extra[0] !== 'verify' || extra.length > 1) throw new HazgateError('HG_ERR_CLI_USAGE', `journal needs verify, got "${extra.join(' ')}"`);
     if ((values.config === undefined) === (values.file === undefined)) throw new HazgateError('HG_ERR_CLI_USAGE', 'journal verify needs --config FILE or --file JOURNAL.db');
     return { command, logLevel, ...(values.config === undefined ? {} : { config: values.config }), ...(values.file === undefined ? {} : { journalFile: values.file }) };
+  }
+  if (command === 'rules') {
+    if (extra[0] !== 'test' || extra.length < 2) throw new HazgateError('HG_ERR_CLI_USAGE', 'rules needs test FILE...');
+    return { command, logLevel, ruleTests: extra.slice(1) };
   }
   if (command !== 'pki' && extra.length > 0) throw new HazgateError('HG_ERR_CLI_USAGE', `unexpected argument "${extra[0] ?? ''}"`);
   const needsConfig = command === 'start' || command === 'validate' || command === 'simulate' || command === 'pki';

@@ -20,6 +20,9 @@ const selectorSchema = z
   .strict()
   .refine((s) => s.points !== undefined || s.match !== undefined, 'select needs points, match or both');
 
+/** An audience name: `fire-control-room`, `safety-office`… */
+export const audienceSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'an audience is 1-64 lowercase letters, digits or -');
+
 const levelSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'a level name is 1-16 letters, digits, _ or -'),
@@ -30,6 +33,7 @@ const levelSchema = z
     onDelay: durationSchema.default(0),
     offDelay: durationSchema.default(0),
     priority: prioritySchema,
+    audiences: z.array(audienceSchema).min(1).optional(),
   })
   .strict()
   .transform(({ onDelay, offDelay, ...rest }) => ({ ...rest, onDelayMs: onDelay, offDelayMs: offDelay }));
@@ -63,6 +67,7 @@ const base = {
   realarm: durationSchema.refine((ms) => ms >= 1000, 'realarm is at least 1s').optional(),
   shelvable: z.boolean().optional(),
   suppress: suppressSchema.optional(),
+  audiences: z.array(audienceSchema).min(1).optional(),
 };
 
 /** `realarm` (a duration) becomes `realarmMs`. */

@@ -55,7 +55,14 @@ export interface RuleResult {
   /** Source time of the change, epoch ms. */
   readonly time: number;
   readonly message: string;
+  /** Regulatory codes of the point (enterprise, hazard source, equipment, indicator type) for the provincial feed. */
+  readonly codes?: Readonly<Record<string, string>> | undefined;
+  /** Who must hear of it besides the operators (e.g. `fire-control-room`); from the rule and the level. */
+  readonly audiences?: readonly string[] | undefined;
 }
+
+/** Point attributes that are regulatory codes: carried by every alarm of the point (DOMAIN.md, major hazard sources). */
+export const REGULATORY_ATTRS: readonly string[] = ['enterpriseCode', 'hazardSourceCode', 'equipmentCode', 'indicatorType'];
 
 /** Process changes, from the rule engine. */
 export type ProcessReason = 'activate' | 'escalate' | 'deescalate' | 'return';
@@ -150,6 +157,10 @@ export interface AlarmTransition {
   /** Epoch ms when the gateway recorded the transition. */
   readonly rts: number;
   readonly message: string;
+  /** Regulatory codes of the point (see RuleResult). */
+  readonly codes?: Readonly<Record<string, string>>;
+  /** Audiences besides the operators (see RuleResult); a WebSocket client may ask for one. */
+  readonly audiences?: readonly string[];
   readonly user?: string;
   readonly comment?: string;
 }

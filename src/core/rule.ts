@@ -27,6 +27,8 @@ export interface ThresholdLevel {
   /** The value must be back inside this long before the level clears. */
   readonly offDelayMs: number;
   readonly priority: Priority;
+  /** Audiences of this level besides the rule's (level-2 combustible gas: `fire-control-room`). */
+  readonly audiences?: readonly string[] | undefined;
 }
 
 /**
@@ -71,6 +73,8 @@ interface RuleBase extends AlarmBehaviour {
   readonly select: PointSelector;
   /** Message template; `{point}`, `{name}`, `{level}`, `{value}`, `{unit}`, `{limit}` are filled in. */
   readonly message?: string | undefined;
+  /** Who must hear of this rule's alarms besides the operators (`fire-control-room`…). */
+  readonly audiences?: readonly string[] | undefined;
 }
 
 export interface ThresholdRule extends RuleBase {
@@ -97,4 +101,8 @@ export interface StaleRule extends RuleBase {
   readonly priority: Priority;
 }
 
-export type RuleSpec = ThresholdRule | RateRule | StaleRule;
+/** The rule kinds evaluated per point: one condition per (rule, point). */
+export type PointRule = ThresholdRule | RateRule | StaleRule;
+
+/** Every rule kind: point rules, and group rules (one condition per group of points) as packs add them. */
+export type RuleSpec = PointRule;

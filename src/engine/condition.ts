@@ -1,4 +1,5 @@
-import type { Point, RuleResult, RuleSpec, Sample } from '../core/index.js';
+import type { Point, PointRule, RuleResult, RuleSpec, Sample } from '../core/index.js';
+import { audiencesOf, regulatoryCodes } from './extras.js';
 import { isUsable, type Evaluator } from './evaluator.js';
 import { conditionMessage } from './message.js';
 import { RateEvaluator } from './rate.js';
@@ -6,7 +7,7 @@ import { StaleEvaluator } from './stale.js';
 import { ThresholdEvaluator } from './threshold.js';
 
 /** The evaluator for one (rule, point) pair. */
-export function createEvaluator(rule: RuleSpec, point: Point, startedAt: number): Evaluator {
+export function createEvaluator(rule: PointRule, point: Point, startedAt: number): Evaluator {
   switch (rule.kind) {
     case 'threshold':
       return new ThresholdEvaluator(rule, point);
@@ -18,20 +19,51 @@ export function createEvaluator(rule: RuleSpec, point: Point, startedAt: number)
 }
 
 /**
+ * What the engine holds per alarm condition: one point's (`Condition`) or a group's
+ * (`GroupCondition`: a valve's signals, a zone's detectors). It reads the samples of `pointIds`.
+ */
+export interface EngineCondition {
+  readonly conditionId: string;
+  readonly rule: RuleSpec;
+  /** The points whose samples it reads. */
+  readonly pointIds: readonly string[];
+  /** The point its alarms name; null for a zone or group without one. */
+  readonly pointId: string | null;
+  readonly zoneId?: string | undefined;
+  readonly needsTick: boolean;
+  readonly level: string | null;
+  update(x: number, sample: Sample): RuleResult | null;
+  tick(now: number): RuleResult | null;
+  seed(level: string | null): boolean;
+}
+
+/**
  * One alarm condition `<ruleId>/<pointId>`: its evaluator plus what a RuleResult needs. Only a
  * level change builds an object; the no-change path writes one field.
  */
-export class Condition {
+export class Condition implements EngineCondition {
   readonly conditionId: string;
+  readonly pointIds: readonly string[];
+  private readonly codes: Readonly<Record<string, string>> | undefined;
   /** Last usable value, for results that `tick` produces. */
   private lastValue: number | boolean | null = null;
 
   constructor(
-    readonly rule: RuleSpec,
+    readonly rule: PointRule,
     readonly point: Point,
     readonly evaluator: Evaluator,
   ) {
     this.conditionId = `${rule.id}/${point.id}`;
+    this.pointIds = [point.id];
+    this.codes = regulatoryCodes(point);
+  }
+
+  get pointId(): string {
+    return this.point.id;
+  }
+
+  get needsTick(): boolean {
+    return this.evaluator.needsTick;
   }
 
   get level(): string | null {
@@ -65,6 +97,12 @@ export class Condition {
       value,
       time,
       message: conditionMessage(this.rule, { point: this.point, level, value, limit }),
+      ...(this.codes === undefined ? {} : { codes: this.codes }),
+      ...withAudiences(audiencesOf(this.rule, this.evaluator.audiences)),
     };
   }
+}
+
+function withAudiences(audiences: readonly string[] | undefined): { audiences?: readonly string[] } {
+  return audiences === undefined ? {} : { audiences };
 }

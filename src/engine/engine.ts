@@ -1,6 +1,6 @@
 import { HazgateError, type Point, type RuleResult, type RuleSpec, type Sample } from '../core/index.js';
-import { Condition, createEvaluator } from './condition.js';
-import { selectPoints } from './select.js';
+import type { EngineCondition } from './condition.js';
+import { conditionsOf } from './kinds.js';
 
 /** Engine counters (read by /metrics). */
 export interface EngineStats {
@@ -18,10 +18,10 @@ const NO_RESULTS: readonly RuleResult[] = Object.freeze([]);
  * the samples and from `tick(now)`). Emits a RuleResult only when a condition's level changes.
  */
 export class RuleEngine {
-  private readonly byPoint = new Map<string, Condition[]>();
-  private readonly byId = new Map<string, Condition>();
+  private readonly byPoint = new Map<string, EngineCondition[]>();
+  private readonly byId = new Map<string, EngineCondition>();
   /** Conditions whose level can change with time alone (stale rules, delays). */
-  private readonly timed: Condition[] = [];
+  private readonly timed: EngineCondition[] = [];
   private readonly counters: EngineStats = { evaluations: 0, results: 0 };
 
   /**
@@ -30,9 +30,7 @@ export class RuleEngine {
    */
   constructor(points: readonly Point[], rules: readonly RuleSpec[], startedAt: number) {
     for (const rule of rules) {
-      for (const point of selectPoints(rule.select, points)) {
-        this.add(new Condition(rule, point, createEvaluator(rule, point, startedAt)));
-      }
+      for (const condition of conditionsOf(rule, points, startedAt)) this.add(condition);
     }
   }
 
@@ -72,10 +70,10 @@ export class RuleEngine {
     return this.byId.get(conditionId)?.seed(level) ?? false;
   }
 
-  /** The rule and point of a condition; undefined when there is no such condition. */
-  condition(conditionId: string): { readonly rule: RuleSpec; readonly point: Point } | undefined {
+  /** The rule, named point and zone of a condition; undefined when there is no such condition. */
+  condition(conditionId: string): { readonly rule: RuleSpec; readonly pointId: string | null; readonly zoneId?: string | undefined } | undefined {
     const c = this.byId.get(conditionId);
-    return c === undefined ? undefined : { rule: c.rule, point: c.point };
+    return c === undefined ? undefined : { rule: c.rule, pointId: c.pointId, zoneId: c.zoneId };
   }
 
   conditionIds(): string[] {
@@ -87,16 +85,18 @@ export class RuleEngine {
     return this.byId.get(conditionId)?.level;
   }
 
-  private add(condition: Condition): void {
+  private add(condition: EngineCondition): void {
     const id = condition.conditionId;
     if (this.byId.has(id)) {
       throw new HazgateError('HG_ERR_CONFIG_INVALID', `alarm condition "${id}" is defined twice`, { conditionId: id });
     }
     this.byId.set(id, condition);
-    const list = this.byPoint.get(condition.point.id);
-    if (list === undefined) this.byPoint.set(condition.point.id, [condition]);
-    else list.push(condition);
-    if (condition.evaluator.needsTick) this.timed.push(condition);
+    for (const pointId of condition.pointIds) {
+      const list = this.byPoint.get(pointId);
+      if (list === undefined) this.byPoint.set(pointId, [condition]);
+      else list.push(condition);
+    }
+    if (condition.needsTick) this.timed.push(condition);
   }
 
   private emitted(out: RuleResult[] | null): readonly RuleResult[] {

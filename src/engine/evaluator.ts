@@ -11,6 +11,8 @@ export interface Evaluator {
   readonly priority: Priority;
   /** Limit of the active (or last left) level, for messages. */
   readonly limit: number;
+  /** Audiences of the active (or last left) level, besides the rule's; threshold levels may have them. */
+  readonly audiences?: readonly string[] | undefined;
   /** True when `tick` can change the level (delays pending, staleness). */
   readonly needsTick: boolean;
   /**

@@ -1,4 +1,4 @@
-import type { Point, RuleSpec } from '../core/index.js';
+import type { Point, PointRule } from '../core/index.js';
 
 /** What a condition message is made of. */
 export interface MessageFacts {
@@ -43,7 +43,7 @@ export function renderTemplate(template: string, f: MessageFacts): string {
 }
 
 /** What the operator reads when the rule has no template, e.g. `GT-101 HH 62.5 %LEL (limit 50)`. */
-export function defaultMessage(rule: RuleSpec, f: MessageFacts): string {
+export function defaultMessage(rule: PointRule, f: MessageFacts): string {
   const id = f.point.id;
   const value = formatValue(f.value, f.point.unit);
   if (f.level === null) return f.value === null ? `${id} back to normal` : `${id} back to normal (${value})`;
@@ -64,6 +64,6 @@ export function defaultMessage(rule: RuleSpec, f: MessageFacts): string {
  * A return to normal always gets the default, since templates are written for the alarm
  * ("Gas at {name}: {value} {unit} ≥ {limit}") and would read wrong once it is over.
  */
-export function conditionMessage(rule: RuleSpec, f: MessageFacts): string {
+export function conditionMessage(rule: PointRule, f: MessageFacts): string {
   return rule.message !== undefined && f.level !== null ? renderTemplate(rule.message, f) : defaultMessage(rule, f);
 }

@@ -130,6 +130,10 @@ export class ThresholdEvaluator implements Evaluator {
     return this.shown.spec.limit;
   }
 
+  get audiences(): readonly string[] | undefined {
+    return this.shown.spec.audiences;
+  }
+
   update(x: number, sample: Sample): boolean {
     if (!isUsable(sample) || !Number.isFinite(x)) {
       this.holding = true; // no usable value: delays must not complete on time alone
