@@ -3,7 +3,7 @@ import { embeddedBrokerSchema } from '../../adapters/mqtt/index.js';
 import { modbusSimServerSchema, opcuaSimConfigSchema } from '../../devices/index.js';
 import { buildSiteSchema, duplicateIds, loadSiteConfig, resolvePath, type CrossCheckProblem, type LoadResult } from '../config/index.js';
 import type { Point, RuleSpec } from '../core/index.js';
-import { checkSelectors } from '../engine/index.js';
+import { checkSelectors, packChecks } from '../engine/index.js';
 import { expandModbusProfiles } from './modbus-profiles.js';
 import { adapterSchemas } from './registry.js';
 
@@ -30,6 +30,7 @@ function crossChecks(config: SiteConfig): CrossCheckProblem[] {
   for (const p of checkSelectors(config.rules, config.points)) {
     problems.push({ path: ['rules', ruleIndex.get(p.ruleId) ?? 0, 'select'], message: p.message });
   }
+  for (const p of packChecks(config.rules, config.points)) problems.push({ path: [...p.path], message: p.message });
   const pointIds = new Set(config.points.map((p) => p.id));
   config.rules.forEach((r, i) =>
     (r.suppress?.when ?? []).forEach((w, j) => {

@@ -1,79 +1,11 @@
 import { z } from 'zod';
-import { durationSchema as coreDuration, type Priority } from '../core/index.js';
-import { pointIdSchema } from './points.js';
+import { authenticityRuleSchemas } from './rules-authenticity.js';
+import { coalRuleSchemas } from './rules-coal.js';
+import { esdRuleSchemas } from './rules-esd.js';
+import { gasRuleSchemas } from './rules-gas.js';
+import { base, durationSchema, levelSchema, prioritySchema, withRealarmMs } from './rule-parts.js';
 
-/** 1 = red/一级 … 4 = blue/四级. */
-const prioritySchema = z
-  .number()
-  .int()
-  .refine((n) => n >= 1 && n <= 4, 'priority is 1 (red, highest) to 4 (blue)')
-  .transform((n) => n as Priority);
-
-/** Durations are numbers of ms or strings like `500ms`, `30s`, `5m`, `8h`, `1d` (integers here). */
-export const durationSchema = coreDuration.refine((ms) => Number.isInteger(ms), 'a duration in ms is a whole number');
-
-const selectorSchema = z
-  .object({
-    points: z.array(pointIdSchema).min(1).optional(),
-    match: z.record(z.string(), z.string()).optional(),
-  })
-  .strict()
-  .refine((s) => s.points !== undefined || s.match !== undefined, 'select needs points, match or both');
-
-/** An audience name: `fire-control-room`, `safety-office`… */
-export const audienceSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'an audience is 1-64 lowercase letters, digits or -');
-
-const levelSchema = z
-  .object({
-    name: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'a level name is 1-16 letters, digits, _ or -'),
-    direction: z.enum(['high', 'low']),
-    limit: z.number(),
-    deadband: z.number().nonnegative().optional(),
-    deadbandPct: z.number().min(0).max(100).optional(),
-    onDelay: durationSchema.default(0),
-    offDelay: durationSchema.default(0),
-    priority: prioritySchema,
-    audiences: z.array(audienceSchema).min(1).optional(),
-  })
-  .strict()
-  .transform(({ onDelay, offDelay, ...rest }) => ({ ...rest, onDelayMs: onDelay, offDelayMs: offDelay }));
-
-const suppressWhenSchema = z
-  .object({
-    point: pointIdSchema,
-    equals: z.union([z.number(), z.boolean()]).optional(),
-    below: z.number().optional(),
-    above: z.number().optional(),
-    label: z.string().max(200).optional(),
-  })
-  .strict()
-  .refine((w) => [w.equals, w.below, w.above].filter((x) => x !== undefined).length === 1, 'a suppress.when predicate has exactly one of equals, below, above');
-
-const suppressSchema = z
-  .object({
-    when: z.array(suppressWhenSchema).min(1).optional(),
-    firstOut: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a first-out group name is 1-64 letters, digits, . _ -').optional(),
-  })
-  .strict()
-  .refine((s) => s.when !== undefined || s.firstOut !== undefined, 'suppress needs when, firstOut or both');
-
-const base = {
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a rule id is 1-64 of letters, digits, . _ -'),
-  description: z.string().optional(),
-  select: selectorSchema,
-  message: z.string().optional(),
-  latch: z.boolean().optional(),
-  confirm: z.boolean().optional(),
-  realarm: durationSchema.refine((ms) => ms >= 1000, 'realarm is at least 1s').optional(),
-  shelvable: z.boolean().optional(),
-  suppress: suppressSchema.optional(),
-  audiences: z.array(audienceSchema).min(1).optional(),
-};
-
-/** `realarm` (a duration) becomes `realarmMs`. */
-function withRealarmMs<T extends { realarm?: number | undefined }>({ realarm, ...rest }: T): Omit<T, 'realarm'> & { realarmMs?: number } {
-  return { ...rest, ...(realarm === undefined ? {} : { realarmMs: realarm }) };
-}
+export { audienceSchema, durationSchema } from './rule-parts.js';
 
 const thresholdSchema = z
   .object({ ...base, kind: z.literal('threshold'), levels: z.array(levelSchema).min(1) })
@@ -102,4 +34,13 @@ const staleSchema = z
   .strict()
   .transform(({ after, ...rest }) => withRealarmMs({ ...rest, afterMs: after }));
 
-export const ruleSchema = z.discriminatedUnion('kind', [thresholdSchema, rateSchema, staleSchema]);
+/** Every rule kind: the core ones, then each pack's (rules-<pack>.ts). */
+export const ruleSchema = z.discriminatedUnion('kind', [
+  thresholdSchema,
+  rateSchema,
+  staleSchema,
+  ...gasRuleSchemas,
+  ...coalRuleSchemas,
+  ...esdRuleSchemas,
+  ...authenticityRuleSchemas,
+]);

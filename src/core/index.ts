@@ -9,3 +9,7 @@ export * from './ports.js';
 export * from './rule.js';
 export * from './sample.js';
 export * from './status.js';
+export * from './rule-gas.js';
+export * from './rule-coal.js';
+export * from './rule-esd.js';
+export * from './rule-authenticity.js';

@@ -1,3 +1,7 @@
+import type { AuthenticityRule } from './rule-authenticity.js';
+import type { CoalRule } from './rule-coal.js';
+import type { EsdRule } from './rule-esd.js';
+import type { GasRule } from './rule-gas.js';
 import type { Priority } from './alarm.js';
 
 /**
@@ -67,7 +71,8 @@ export interface AlarmBehaviour {
   readonly suppress?: SuppressionSpec | undefined;
 }
 
-interface RuleBase extends AlarmBehaviour {
+/** What every rule kind has; pack kinds extend it (src/core/rule-<pack>.ts). */
+export interface RuleBase extends AlarmBehaviour {
   readonly id: string;
   readonly description?: string | undefined;
   readonly select: PointSelector;
@@ -104,5 +109,5 @@ export interface StaleRule extends RuleBase {
 /** The rule kinds evaluated per point: one condition per (rule, point). */
 export type PointRule = ThresholdRule | RateRule | StaleRule;
 
-/** Every rule kind: point rules, and group rules (one condition per group of points) as packs add them. */
-export type RuleSpec = PointRule;
+/** Every rule kind: the core point rules, and each pack's kinds (point or group rules). */
+export type RuleSpec = PointRule | GasRule | CoalRule | EsdRule | AuthenticityRule;

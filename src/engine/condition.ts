@@ -1,10 +1,15 @@
 import type { Point, PointRule, RuleResult, RuleSpec, Sample } from '../core/index.js';
 import { audiencesOf, regulatoryCodes } from './extras.js';
 import { isUsable, type Evaluator } from './evaluator.js';
-import { conditionMessage } from './message.js';
+import { conditionMessage, type MessageFacts } from './message.js';
 import { RateEvaluator } from './rate.js';
 import { StaleEvaluator } from './stale.js';
 import { ThresholdEvaluator } from './threshold.js';
+
+/** A condition of a core point rule, with its default message. */
+export function pointCondition(rule: PointRule, point: Point, startedAt: number): Condition {
+  return new Condition(rule, point, createEvaluator(rule, point, startedAt), (f) => conditionMessage(rule, f));
+}
 
 /** The evaluator for one (rule, point) pair. */
 export function createEvaluator(rule: PointRule, point: Point, startedAt: number): Evaluator {
@@ -48,10 +53,12 @@ export class Condition implements EngineCondition {
   /** Last usable value, for results that `tick` produces. */
   private lastValue: number | boolean | null = null;
 
+  /** `message`: what the operator reads for a level change (a pack's own kinds bring their own). */
   constructor(
-    readonly rule: PointRule,
+    readonly rule: RuleSpec,
     readonly point: Point,
     readonly evaluator: Evaluator,
+    private readonly message: (f: MessageFacts) => string,
   ) {
     this.conditionId = `${rule.id}/${point.id}`;
     this.pointIds = [point.id];
@@ -96,7 +103,7 @@ export class Condition implements EngineCondition {
       priority,
       value,
       time,
-      message: conditionMessage(this.rule, { point: this.point, level, value, limit }),
+      message: this.message({ point: this.point, level, value, limit }),
       ...(this.codes === undefined ? {} : { codes: this.codes }),
       ...withAudiences(audiencesOf(this.rule, this.evaluator.audiences)),
     };

@@ -5,4 +5,7 @@ export { RateEvaluator } from './rate.js';
 export { StaleEvaluator } from './stale.js';
 export { MonotonicWindow } from './window.js';
 export type { Evaluator } from './evaluator.js';
-export { conditionMessage, defaultMessage, renderTemplate, formatValue, formatNumber } from './message.js';
+export { conditionMessage, defaultMessage, renderTemplate, formatValue, formatNumber, type MessageFacts } from './message.js';
+export { packChecks, type PackProblem } from './packs/index.js';
+export { Condition, type EngineCondition } from './condition.js';
+export { GroupCondition, type Group, type GroupEvaluator } from './group.js';

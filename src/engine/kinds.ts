@@ -1,5 +1,6 @@
-import type { Point, RuleSpec } from '../core/index.js';
-import { Condition, createEvaluator, type EngineCondition } from './condition.js';
+import { HazgateError, type Point, type RuleSpec } from '../core/index.js';
+import { pointCondition, type EngineCondition } from './condition.js';
+import { packConditions } from './packs/index.js';
 import { selectPoints } from './select.js';
 
 /**
@@ -12,6 +13,12 @@ export function conditionsOf(rule: RuleSpec, points: readonly Point[], startedAt
     case 'threshold':
     case 'rate':
     case 'stale':
-      return selected.map((point) => new Condition(rule, point, createEvaluator(rule, point, startedAt)));
+      return selected.map((point) => pointCondition(rule, point, startedAt));
+    default: {
+      const conditions = packConditions(rule, selected, points, startedAt);
+      const { id } = rule as RuleSpec;
+      if (conditions === undefined) throw new HazgateError('HG_ERR_CONFIG_INVALID', `rule "${id}" has a kind no pack evaluates`, { ruleId: id });
+      return conditions;
+    }
   }
 }

@@ -45,6 +45,13 @@ interface Client {
   skipped: number | null;
   /** When it fell behind (hub time). */
   behindSince: number;
+  /** `/ws?audience=fire-control-room`: only alarms for that audience; null: every alarm. */
+  readonly audience: string | null;
+}
+
+/** Whether a client listening for `audience` (null: everything) is told of a transition. */
+function concerns(audience: string | null, t: AlarmTransition): boolean {
+  return audience === null || (t.audiences?.includes(audience) ?? false);
 }
 
 /** A client this many times over maxBufferedBytes is not reading at all: cut off. */
@@ -70,13 +77,14 @@ export class WsHub {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    const audience = new URL(req.url ?? '/', 'http://hazgate').searchParams.get('audience');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, audience === '' ? null : audience));
   }
 
   broadcastTransition(t: AlarmTransition): void {
     if (this.clients.size === 0) return;
     const text = wsMessage.transition(t);
-    for (const c of this.clients) if (this.sendLive(c, text)) this.stats.transitionsSent++;
+    for (const c of this.clients) if (concerns(c.audience, t) && this.sendLive(c, text)) this.stats.transitionsSent++;
   }
 
   /** An operator position entered or left alarm flood (EEMUA 191). */
@@ -111,8 +119,8 @@ export class WsHub {
     clearTimeout(cut);
   }
 
-  private onConnection(socket: WebSocket): void {
-    const client: Client = { socket, points: new Set(), skipped: null, behindSince: 0 };
+  private onConnection(socket: WebSocket, audience: string | null): void {
+    const client: Client = { socket, points: new Set(), skipped: null, behindSince: 0, audience };
     this.clients.add(client);
     this.stats.connected++;
     this.stats.connections++;
@@ -124,7 +132,7 @@ export class WsHub {
   }
 
   private sendSnapshot(client: Client): void {
-    const retained = this.opts.alarms.retained();
+    const retained = this.opts.alarms.retained().filter((t) => concerns(client.audience, t));
     this.send(client, wsMessage.snapshotBegin(retained.length));
     for (const t of retained) this.send(client, wsMessage.condition(t));
     this.send(client, wsMessage.snapshotEnd(retained.length));

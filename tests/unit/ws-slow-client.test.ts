@@ -54,8 +54,8 @@ afterEach(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-async function connect(): Promise<RecordingWsClient> {
-  const c = await RecordingWsClient.connect(url);
+async function connect(query = ''): Promise<RecordingWsClient> {
+  const c = await RecordingWsClient.connect(`${url}${query}`);
   clients.push(c);
   await c.waitForMessage((m) => m.type === 'snapshot-end', 2000, 'snapshot-end');
   return c;
@@ -152,5 +152,18 @@ describe('the feed besides slow clients', () => {
     expect(await c.waitForMessage((m) => m.type === 'error', 2000, 'error')).toMatchObject({ code: 'HG_ERR_INTERNAL', requestId: 3 });
     c.send({ type: 'ping', requestId: 4 });
     await c.waitForMessage((m) => m.type === 'pong', 2000, 'pong');
+  });
+
+  it('with ?audience= a client hears only the alarms for that audience, snapshot included', async () => {
+    const fire = await connect('/?audience=fire-control-room');
+    expect(fire.ofType('snapshot-end')).toMatchObject([{ count: 0 }]);
+    hub.broadcastTransition(transition(1));
+    hub.broadcastTransition({ ...transition(2), audiences: ['fire-control-room'] });
+    const all = await connect();
+    expect(all.ofType('condition')).toHaveLength(retained.length);
+    await fire.waitForMessage((m) => m.type === 'transition', 2000, 'the fire-control transition');
+    hub.broadcastTransition({ ...transition(3), audiences: ['fire-control-room'] });
+    await fire.waitForMessage((m) => m['eventId'] === 'e3', 2000, 'e3');
+    expect(fire.ofType('transition').map((m) => m['eventId'])).toEqual(['e2', 'e3']);
   });
 });
