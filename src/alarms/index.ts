@@ -10,3 +10,7 @@ export { chainHash, GENESIS, verifyChain, type ChainRow, type ChainVerdict } fro
 export { AlarmHealth } from './health.js';
 export { EEMUA_FLOOD, FloodTracker, type FloodChange, type FloodPolicy } from './flood.js';
 export { alarmKpis, isPresentedAlarm, type KpiOptions } from './kpi.js';
+export { BypassRegister, type BypassRegisterDeps, type BypassStore } from './bypass-register.js';
+export { SqliteBypassStore } from './bypass-sqlite.js';
+export { InterlockBypasses } from './bypass-service.js';
+export { inServiceRates } from './in-service.js';

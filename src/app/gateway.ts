@@ -12,6 +12,7 @@ import { pointsOf, rulesOf, type SiteConfig } from './site-config.js';
 import { VERSION } from './version.js';
 import { AlarmPath } from './alarm-path.js';
 import { conditionCatalogue } from './alarm-conditions.js';
+import { wireBypasses, type BypassWiring } from './bypass-wiring.js';
 
 export interface GatewayOptions {
   readonly clock: Clock;
@@ -38,6 +39,7 @@ export class Gateway {
     const gw = new Gateway(config, parts);
     try {
       gw.url = await startServing(parts, config);
+      parts.bypasses.publishAll();
       gw.timers.push(setInterval(() => gw.tick(), opts.tickMs ?? 1000));
       await startAdapters(parts);
     } catch (e) {
@@ -70,6 +72,7 @@ export class Gateway {
     // What the InfluxDB sink still holds goes to its spool, sent at the next start.
     await p.influx?.close();
     await p.store.close();
+    p.bypasses.close();
     p.journal.close();
   }
 }
@@ -91,6 +94,7 @@ interface GatewayParts {
   readonly broker: EmbeddedBroker | null;
   readonly influx: InfluxSink | null;
   readonly health: AlarmHealth;
+  readonly bypasses: BypassWiring;
 }
 
 async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<GatewayParts> {
@@ -156,15 +160,17 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     },
     onReject: (e) => errorLog.report(e),
   });
+  const bypasses = wireBypasses(points, config.store.dir, journal, clock, ingest.accept);
   const adapters = config.adapters.map((a) => createAdapter(a, config, opts));
   const broker = config.broker?.enabled ? createEmbeddedBroker(config.broker, logger) : null;
-  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health };
+  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses };
   const http = createHttpServer({
     siteId: config.site.id,
     version: VERSION,
     alarms,
     journal,
     health,
+    bypasses: bypasses.service,
     points: directory,
     history: store,
     hub: wsHub,

@@ -48,6 +48,12 @@ export const ERROR_CODES = {
   HG_ERR_ALARM_SHELVE_TOO_LONG: 'A timed shelve is longer than the site’s alarms.maxShelve (8 h unless configured).',
   HG_ERR_ALARM_OUT_OF_SERVICE: 'The condition is out of service: return it to service before shelving it.',
   HG_ERR_ALARM_ALREADY_OUT_OF_SERVICE: 'The condition is out of service already.',
+  HG_ERR_BYPASS_UNKNOWN_INTERLOCK: 'No configured interlock has that id (its points carry attrs.interlock).',
+  HG_ERR_BYPASS_ACTIVE: 'The interlock has an active registered bypass already: end it first.',
+  HG_ERR_BYPASS_SELF_APPROVED: 'A bypass needs an approver other than the person who bypasses (four eyes).',
+  HG_ERR_BYPASS_BAD_PERIOD: 'The planned end of a bypass must be after its start (and in the future).',
+  HG_ERR_BYPASS_UNKNOWN: 'No registered bypass has that id.',
+  HG_ERR_BYPASS_NOT_ACTIVE: 'The bypass has ended already.',
   HG_ERR_ALARM_IN_SERVICE: 'The condition is in service: there is nothing to return to service.',
 
   HG_ERR_STORE_OPEN: 'The embedded store cannot be opened.',

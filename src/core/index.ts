@@ -13,3 +13,4 @@ export * from './rule-gas.js';
 export * from './rule-coal.js';
 export * from './rule-esd.js';
 export * from './rule-authenticity.js';
+export * from './bypass.js';

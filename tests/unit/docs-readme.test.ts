@@ -30,7 +30,7 @@ describe('README', () => {
   });
 
   it('documents every HTTP route', () => {
-    const app = createHttpServer({ siteId: 's', version: 'v', alarms, journal: { append: () => undefined, loadRetained: none, recent: none, close: () => undefined }, points, health: { kpis: () => { throw new Error('unused'); }, floods: none }, history: { query: async () => [], queryColumns: async () => { throw new Error('unused'); } }, hub, metrics, components: () => ({}), now: () => 0, logger: silentLogger });
+    const app = createHttpServer({ siteId: 's', bypasses: { list: () => [], register: () => { throw new Error('unused'); }, end: () => { throw new Error('unused'); }, inServiceRates: () => [] }, version: 'v', alarms, journal: { append: () => undefined, loadRetained: none, recent: none, close: () => undefined }, points, health: { kpis: () => { throw new Error('unused'); }, floods: none }, history: { query: async () => [], queryColumns: async () => { throw new Error('unused'); } }, hub, metrics, components: () => ({}), now: () => 0, logger: silentLogger });
     const routes: string[] = [];
     app.addHook('onRoute', (r) => void routes.push(r.url));
     return app.ready().then(() => {

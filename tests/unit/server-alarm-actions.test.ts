@@ -48,6 +48,7 @@ beforeEach(async () => {
   const points = { list: () => [], get: () => undefined, latest: () => undefined };
   hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => NOW, maxBufferedBytes: 1 << 20, maxMessageBytes: 4096 });
   app = createHttpServer({
+    bypasses: { list: () => [], register: () => { throw new Error('unused'); }, end: () => { throw new Error('unused'); }, inServiceRates: () => [] },
     siteId: 's', version: 't', alarms, points, hub, metrics: new Registry(), components: () => ({}), now: () => NOW, logger: silentLogger,
     journal: { append: () => undefined, loadRetained: () => [], recent: () => [], close: () => undefined },
     health: { kpis: () => { throw new Error('unused'); }, floods: () => [] },

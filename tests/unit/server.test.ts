@@ -64,7 +64,7 @@ beforeEach(async () => {
     retained: () => alarms.retained(), store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
     adapterMetrics: () => [{ name: 'hazgate_test_requests_total', help: 'test family', type: 'counter', labelNames: ['device'], values: [{ labels: { device: 'd1' }, value: 4 }, { labels: { device: 'd2' }, value: 2 }] }],
   });
-  app = createHttpServer({ siteId: 's', version: 't', alarms, journal, health: new AlarmHealth(journal, () => 'tank-farm'), points, history, hub, metrics, components: () => ({ store: { state: 'up', since: 0 } }), now: () => NOW, logger: silentLogger });
+  app = createHttpServer({ siteId: 's', bypasses: { list: () => [], register: () => { throw new Error('unused'); }, end: () => { throw new Error('unused'); }, inServiceRates: () => [] }, version: 't', alarms, journal, health: new AlarmHealth(journal, () => 'tank-farm'), points, history, hub, metrics, components: () => ({ store: { state: 'up', since: 0 } }), now: () => NOW, logger: silentLogger });
   await app.listen({ host: '127.0.0.1', port: 0 });
   wsUrl = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`;
 });
