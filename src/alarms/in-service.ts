@@ -13,25 +13,44 @@ function cstDayStart(t: number): number {
   return Math.floor((t + CST_OFFSET_MS) / DAY_MS) * DAY_MS - CST_OFFSET_MS;
 }
 
+/** The interlock of a bypass condition `<ruleId>/<interlock>`. */
+function interlockOf(conditionId: string): string {
+  return conditionId.slice(conditionId.indexOf('/') + 1);
+}
+
+/** Sorted intervals with overlaps joined: an interlock bypassed twice over (two rules watch it) counts once. */
+function union(intervals: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of [...intervals].sort((x, y) => x[0] - y[0])) {
+    const last = out.at(-1);
+    if (last !== undefined && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
 /** Bypassed intervals [start, end) per unit, from the transitions of bypass conditions (any order). */
 function bypassedIntervals(transitions: readonly AlarmTransition[], to: number): Map<string, [number, number][]> {
   const sorted = [...transitions].sort((a, b) => a.rts - b.rts);
   const since = new Map<string, { unit: string; start: number }>();
-  const out = new Map<string, [number, number][]>();
-  const close = (unit: string, start: number, end: number): void => {
-    const list = out.get(unit) ?? [];
-    list.push([start, end]);
-    out.set(unit, list);
+  const byInterlock = new Map<string, { unit: string; intervals: [number, number][] }>();
+  const close = (conditionId: string, unit: string, start: number, end: number): void => {
+    const key = `${unit}\u0000${interlockOf(conditionId)}`;
+    const entry = byInterlock.get(key) ?? { unit, intervals: [] };
+    entry.intervals.push([start, end]);
+    byInterlock.set(key, entry);
   };
   for (const t of sorted) {
     const open = since.get(t.conditionId);
     if (t.active && open === undefined) since.set(t.conditionId, { unit: t.zoneId ?? 'site', start: t.rts });
     else if (!t.active && open !== undefined) {
-      close(open.unit, open.start, t.rts);
+      close(t.conditionId, open.unit, open.start, t.rts);
       since.delete(t.conditionId);
     }
   }
-  for (const open of since.values()) close(open.unit, open.start, to);
+  for (const [conditionId, open] of since) close(conditionId, open.unit, open.start, to);
+  const out = new Map<string, [number, number][]>();
+  for (const { unit, intervals } of byInterlock.values()) out.set(unit, [...(out.get(unit) ?? []), ...union(intervals)]);
   return out;
 }
 

@@ -76,7 +76,8 @@ export class GroupCondition implements EngineCondition {
     const e = this.group.evaluator;
     const level = e.level;
     const text = level === null ? `${this.group.key} back to normal (${e.describe()})` : `${this.group.key} ${level}: ${e.describe()}`;
-    const message = this.rule.message === undefined ? text : this.rule.message.replaceAll('{group}', this.group.key).replaceAll('{level}', level ?? 'normal');
+    // A template words the alarm; a return to normal keeps the plain text (as point conditions do).
+    const message = this.rule.message === undefined || level === null ? text : this.rule.message.replaceAll('{group}', this.group.key).replaceAll('{level}', level);
     return {
       conditionId: this.conditionId,
       ruleId: this.rule.id,

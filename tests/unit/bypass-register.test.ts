@@ -134,6 +134,12 @@ describe('interlock in-service rate per unit and day', () => {
     ]);
   });
 
+  it('counts an interlock watched by two bypass rules once', () => {
+    const journal = [t('bypass/SIS-101', day, true), t('esd-bypass/SIS-101', day + HOUR, true), t('bypass/SIS-101', day + 6 * HOUR, false), t('esd-bypass/SIS-101', day + 12 * HOUR, false)];
+    const [rate] = inServiceRates(journal, new Map([['tank-farm-1', 1]]), day, day + 24 * HOUR);
+    expect(rate).toMatchObject({ bypassedHours: 12, ratePct: 50 });
+  });
+
   it('clips a partial first and last day to the period and counts a bypass begun before it', () => {
     const journal = [t('bypass/SIS-101', day - 5 * HOUR, true), t('bypass/SIS-101', day + 3 * HOUR, false)];
     const rates = inServiceRates(journal, new Map([['tank-farm-1', 1]]), day + HOUR, day + 5 * HOUR);
