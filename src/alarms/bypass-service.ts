@@ -28,8 +28,15 @@ export class InterlockBypasses implements BypassService {
     return this.register_.end(id, user, comment);
   }
 
+  /**
+   * From the journal's bypass transitions of the period (and a look-back), plus the bypasses still
+   * active, from their activation: a bypass begun long before the look-back still counts.
+   */
   inServiceRates(from: number, to: number): InServiceRate[] {
     const rows = this.journal.recent({ since: from - LOOK_BACK_MS, limit: MAX_ROWS }).filter(this.isBypassCondition);
+    for (const t of this.journal.loadRetained()) {
+      if (this.isBypassCondition(t) && t.active && t.activeSince !== null) rows.push({ ...t, rts: Math.min(t.activeSince, t.rts) });
+    }
     return inServiceRates(rows, this.interlocksByUnit, from, to);
   }
 }

@@ -45,6 +45,8 @@ export interface AlarmManagerDeps {
   readonly latest?: (pointId: string) => Sample | undefined;
   /** The longest timed shelve; default 8 h. */
   readonly maxShelveMs?: number;
+  /** The site's regulatory codes (enterprise code), carried by every alarm under the point's own. */
+  readonly siteCodes?: Readonly<Record<string, string>>;
 }
 
 /** Alarm manager counters (read by /metrics). */
@@ -226,6 +228,7 @@ export class AlarmManager implements AlarmService {
       policy: setup?.policy ?? DEFAULT_POLICY,
       maxShelveMs: this.deps.maxShelveMs ?? 8 * 3_600_000,
       suppression,
+      siteCodes: this.deps.siteCodes,
     };
   }
 

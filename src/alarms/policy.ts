@@ -35,4 +35,6 @@ export interface StepContext {
    * first-out group), or null.
    */
   readonly suppression: Suppression | null;
+  /** Regulatory codes of the site (its enterprise code), carried by every alarm under the point's own. */
+  readonly siteCodes?: Readonly<Record<string, string>> | undefined;
 }

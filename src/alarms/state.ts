@@ -61,6 +61,12 @@ function suppressionAfter(current: AlarmTransition, active: boolean, activating:
   return current.suppressed !== null || mayHide(current) ? ctx.suppression : null;
 }
 
+/** The site's codes (enterprise code) under the point's own. */
+function codesOf(r: RuleResult, ctx: StepContext): { codes?: Readonly<Record<string, string>> } {
+  if (ctx.siteCodes === undefined) return r.codes === undefined ? {} : { codes: r.codes };
+  return { codes: { ...ctx.siteCodes, ...r.codes } };
+}
+
 /**
  * A level change from the engine; null when the alarm does not change. `current` is the
  * condition's latest record (a normal record when it was never retained).
@@ -68,8 +74,10 @@ function suppressionAfter(current: AlarmTransition, active: boolean, activating:
 export function applyResult(current: AlarmTransition, r: RuleResult, ctx: StepContext): AlarmTransition | null {
   const base = {
     eventId: ctx.eventId, siteId: ctx.siteId, time: r.time, rts: ctx.now, priority: r.priority, value: r.value, message: r.message,
-    ...(r.codes === undefined ? {} : { codes: r.codes }),
-    ...(r.audiences === undefined ? {} : { audiences: r.audiences }),
+    ...codesOf(r, ctx),
+    // Every process change says who hears it now: a level-1 alarm after a level-2 episode is not
+    // the fire control room's again.
+    audiences: r.audiences ?? [],
   };
   if (r.level === null) {
     if (!current.active) return null;

@@ -124,6 +124,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     conditions: conditionCatalogue(engine),
     latest: (pointId) => cache.get(pointId),
     maxShelveMs: config.alarms.maxShelve,
+    ...(config.site.enterpriseCode === undefined ? {} : { siteCodes: { enterpriseCode: config.site.enterpriseCode } }),
     onTransition: (t) => {
       logger.info({ conditionId: t.conditionId, state: t.state, level: t.level, priority: t.priority, value: t.value }, t.message);
       hub?.broadcastTransition(t);

@@ -49,7 +49,8 @@ export class GroupCondition implements EngineCondition {
     this.pointIds = group.members.map((p) => p.id);
     this.pointId = group.pointId;
     this.zoneId = group.zoneId;
-    this.codes = regulatoryCodes(group.members.find((p) => p.id === group.pointId) ?? group.members[0]);
+    // The named point's codes; else the first member that has any (a zone of detectors, an interlock's flags).
+    this.codes = regulatoryCodes(group.members.find((p) => p.id === group.pointId)) ?? group.members.map(regulatoryCodes).find((c) => c !== undefined);
   }
 
   get needsTick(): boolean {

@@ -419,6 +419,16 @@ describe('operator actions in general', () => {
     expect(codeOf(() => p.manager.act({ action: 'acknowledge', conditionId: 'gas/GT-101', user: 'x' }))).toBe('HG_ERR_ALARM_STALE_EVENT');
   });
 
+  it('each process change says who hears it now, and every alarm carries the site code under the point codes', () => {
+    const journal = new FakeJournal();
+    const manager = new AlarmManager({
+      siteId: 's', journal, clock: { now: () => T0 }, newEventId: () => `ev-${++eventIds}`, onTransition: () => undefined, siteCodes: { enterpriseCode: 'E-1', hazardSourceCode: 'site-default' },
+    });
+    const codes = { hazardSourceCode: 'HS-9' };
+    expect(manager.apply(result('AL2', 1, { audiences: ['fire-control-room'], codes }))).toMatchObject({ audiences: ['fire-control-room'], codes: { enterpriseCode: 'E-1', hazardSourceCode: 'HS-9' } });
+    expect(manager.apply(result('AL1', 2, { codes }))).toMatchObject({ reason: 'deescalate', audiences: [] });
+  });
+
   it('priority, severity band and colour travel together', () => {
     const p = plant();
     expect(p.manager.apply(result('HH', 1, { time: T0 }))).toMatchObject({ priority: 1, severity: 1000, colour: 'red' });

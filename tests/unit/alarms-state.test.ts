@@ -41,7 +41,7 @@ describe('alarm transitions on rule results', () => {
       eventId: 'e1', conditionId: 'gas/GT-101', ruleId: 'gas', ruleKind: 'threshold', siteId: 'site-1', pointId: 'GT-101', zoneId: 'Z1',
       from: 'normal', state: 'active-unacked', reason: 'activate', active: true, activeSince: T0 + 100, acked: false, ackedAt: null, confirmed: true, latched: false,
       shelved: null, suppressed: null, outOfService: null, annunciated: true, level: 'HH',
-      priority: 2, severity: 800, colour: 'orange', value: 55, time: T0 + 100, rts: T0 + 150, message: 'GT-101 HH',
+      priority: 2, severity: 800, colour: 'orange', value: 55, time: T0 + 100, rts: T0 + 150, message: 'GT-101 HH', audiences: [],
     });
   });
 

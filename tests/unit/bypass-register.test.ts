@@ -147,6 +147,22 @@ describe('interlock in-service rate per unit and day', () => {
   });
 });
 
+describe('in-service rate through the register service', () => {
+  it('counts a bypass still active since before the look-back, from its activation', () => {
+    const { register } = setup();
+    const since = T0 - 40 * 24 * HOUR;
+    const standing: AlarmTransition = {
+      ...SHOWN, eventId: 'e1', conditionId: 'bypass/SIS-101', ruleId: 'bypass', ruleKind: 'interlock-bypass', siteId: 's', pointId: null, zoneId: 'tank-farm-1',
+      from: 'active-unacked', state: 'active-acked', reason: 'acknowledge', active: true, activeSince: since, acked: true, ackedAt: T0 - HOUR,
+      level: 'BYPASSED', priority: 3, severity: 600, value: 1, time: T0 - HOUR, rts: T0 - HOUR, message: '',
+    };
+    const journal: AlarmJournal = { append: () => undefined, loadRetained: () => [standing], recent: () => [standing], close: () => undefined };
+    const service = new InterlockBypasses(register, journal, new Map([['tank-farm-1', 2]]), (t) => t.ruleKind === 'interlock-bypass');
+    const day = T0 - 8 * HOUR;
+    expect(service.inServiceRates(day, day + 24 * HOUR)).toEqual([{ unit: 'tank-farm-1', day: '2026-11-28', interlocks: 2, bypassedHours: 24, ratePct: 50 }]);
+  });
+});
+
 describe('bypass routes', () => {
   it('registers (201), lists, ends, refuses with codes, and gives in-service rates', async () => {
     const { register, at } = setup();
