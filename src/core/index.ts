@@ -14,3 +14,4 @@ export * from './rule-coal.js';
 export * from './rule-esd.js';
 export * from './rule-authenticity.js';
 export * from './bypass.js';
+export * from './people.js';

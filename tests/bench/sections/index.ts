@@ -6,8 +6,9 @@ import { memorySection } from './memory.js';
 import { modbusSection } from './modbus.js';
 import { noderedSection } from './nodered.js';
 import { opcuaSection } from './opcua.js';
+import { peopleSection } from './people.js';
 import { storeSection } from './store.js';
 import { vmalertSection } from './vmalert.js';
 
 /** Every section, in the order a full run takes them. Later issues append theirs. */
-export const SECTIONS: readonly BenchSection[] = [ingestSection, latencySection, noderedSection, vmalertSection, memorySection, storeSection, modbusSection, opcuaSection, influxSection];
+export const SECTIONS: readonly BenchSection[] = [ingestSection, latencySection, noderedSection, vmalertSection, memorySection, storeSection, modbusSection, opcuaSection, influxSection, peopleSection];

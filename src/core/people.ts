@@ -1,0 +1,129 @@
+import type { Priority } from './alarm.js';
+
+/**
+ * Personnel location contracts (DOMAIN.md "Personnel location and video", AQ 1119-2023 for mines,
+ * the MEM 2023 crowd-gathering guideline for hazardous-chemical plants). Lengths are metres in the
+ * site's own coordinate system, times epoch milliseconds, durations milliseconds.
+ */
+
+/** One fix from a UWB/BLE location engine (Pozyx-style: tag id, x/y/z, time, battery), ~1 Hz per tag. */
+export interface TagPosition {
+  readonly tagId: string;
+  /** Metres, site coordinates. */
+  readonly x: number;
+  readonly y: number;
+  /** Height, metres (not used for zones: floors are). */
+  readonly z?: number | undefined;
+  /** Floor or level name (`1F`, `-350m level`); a zone with a floor holds only tags on that floor. */
+  readonly floor?: string | undefined;
+  /** Source time of the fix, epoch ms. */
+  readonly ts: number;
+  /** Battery charge, %. */
+  readonly battery?: number | undefined;
+  /** The tag's SOS button: true raises SOS, false clears it, absent leaves it as it was. */
+  readonly sos?: boolean | undefined;
+  /** What tags with an accelerometer report; absent on tags that do not. */
+  readonly motion?: TagMotion | undefined;
+}
+
+export type TagMotion = 'moving' | 'still' | 'fallen';
+
+/** An RFID/BLE reader (mine base station) saw a tag enter or leave its area. */
+export interface ReaderEvent {
+  readonly tagId: string;
+  readonly readerId: string;
+  readonly kind: 'enter' | 'leave';
+  /** Source time, epoch ms. */
+  readonly ts: number;
+}
+
+/**
+ * What a zone is for: `restricted` (禁区: nobody without an authorisation), `authorised-only` (only
+ * people authorised for it), `key` (重点区域), `danger` (危险区域: approaching it is itself a warning,
+ * so nobody without an authorisation), `muster` (assembly point), `warning` (人员聚集预警区: crowd
+ * gathering is watched), `general`.
+ */
+export type ZoneKind = 'restricted' | 'authorised-only' | 'key' | 'danger' | 'muster' | 'warning' | 'general';
+
+export const ZONE_KINDS: readonly ZoneKind[] = ['restricted', 'authorised-only', 'key', 'danger', 'muster', 'warning', 'general'];
+
+/** Risk colour of a warning zone (MEM 2023 guideline, 红橙黄蓝); crowd thresholds may be set per colour. */
+export type ZoneColour = 'red' | 'orange' | 'yellow' | 'blue';
+
+/** A headcount limit for the part of the day `from`-`to` (China Standard Time, `HH:MM`, `to` exclusive; `20:00`-`08:00` spans midnight). */
+export interface ShiftLimit {
+  readonly from: string;
+  readonly to: string;
+  readonly limit: number;
+}
+
+/** A fixed limit, or limits by time of day; outside every listed shift the zone has no limit. */
+export type HeadcountLimit = number | readonly ShiftLimit[];
+
+/** Crowd gathering (人员聚集): `minPeople` or more who fit inside a circle of `radiusM` for more than `forMs`. */
+export interface CrowdSpec {
+  readonly minPeople: number;
+  /** Default 15 m (MEM 2023: radius at most 15 m). */
+  readonly radiusM?: number | undefined;
+  /** Default 60 s (MEM 2023: lasting more than 1 minute). */
+  readonly forMs?: number | undefined;
+}
+
+export const DEFAULT_CROWD_RADIUS_M = 15;
+export const DEFAULT_CROWD_FOR_MS = 60_000;
+
+/** A zone: a polygon on a floor and/or a set of reader areas. */
+export interface ZoneSpec {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly kind: ZoneKind;
+  /** Only tags reporting this floor are in the zone; absent: any floor (or none). */
+  readonly floor?: string | undefined;
+  /** Vertices in metres, in order (either winding), at least 3; the closing edge is implied. */
+  readonly polygon?: readonly (readonly [number, number])[] | undefined;
+  /** A tag is in the zone while it is in the area of any of these readers. */
+  readonly readers?: readonly string[] | undefined;
+  readonly colour?: ZoneColour | undefined;
+  /** Most people allowed at once (超员 above it); e.g. 3 in a class 1.1 explosives workshop. */
+  readonly headcountLimit?: HeadcountLimit | undefined;
+  /** Longest a person may stay (超时 beyond it), ms. */
+  readonly maxDwellMs?: number | undefined;
+  /** Crowd gathering in this zone; overrides the site's per-colour setting. */
+  readonly crowd?: CrowdSpec | undefined;
+}
+
+/** Who wears a tag. */
+export interface Person {
+  readonly tagId: string;
+  readonly personId: string;
+  readonly name: string;
+  readonly role?: string | undefined;
+  /** Ids of the restricted, authorised-only and danger zones this person may enter. */
+  readonly authorisedZones?: readonly string[] | undefined;
+}
+
+/** The alarm kinds of personnel location; each is the first part of its condition ids. */
+export type PeopleRuleKind = 'headcount' | 'dwell' | 'unauthorised' | 'sos' | 'man-down' | 'tag-offline' | 'battery-low' | 'crowd';
+
+export const PEOPLE_RULE_KINDS: readonly PeopleRuleKind[] = ['headcount', 'dwell', 'unauthorised', 'sos', 'man-down', 'tag-offline', 'battery-low', 'crowd'];
+
+/**
+ * Site-wide settings of personnel location. Numbers marked (U) are not from an official text:
+ * defaults to configure per site.
+ */
+export interface PeopleSettings {
+  /** A tag leaves a polygon zone only once it is outside by more than this, m (default 1). */
+  readonly hysteresisM?: number | undefined;
+  /** `tag-offline` after this long without a fix or reader event, ms (default 60 s (U)). */
+  readonly offlineAfterMs?: number | undefined;
+  /** `battery-low` below this charge, % (default 20 (U)); clears at or above it plus `batteryDeadbandPct`. */
+  readonly batteryLowPct?: number | undefined;
+  /** Default 5 (U). */
+  readonly batteryDeadbandPct?: number | undefined;
+  /** `man-down` when a tag reports `still` for longer than this, ms (default 60 s (U)). */
+  readonly stillForMs?: number | undefined;
+  /** Crowd thresholds per warning-zone colour (MEM 2023: set by the enterprise (U)); a zone's `crowd` wins. */
+  readonly crowdByColour?: Readonly<Partial<Record<ZoneColour, CrowdSpec>>> | undefined;
+  /** Priority per alarm kind; crowd defaults to its zone colour's priority (red 1 … blue 4). */
+  readonly priorities?: Readonly<Partial<Record<PeopleRuleKind, Priority>>> | undefined;
+}

@@ -1,0 +1,10 @@
+export { PeopleMonitor, type PeopleSetup, type PeopleUpdate } from './monitor.js';
+export { PeopleState, type PersonRef, type TagView, type ZoneChange } from './state.js';
+export { ConditionBook, type Finding, type PeopleAlarm } from './result.js';
+export { checkPeopleSetup } from './checks.js';
+export { maxCircleCover, type Cover } from './circle-cover.js';
+export { CrowdWatch } from './crowd.js';
+export { pointInPolygon, distanceToBoundary, outsideBy, boundsOf, type Polygon, type Vertex } from './geometry.js';
+export { cstMinuteOfDay, limitAt, parseClockTime } from './shift.js';
+export { resolvePeopleSettings, crowdRuleFor, type CrowdRule, type PeopleConfig } from './settings.js';
+export { ZoneMap, outlinedZonesAt, type SiteZone } from './zones.js';

@@ -1,0 +1,77 @@
+import {
+  DEFAULT_CROWD_FOR_MS,
+  DEFAULT_CROWD_RADIUS_M,
+  PRIORITY_COLOUR,
+  type PeopleRuleKind,
+  type PeopleSettings,
+  type Priority,
+  type ZoneColour,
+  type ZoneSpec,
+} from '../../core/index.js';
+
+/** A crowd threshold with its defaults filled in. */
+export interface CrowdRule {
+  readonly minPeople: number;
+  readonly radiusM: number;
+  readonly forMs: number;
+}
+
+/** Settings with the defaults filled in (see PeopleSettings for what each means). */
+export interface PeopleConfig {
+  readonly hysteresisM: number;
+  readonly offlineAfterMs: number;
+  readonly batteryLowPct: number;
+  readonly batteryDeadbandPct: number;
+  readonly stillForMs: number;
+  readonly crowdByColour: Readonly<Partial<Record<ZoneColour, CrowdRule>>>;
+  readonly priorities: Readonly<Record<PeopleRuleKind, Priority>>;
+  /** A crowd priority set for the site, which wins over zone colours. */
+  readonly crowdPriority: Priority | undefined;
+}
+
+/** SOS, a fall and an intrusion are about a life now; a low battery is housekeeping. */
+const DEFAULT_PRIORITIES: Readonly<Record<PeopleRuleKind, Priority>> = {
+  sos: 1,
+  'man-down': 1,
+  unauthorised: 1,
+  headcount: 2,
+  crowd: 2,
+  dwell: 3,
+  'tag-offline': 3,
+  'battery-low': 4,
+};
+
+const COLOUR_PRIORITY: Readonly<Record<ZoneColour, Priority>> = Object.fromEntries(
+  Object.entries(PRIORITY_COLOUR).map(([p, colour]) => [colour, Number(p) as Priority]),
+) as Record<ZoneColour, Priority>;
+
+export function crowdRuleOf(spec: { readonly minPeople: number; readonly radiusM?: number | undefined; readonly forMs?: number | undefined }): CrowdRule {
+  return { minPeople: spec.minPeople, radiusM: spec.radiusM ?? DEFAULT_CROWD_RADIUS_M, forMs: spec.forMs ?? DEFAULT_CROWD_FOR_MS };
+}
+
+export function resolvePeopleSettings(s: PeopleSettings = {}): PeopleConfig {
+  const crowdByColour: Partial<Record<ZoneColour, CrowdRule>> = {};
+  for (const [colour, spec] of Object.entries(s.crowdByColour ?? {})) if (spec !== undefined) crowdByColour[colour as ZoneColour] = crowdRuleOf(spec);
+  return {
+    hysteresisM: s.hysteresisM ?? 1,
+    offlineAfterMs: s.offlineAfterMs ?? 60_000,
+    batteryLowPct: s.batteryLowPct ?? 20,
+    batteryDeadbandPct: s.batteryDeadbandPct ?? 5,
+    stillForMs: s.stillForMs ?? 60_000,
+    crowdByColour,
+    priorities: { ...DEFAULT_PRIORITIES, ...s.priorities },
+    crowdPriority: s.priorities?.crowd,
+  };
+}
+
+/** The crowd threshold watching a zone: its own, else its colour's when it is a warning zone; undefined when none. */
+export function crowdRuleFor(zone: ZoneSpec, config: PeopleConfig): CrowdRule | undefined {
+  if (zone.crowd !== undefined) return crowdRuleOf(zone.crowd);
+  if (zone.kind !== 'warning' || zone.colour === undefined) return undefined;
+  return config.crowdByColour[zone.colour];
+}
+
+/** A crowd's priority: the configured one, else its zone colour's (red 1 … blue 4), else 2. */
+export function crowdPriority(zone: ZoneSpec, config: PeopleConfig): Priority {
+  return config.crowdPriority ?? (zone.colour === undefined ? DEFAULT_PRIORITIES.crowd : COLOUR_PRIORITY[zone.colour]);
+}

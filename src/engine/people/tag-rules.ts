@@ -1,0 +1,102 @@
+import type { ZoneSpec } from '../../core/index.js';
+import { formatNumber } from '../message.js';
+import { formatSpan, personLabel, whereLabel, zoneLabel } from './labels.js';
+import type { Finding } from './result.js';
+import type { PeopleConfig } from './settings.js';
+import type { PersonRef, TagView } from './state.js';
+import type { ZoneMap } from './zones.js';
+
+/** What the per-tag rules need besides the tag. */
+export interface TagRuleContext {
+  readonly zones: ZoneMap;
+  readonly config: PeopleConfig;
+  readonly person: PersonRef;
+  /** The active level of a condition, for rules with hysteresis (battery). */
+  levelOf(conditionId: string): string | null;
+}
+
+/** Zone kinds nobody enters without an authorisation for the zone (AQ 1119-2023: restricted-area intrusion). */
+const GUARDED: ReadonlySet<ZoneSpec['kind']> = new Set(['restricted', 'authorised-only', 'danger']);
+
+/** Every condition of one tag active at `now`: SOS, man-down, offline, battery, and per zone dwell and intrusion. */
+export function tagFindings(tag: TagView, ctx: TagRuleContext, now: number): Finding[] {
+  const found: Finding[] = [];
+  const push = (f: Finding | undefined): void => {
+    if (f !== undefined) found.push(f);
+  };
+  push(sos(tag, ctx));
+  push(manDown(tag, ctx, now));
+  push(offline(tag, ctx, now));
+  push(batteryLow(tag, ctx));
+  for (const [zoneId, since] of tag.zones) {
+    const zone = ctx.zones.get(zoneId)?.spec;
+    if (zone === undefined) continue;
+    push(dwell(tag, zone, since, ctx, now));
+    push(unauthorised(tag, zone, ctx));
+  }
+  return found;
+}
+
+function tagFinding(rule: Finding['rule'], level: string, tag: TagView, ctx: TagRuleContext, message: string, value: number | null, zoneId: string | null = null): Finding {
+  const conditionId = zoneId === null ? `${rule}/${tag.tagId}` : `${rule}/${zoneId}/${tag.tagId}`;
+  const subject = zoneId === null ? personLabel(ctx.person) : `${personLabel(ctx.person)} in ${zoneId}`;
+  return { conditionId, rule, zoneId, tagId: tag.tagId, level, priority: ctx.config.priorities[rule], message, value, people: [ctx.person], subject };
+}
+
+/** Where the tag is, for messages: its zones and position. */
+function whereabouts(tag: TagView): string {
+  const zones = [...tag.zones.keys()];
+  if (zones.length === 0) return `at ${whereLabel(tag.fix)}`;
+  return tag.fix === undefined ? `in ${zones.join(', ')}` : `in ${zones.join(', ')} at ${whereLabel(tag.fix)}`;
+}
+
+/** SOS while the tag's button says so (the alarm should latch in the alarm manager: buttons are often momentary). */
+function sos(tag: TagView, ctx: TagRuleContext): Finding | undefined {
+  if (!tag.sos) return undefined;
+  return tagFinding('sos', 'SOS', tag, ctx, `SOS from ${personLabel(ctx.person)} ${whereabouts(tag)}`, null);
+}
+
+/** `FALLEN` when the tag says so; `NO_MOTION` when it has said `still` for longer than stillForMs. */
+function manDown(tag: TagView, ctx: TagRuleContext, now: number): Finding | undefined {
+  const who = personLabel(ctx.person);
+  if (tag.fix?.motion === 'fallen') return tagFinding('man-down', 'FALLEN', tag, ctx, `Man down: ${who} fell ${whereabouts(tag)}`, null);
+  const still = now - tag.stillSince;
+  if (!(still > ctx.config.stillForMs)) return undefined;
+  return tagFinding('man-down', 'NO_MOTION', tag, ctx, `Man down: ${who} has not moved for ${formatSpan(still)} ${whereabouts(tag)}`, still);
+}
+
+/**
+ * `OFFLINE` after offlineAfterMs without a fix or reader event, for tags a location engine reports
+ * (about 1 Hz): readers report only changes, so a reader-only tag's silence proves nothing.
+ */
+function offline(tag: TagView, ctx: TagRuleContext, now: number): Finding | undefined {
+  const silent = now - tag.lastSeen;
+  if (tag.fix === undefined || !(silent > ctx.config.offlineAfterMs)) return undefined;
+  return tagFinding('tag-offline', 'OFFLINE', tag, ctx, `Tag offline: ${personLabel(ctx.person)} silent for ${formatSpan(silent)}, last seen ${whereabouts(tag)}`, silent);
+}
+
+/** `BATTERY_LOW` below batteryLowPct; clears at batteryLowPct + batteryDeadbandPct so a charge hovering at the limit does not chatter. */
+function batteryLow(tag: TagView, ctx: TagRuleContext): Finding | undefined {
+  const battery = tag.fix?.battery;
+  if (battery === undefined || !Number.isFinite(battery)) return undefined;
+  const { batteryLowPct, batteryDeadbandPct } = ctx.config;
+  const wasLow = ctx.levelOf(`battery-low/${tag.tagId}`) !== null;
+  if (!(battery < (wasLow ? batteryLowPct + batteryDeadbandPct : batteryLowPct))) return undefined;
+  return tagFinding('battery-low', 'BATTERY_LOW', tag, ctx, `Tag battery low: ${personLabel(ctx.person)} at ${formatNumber(battery)} % (limit ${formatNumber(batteryLowPct)} %)`, battery);
+}
+
+/** `DWELL` (超时) once the tag has been in a zone with maxDwellMs for longer than that. */
+function dwell(tag: TagView, zone: ZoneSpec, since: number, ctx: TagRuleContext, now: number): Finding | undefined {
+  const stayed = now - since;
+  if (zone.maxDwellMs === undefined || !(stayed > zone.maxDwellMs)) return undefined;
+  const message = `Over time: ${personLabel(ctx.person)} in ${zoneLabel(zone)} for ${formatSpan(stayed)} (limit ${formatSpan(zone.maxDwellMs)})`;
+  return tagFinding('dwell', 'DWELL', tag, ctx, message, stayed, zone.id);
+}
+
+/** `INTRUSION` while a tag is in a guarded zone its wearer is not authorised for (an unknown tag never is). */
+function unauthorised(tag: TagView, zone: ZoneSpec, ctx: TagRuleContext): Finding | undefined {
+  if (!GUARDED.has(zone.kind) || tag.person?.authorisedZones?.includes(zone.id) === true) return undefined;
+  const at = tag.fix === undefined ? '' : ` at ${whereLabel(tag.fix)}`;
+  const message = `Unauthorised entry: ${personLabel(ctx.person)} in ${zone.kind} zone ${zoneLabel(zone)}${at}`;
+  return tagFinding('unauthorised', 'INTRUSION', tag, ctx, message, null, zone.id);
+}
