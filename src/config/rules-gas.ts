@@ -4,9 +4,9 @@ import { audienceSchema, base, durationSchema, prioritySchema, withRealarmMs } f
 
 /**
  * Rule kinds of the gas detection pack (GB/T 50493-2019, GB 16808-2025): `gas-level`,
- * `detector-fault`, `gas-vote`. Setpoints are written in the standard's measures (%LEL, %OEL,
- * %IDLH, %VOL, LEL·m) and may be lower than GB/T 50493-2019 5.5.2 allows, never higher; what they
- * become in each point's unit is checked against the points in src/engine/packs/gas/checks.ts.
+ * `detector-fault`, `gas-vote`, `leak-rate`. Setpoints are written in the standard's measures
+ * (%LEL, %OEL, %IDLH, %VOL, LEL·m) and may be lower than GB/T 50493-2019 5.5.2 allows, never higher;
+ * what they become in each point's unit is checked against the points in src/engine/packs/gas/checks.ts.
  */
 
 const C = GB50493_CEILINGS;
@@ -37,7 +37,16 @@ const setpointsSchema = z
     combustible: pairSchema('combustible', '%LEL', C.combustible).prefault({}),
     toxic: z
       .object({
-        basis: z.enum(['auto', 'oel']).default('auto'),
+        // `auto` (the %IDLH basis for any range wider than 0-300 %OEL) is gone: it loosened almost
+        // every toxic detector. A point declares the %IDLH basis itself (attrs.toxicBasis: idlh).
+        basis: z
+          .enum(['point', 'oel'], {
+            error: (issue) =>
+              issue.input === 'auto'
+                ? 'toxic basis "auto" is no longer accepted: the %OEL basis holds unless a point declares attrs.toxicBasis: idlh (no detector for 0-300 %OEL exists for its gas); write point or oel'
+                : 'toxic basis is point (the point\'s declared basis, %OEL by default) or oel',
+          })
+          .default('point'),
         oel: pairSchema('toxic', '%OEL', C.toxicOel).prefault({}),
         idlh: pairSchema('toxic', '%IDLH', C.toxicIdlh).prefault({}),
       })
@@ -95,5 +104,19 @@ const gasVoteSchema = z
   .strict()
   .transform(withRealarmMs);
 
+// The leak rate: 10 %LEL within 60 s (U: no standard figure). An open-path detector rises by
+// 0.4 LEL·m, the same share of its level 1 (1 LEL·m) as 10 %LEL is of 25 %LEL (U).
+const leakRateSchema = z
+  .object({
+    ...base,
+    kind: z.literal('leak-rate'),
+    window: durationSchema.refine((ms) => ms >= 1000, 'a leak-rate window is at least 1s').default(60_000),
+    rise: z.number().positive().max(C.combustible.level1, `a leak rate is a rise below level 1 (${C.combustible.level1} %LEL)`).default(10),
+    openPathRise: z.number().positive().max(C.openPath.level1, `an open-path leak rate is a rise below level 1 (${C.openPath.level1} LEL·m)`).default(0.4),
+    priority: prioritySchema.default(3),
+  })
+  .strict()
+  .transform(({ window, ...rest }) => withRealarmMs({ ...rest, windowMs: window }));
+
 /** Rule kinds of the gas detection pack. */
-export const gasRuleSchemas = [gasLevelSchema, detectorFaultSchema, gasVoteSchema] as const;
+export const gasRuleSchemas = [gasLevelSchema, detectorFaultSchema, gasVoteSchema, leakRateSchema] as const;

@@ -17,7 +17,7 @@ export const GB50493_CEILINGS = Object.freeze({
   combustible: Object.freeze({ level1: 25, level2: 50 }),
   /** % of the OEL: toxic level 1 ≤ 100 %OEL, level 2 ≤ 200 %OEL. */
   toxicOel: Object.freeze({ level1: 100, level2: 200 }),
-  /** % of IDLH, when the detector's range cannot meet the %OEL basis: ≤ 5 % / ≤ 10 % IDLH. */
+  /** % of IDLH, only for a point that declares it (no detector for 0-300 %OEL exists): ≤ 5 % / ≤ 10 % IDLH. */
   toxicIdlh: Object.freeze({ level1: 5, level2: 10 }),
   /** %VOL: oxygen deficiency 19.5, enrichment 23.5 (two-sided). */
   oxygen: Object.freeze({ low: 19.5, high: 23.5 }),
@@ -40,10 +40,12 @@ export interface GasSetpoints {
   readonly combustible: GasLevelPair;
   readonly toxic: {
     /**
-     * `auto`: the %OEL basis, or the %IDLH basis for a detector whose range is wider than
-     * 0-300 %OEL (GB/T 50493-2019 5.5.1/5.5.2); `oel`: always the %OEL basis.
+     * `point` (default): the %OEL basis, unless the point declares the %IDLH basis
+     * (`attrs.toxicBasis: idlh`: the engineer's statement that no detector able to measure
+     * 0-300 %OEL exists for its gas, GB/T 50493-2019 5.5.2); `oel`: the %OEL basis even there.
+     * A detector's range alone never selects the %IDLH basis.
      */
-    readonly basis: 'auto' | 'oel';
+    readonly basis: 'point' | 'oel';
     /** % of the OEL. */
     readonly oel: GasLevelPair;
     /** % of IDLH. */
@@ -113,5 +115,21 @@ export interface GasVoteRule extends RuleBase {
   readonly priority: Priority;
 }
 
+/**
+ * `kind: leak-rate`: `RISE` on a combustible detector whose reading rose `rise` %LEL or more within
+ * `windowMs` (value − the window's minimum), whatever unit it reads in: the rise is converted to each
+ * point's unit (%LEL, %VOL, ppm, mg/m³ through its gas's LEL), an open-path detector (LEL·m) rises
+ * by `openPathRise`. Bad samples never move it. Only combustible detectors may be selected.
+ */
+export interface LeakRateRule extends RuleBase {
+  readonly kind: 'leak-rate';
+  readonly windowMs: number;
+  /** %LEL. */
+  readonly rise: number;
+  /** LEL·m, for open-path detectors. */
+  readonly openPathRise: number;
+  readonly priority: Priority;
+}
+
 /** Rule specs of the Gas detection (GB/T 50493-2019, GB 16808-2025) pack. */
-export type GasRule = GasLevelRule | DetectorFaultRule | GasVoteRule;
+export type GasRule = GasLevelRule | DetectorFaultRule | GasVoteRule | LeakRateRule;

@@ -8,8 +8,8 @@ import { RecordingWsClient, type WsMessage } from '../support/ws-client.js';
 /**
  * The gas pack end to end: the MQTT simulator sends the pump house's 4-20 mA detectors
  * (devices/scenarios/gas-unit-leak.yaml) to the gateway's own broker, the MQTT adapter and the
- * pipeline scale them with their NAMUR NE 43 bands, the pack's rules raise level 2 at GT-402, a
- * detector fault at GT-403 (3.5 mA) and the 2-of-3 confirmation of the pump house, and both sockets
+ * pipeline scale them with their NAMUR NE 43 bands, the pack's rules raise the leak rate and level 2
+ * at GT-402, a detector fault at GT-403 (3.5 mA) and the 2-of-3 confirmation of the pump house, and both sockets
  * hear them: /ws everything, /ws?audience=fire-control-room only what the fire control room must.
  */
 let gw: GatewayProcess;
@@ -52,8 +52,10 @@ describe('gas pack end to end', () => {
     expect(zone).toMatchObject({ conditionId: 'gas-confirmed/unit-4-pump-house', pointId: null, zoneId: 'unit-4-pump-house' });
     expect(zone.value).toBeGreaterThanOrEqual(2);
 
-    // The leak went through level 1 first: the operators saw it, the fire control room did not.
-    expect(ws.messages.some(alarm('gas-level', 'GT-402', 'AL1'))).toBe(true);
+    // The leak rate (kind leak-rate, 10 %LEL within 60 s) saw it before level 1.
+    expect(ws.messages.find(alarm('gas-leak-rate', 'GT-402', 'RISE'))).toMatchObject({ priority: 3, message: expect.stringContaining('rose ≥ 10 %LEL within 60 s') });
+    // The leak went through level 1 first: the operators saw it, the fire control room did not (no audience).
+    expect(ws.messages.find(alarm('gas-level', 'GT-402', 'AL1'))).toMatchObject({ audiences: [] });
     await fire.waitForMessage(alarm('gas-level', 'GT-402', 'AL2'), 5000, 'GT-402 level 2 for the fire control room');
     await fire.waitForMessage(alarm('gas-detector-fault', 'GT-403', 'FAULT'), 5000, 'GT-403 fault for the fire control room');
     await fire.waitForMessage(alarm('gas-confirmed', 'unit-4-pump-house', 'CONFIRMED'), 5000, 'the confirmation for the fire control room');

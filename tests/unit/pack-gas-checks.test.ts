@@ -71,20 +71,38 @@ describe('threshold setpoints on gas detectors (GB/T 50493-2019 5.5.2)', () => {
     ]);
   });
 
-  it('holds toxic levels to 100 / 200 %OEL, or 5 / 10 %IDLH on a detector with a range wider than 0-300 %OEL', () => {
+  it('holds toxic levels to 100 / 200 %OEL whatever the range, and to 5 / 10 %IDLH only on a point that declares it', () => {
     const narrow = '  - { id: AT-1, kind: gas, unit: ppm, range: [0, 20], attrs: { gas: H2S, class: toxic } }\n';
     const wide = '  - { id: AT-1, kind: gas, unit: ppm, range: [0, 100], attrs: { gas: H2S, class: toxic } }\n';
+    const declared = '  - { id: AT-1, kind: gas, unit: ppm, range: [0, 100], attrs: { gas: H2S, class: toxic, toxicBasis: idlh } }\n';
     const at = (l1: number, l2: number): string =>
       threshold(`      - { name: AL1, direction: high, limit: ${l1}, priority: 2 }\n      - { name: AL2, direction: high, limit: ${l2}, priority: 1 }\n`, 'points: [AT-1]');
-    expect(problemsOf(`points:\n${narrow}${at(7, 14)}`)).toEqual([]);
-    expect(problemsOf(`points:\n${narrow}${at(8, 14.2)}`)).toEqual([
+    const oelRefusal = [
       'site.yaml:10: rules[0].levels[0].limit: rule "gas-th" level AL1 (8 ppm) on point "AT-1" is above GB/T 50493-2019 5.5.2 level 1: 100 %OEL of H2S MAC 10 mg/m³ (GBZ 2.1-2019) = 7.05 ppm',
       'site.yaml:11: rules[0].levels[1].limit: rule "gas-th" level AL2 (14.2 ppm) on point "AT-1" is above GB/T 50493-2019 5.5.2 level 2: 200 %OEL of H2S MAC 10 mg/m³ (GBZ 2.1-2019) = 14.1 ppm',
+    ];
+    expect(problemsOf(`points:\n${narrow}${at(7, 14)}`)).toEqual([]);
+    expect(problemsOf(`points:\n${narrow}${at(8, 14.2)}`)).toEqual(oelRefusal);
+    // A 0-100 ppm head is wider than 0-300 %OEL (21.2 ppm), as nearly every one is: still %OEL.
+    expect(problemsOf(`points:\n${wide}${at(7, 14)}`)).toEqual([]);
+    expect(problemsOf(`points:\n${wide}${at(8, 14.2)}`)).toEqual(oelRefusal);
+    // The old demo tank farm's 10 / 20 ppm: refused now.
+    expect(problemsOf(`points:\n${wide}${at(10, 20)}`)).toHaveLength(2);
+    // Declared (no 0-21 ppm H2S head for this service): 5 / 10 %IDLH, 15.2 / 30.3 ppm.
+    expect(problemsOf(`points:\n${declared}${at(10, 20)}`)).toEqual([]);
+    expect(problemsOf(`points:\n${declared}${at(16, 20)}`)).toEqual([
+      'site.yaml:10: rules[0].levels[0].limit: rule "gas-th" level AL1 (16 ppm) on point "AT-1" is above GB/T 50493-2019 5.5.2 level 1: 5 %IDLH of H2S IDLH 430 mg/m³ (GB/T 50493-2019 appendix B) = 15.2 ppm (declared: attrs.toxicBasis idlh)',
     ]);
-    // The demo tank farm's 10 / 20 ppm on a 0-100 ppm detector: within 5 / 10 %IDLH (15.2 / 30.3 ppm).
-    expect(problemsOf(`points:\n${wide}${at(10, 20)}`)).toEqual([]);
-    expect(problemsOf(`points:\n${wide}${at(16, 20)}`)).toEqual([
-      'site.yaml:10: rules[0].levels[0].limit: rule "gas-th" level AL1 (16 ppm) on point "AT-1" is above GB/T 50493-2019 5.5.2 level 1: 5 %IDLH of H2S IDLH 430 mg/m³ (GB/T 50493-2019 appendix B) = 15.2 ppm',
+  });
+
+  it('holds CO to its PC-TWA (20 mg/m³ = 17.2 ppm), not the higher PC-STEL (30 mg/m³ = 25.7 ppm)', () => {
+    const co = '  - { id: AT-2, kind: gas, unit: ppm, range: [0, 500], attrs: { gas: CO, class: toxic } }\n';
+    const at = (l1: number, l2: number): string =>
+      threshold(`      - { name: AL1, direction: high, limit: ${l1}, priority: 2 }\n      - { name: AL2, direction: high, limit: ${l2}, priority: 1 }\n`, 'points: [AT-2]');
+    expect(problemsOf(`points:\n${co}${at(17, 34)}`)).toEqual([]);
+    expect(problemsOf(`points:\n${co}${at(25, 50)}`)).toEqual([
+      'site.yaml:10: rules[0].levels[0].limit: rule "gas-th" level AL1 (25 ppm) on point "AT-2" is above GB/T 50493-2019 5.5.2 level 1: 100 %OEL of CO PC-TWA 20 mg/m³ (GBZ 2.1-2019) = 17.2 ppm',
+      'site.yaml:11: rules[0].levels[1].limit: rule "gas-th" level AL2 (50 ppm) on point "AT-2" is above GB/T 50493-2019 5.5.2 level 2: 200 %OEL of CO PC-TWA 20 mg/m³ (GBZ 2.1-2019) = 34.3 ppm',
     ]);
   });
 
@@ -122,6 +140,9 @@ describe('gas detectors lacking what their class needs', () => {
     ['an oxygen point in ppm', '{ id: OT-1, kind: gas, unit: ppm, range: [0, 250000], attrs: { class: oxygen } }', 'points[0].unit: oxygen point "OT-1" is in ppm; oxygen is watched in %VOL (19.5 / 23.5 %VOL)'],
     ['a class the pack does not know', '{ id: GT-1, kind: gas, unit: "%LEL", range: [0, 100], attrs: { class: flammable } }', 'points[0].attrs.class: point "GT-1": attrs.class is "flammable"; a gas detector\'s class is combustible, toxic or oxygen'],
     ['an unreadable OEL attribute', '{ id: AT-1, kind: gas, unit: ppm, range: [0, 50], attrs: { gas: H2S, class: toxic, oel: lots } }', 'points[0].attrs.oel: point "AT-1": attrs.oel "lots" is not a concentration (e.g. "10 mg/m3" or "7 ppm")'],
+    ['a %IDLH declaration on a detector that measures 0-300 %OEL', '{ id: AT-1, kind: gas, unit: ppm, range: [0, 20], attrs: { gas: H2S, class: toxic, toxicBasis: idlh } }', 'points[0].attrs.toxicBasis: toxic point "AT-1" declares the %IDLH basis (attrs.toxicBasis: idlh), but its range [0, 20] measures 0-300 %OEL (21.2 ppm): GB/T 50493-2019 5.5.2 allows %IDLH only where no detector can; remove attrs.toxicBasis'],
+    ['a %IDLH declaration without an IDLH', '{ id: AT-1, kind: gas, unit: ppm, range: [0, 100], attrs: { gas: XYZ, class: toxic, oel: 1 ppm, toxicBasis: idlh } }', 'points[0].attrs.toxicBasis: toxic point "AT-1" declares the %IDLH basis (attrs.toxicBasis: idlh) but has no IDLH: name a listed gas or give attrs.idlh (e.g. "430 mg/m3")'],
+    ['a toxic basis on a combustible detector', '{ id: GT-1, kind: gas, unit: "%LEL", range: [0, 100], attrs: { class: combustible, toxicBasis: idlh } }', 'points[0].attrs.toxicBasis: combustible point "GT-1" has attrs.toxicBasis "idlh"; only a toxic detector has a toxic basis'],
     ['an OEL in mg/m3 for a ppm point without a molar mass', '{ id: AT-1, kind: gas, unit: ppm, range: [0, 50], attrs: { gas: XYZ, class: toxic, oel: "3 mg/m3" } }', 'points[0].attrs.molarMass: toxic point "AT-1" in ppm: its OEL 3 mg/m³ cannot be converted without the gas\'s molar mass: give attrs.molarMass (g/mol)'],
   ];
 
@@ -157,6 +178,19 @@ describe('gas-level rules', () => {
       'site.yaml:10: rules[0].setpoints.combustible.level1: combustible level 1 is at most 25 %LEL (GB/T 50493-2019 5.5.2)',
       'site.yaml:11: rules[0].setpoints.toxic.oel.level2: toxic level 2 is at most 200 %OEL (GB/T 50493-2019 5.5.2)',
       'site.yaml:12: rules[0].setpoints.oxygen.low: the oxygen deficiency alarm is at least 19.5 %VOL (GB/T 50493-2019 5.5.2)',
+    ]);
+  });
+
+  it('refuses the range-based toxic basis "auto", which loosened almost every toxic detector', () => {
+    const rule = `rules:
+  - id: gl
+    kind: gas-level
+    select: { points: [GT-1] }
+    setpoints:
+      toxic: { basis: auto }
+`;
+    expect(problemsOf(`points:\n${COMBUSTIBLE}${rule}`)).toEqual([
+      'site.yaml:10: rules[0].setpoints.toxic.basis: toxic basis "auto" is no longer accepted: the %OEL basis holds unless a point declares attrs.toxicBasis: idlh (no detector for 0-300 %OEL exists for its gas); write point or oel',
     ]);
   });
 
@@ -220,9 +254,55 @@ rules:
   });
 });
 
+describe('leak rates', () => {
+  const LEAK = fileURLToPath(new URL('../../rules/packs/gas/gas-leak-rate.yaml', import.meta.url));
+  const mixed = `points:
+  - { id: GT-1, kind: gas, unit: "%LEL", range: [0, 100], attrs: { gas: CH4, class: combustible } }
+  - { id: GT-2, kind: gas, unit: "%lel", range: [0, 100], attrs: { gas: CH4, class: combustible } }
+  - { id: GT-3, kind: gas, unit: LEL, range: [0, 100], attrs: { gas: CH4, class: combustible } }
+  - { id: GT-4, kind: gas, unit: "%VOL", range: [0, 5], attrs: { gas: CH4, class: combustible } }
+  - { id: GP-5, kind: gas, unit: "LEL·m", range: [0, 5], attrs: { class: combustible } }
+  - { id: AT-6, kind: gas, unit: ppm, range: [0, 100], attrs: { gas: H2S, class: toxic } }
+`;
+
+  it('accepts the pack include over combustible detectors in every unit and spelling', () => {
+    expect(problemsOf(mixed, [LEAK])).toEqual([]);
+  });
+
+  it('refuses a leak-rate rule that selects a detector of another class, or a point that is no detector', () => {
+    const body = `${mixed}  - { id: X-7, kind: gas, unit: "%LEL", range: [0, 100] }
+rules:
+  - { id: lr, kind: leak-rate, select: { match: { kind: gas } } }
+`;
+    expect(problemsOf(body)).toEqual([
+      'site.yaml:12: rules[0].select: rule "lr" selects point "AT-6": it is a toxic detector; a leak rate watches combustible detectors',
+      'site.yaml:12: rules[0].select: rule "lr" selects point "X-7", which is not a gas detector (kind gas with attrs.class combustible, toxic or oxygen): a leak rate watches combustible detectors',
+    ]);
+  });
+
+  it('refuses the old `unit: "%LEL"` selector that left out the same unit spelled otherwise', () => {
+    const body = `${mixed}rules:
+  - { id: old-rate, kind: rate, select: { match: { kind: gas, class: combustible, unit: "%LEL" } }, window: 60s, rise: 10, priority: 3 }
+`;
+    expect(problemsOf(body)).toEqual([
+      'site.yaml:11: rules[0].select.match.unit: rule "old-rate" selects unit "%LEL" as written, which leaves out gas detectors "GT-2" (%lel), "GT-3" (LEL) in the same unit spelled otherwise: spell the units alike, or select by class (kind leak-rate converts a leak rate to each detector\'s unit)',
+    ]);
+  });
+
+  it('refuses a core rate rule over combustible detectors in different units (one rise cannot mean the same leak)', () => {
+    const body = `${mixed}rules:
+  - { id: any-rate, kind: rate, select: { match: { kind: gas, class: combustible } }, window: 60s, rise: 10, priority: 3 }
+`;
+    expect(problemsOf(body)).toEqual([
+      'site.yaml:11: rules[0].rise: rule "any-rate" is a rate rule over combustible detectors in different units, %LEL (GT-1, GT-2, GT-3), %VOL (GT-4), LEL·m (GP-5): one rise cannot mean the same leak in each; use kind leak-rate (in %LEL, converted per detector), or one rate rule per unit',
+    ]);
+  });
+});
+
 describe('the shipped sites', () => {
-  // The demos that existed before the pack (their threshold gas rules must stay within 5.5.2) and the pack's own.
-  it.each(['demo-tank-farm.yaml', 'demo-sis-tank-farm.yaml', 'demo-modbus-plant.yaml', 'demo-gas.yaml'])('%s passes the gas checks', (name) => {
+  // The demos that existed before the pack (their threshold gas rules must stay within 5.5.2), the
+  // authenticity demo (toxic detectors) and the pack's own.
+  it.each(['demo-tank-farm.yaml', 'demo-sis-tank-farm.yaml', 'demo-modbus-plant.yaml', 'demo-authenticity.yaml', 'demo-gas.yaml'])('%s passes the gas checks', (name) => {
     const out = loadSite(join(SITES, name));
     expect(out.ok ? [] : out.problems.map(formatProblem)).toEqual([]);
   });

@@ -1,11 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ruleSchema } from '../../src/config/rules.js';
-import type { DetectorFaultRule, GasLevelRule, GasVoteRule, Point, RuleSpec, Sample } from '../../src/core/index.js';
+import type { DetectorFaultRule, GasLevelRule, GasVoteRule, LeakRateRule, Point, RuleSpec, Sample } from '../../src/core/index.js';
 import { RuleEngine } from '../../src/engine/index.js';
+import { leakRise } from '../../src/engine/packs/gas/leak-rate.js';
 import { gasLevels, STANDARD_SETPOINTS, toxicBasis } from '../../src/engine/packs/gas/levels.js';
 import { gasProfile, type GasProfile } from '../../src/engine/packs/gas/profile.js';
 import { gasReference, listedGases } from '../../src/engine/packs/gas/reference.js';
 import { convert, gasUnitOf, parseQuantity } from '../../src/engine/packs/gas/units.js';
+import { voteLevels, ZoneVoteEvaluator } from '../../src/engine/packs/gas/vote.js';
+import { ThresholdEvaluator } from '../../src/engine/threshold.js';
 import { expand, point, runSeries, T0 } from './engine-fixtures.js';
 
 /** Pack rules as the config schema makes them (defaults filled in), so the tests use what sites get. */
@@ -38,8 +41,24 @@ describe('gas reference data and units', () => {
       if (g.lel !== undefined) expect(g.lel, g.gas).toBeGreaterThan(0);
     }
     expect(gasReference('h2s')).toMatchObject({ gas: 'H2S', oel: { mgm3: 10, kind: 'MAC' }, idlh: 430 });
-    expect(gasReference('CO')).toMatchObject({ oel: { mgm3: 30, kind: 'PC-STEL', twaMgm3: 20 } });
+    expect(gasReference('CO')).toMatchObject({ oel: { mgm3: 20, kind: 'PC-TWA', stelMgm3: 30 } });
     expect(gasReference('XYZ')).toBeUndefined();
+  });
+
+  it('takes the OEL as GB/T 50493-2019 appendix B does: the MAC, else the PC-TWA (never the higher PC-STEL)', () => {
+    // Level 1 (100 %OEL) in mg/m³ and the IDLH, as a vendor's reproduction of appendix B lists them.
+    const appendixB: Readonly<Record<string, readonly [number, number]>> = {
+      H2S: [10, 430], CO: [20, 1700], NO2: [5, 96], Cl2: [1, 88], CH3OH: [25, 33000], SO2: [5, 270], NH3: [20, 360],
+      CO2: [9000, 92000], C6H6: [6, 9800], HCN: [1, 56], HCl: [7.5, 150], COCl2: [0.5, 8],
+    };
+    const listed = listedGases().filter((g) => g.oel !== undefined);
+    expect(listed.map((g) => g.gas).sort()).toEqual(Object.keys(appendixB).sort());
+    for (const g of listed) {
+      expect([g.oel?.mgm3, g.idlh], g.gas).toEqual(appendixB[g.gas]);
+      // The PC-STEL is reference data only, and never lower than the limit used.
+      if (g.oel?.stelMgm3 !== undefined) expect(g.oel.stelMgm3, g.gas).toBeGreaterThan(g.oel.mgm3);
+      expect(g.oel?.kind === 'MAC' || g.oel?.kind === 'PC-TWA', g.gas).toBe(true);
+    }
   });
 
   it('reads the spellings of gas units', () => {
@@ -74,20 +93,51 @@ describe('GB/T 50493-2019 5.5.2 levels of a point', () => {
     expect(levelsOf(point('AT-5', { unit: 'ppm', range: [0, 20], attrs: { gas: 'H2S', class: 'toxic' } }))).toBe('AL1 7.054, AL2 14.11');
     expect(levelsOf(point('AT-6', { unit: 'mg/m3', range: [0, 30], attrs: { gas: 'H2S', class: 'toxic' } }))).toBe('AL1 10, AL2 20');
     expect(levelsOf(point('AT-7', { unit: 'ppm', range: [0, 1], attrs: { gas: 'Cl2', class: 'toxic' } }))).toBe('AL1 0.3391, AL2 0.6781');
-    // The usual 0-10 ppm chlorine detector is wider than 0-300 %OEL (1.02 ppm): 5 / 10 %IDLH (88 mg/m³).
-    expect(levelsOf(point('AT-8', { unit: 'ppm', range: [0, 10], attrs: { gas: 'Cl2', class: 'toxic' } }))).toBe('AL1 1.492, AL2 2.984');
+    // The usual 0-10 ppm chlorine detector is wider than 0-300 %OEL (1.02 ppm): still the %OEL basis.
+    expect(levelsOf(point('AT-8', { unit: 'ppm', range: [0, 10], attrs: { gas: 'Cl2', class: 'toxic' } }))).toBe('AL1 0.3391, AL2 0.6781');
+    // CO: PC-TWA 20 mg/m³ = 17.2 ppm (not the PC-STEL's 25.7); SO2 PC-TWA 5 mg/m³ = 1.88 ppm.
+    expect(levelsOf(point('AT-9', { unit: 'ppm', range: [0, 500], attrs: { gas: 'CO', class: 'toxic' } }))).toBe('AL1 17.17, AL2 34.33');
+    expect(levelsOf(point('AT-10', { unit: 'ppm', range: [0, 20], attrs: { gas: 'SO2', class: 'toxic' } }))).toBe('AL1 1.876, AL2 3.752');
     expect(levelsOf(point('OT-8', { unit: '%VOL', range: [0, 25], attrs: { class: 'oxygen' } }))).toBe('LOW 19.5, HIGH 23.5');
   });
 
-  it('takes the %IDLH basis only for a detector whose range is wider than 0-300 %OEL', () => {
-    const h2s = (high: number): GasProfile => profileOf(point('AT-1', { unit: 'ppm', range: [0, high], attrs: { gas: 'H2S', class: 'toxic' } }));
-    expect(toxicBasis(h2s(21), 'auto')).toBe('oel'); // 300 %OEL = 21.16 ppm
-    expect(toxicBasis(h2s(21.2), 'auto')).toBe('idlh');
-    expect(toxicBasis(h2s(100), 'oel')).toBe('oel');
-    expect(toxicBasis(profileOf(point('AT-2', { unit: 'ppm', attrs: { gas: 'H2S', class: 'toxic' } })), 'auto')).toBe('oel');
-    // An OEL given without an IDLH: the %OEL basis whatever the range.
-    expect(toxicBasis(profileOf(point('AT-3', { unit: 'ppm', range: [0, 1000], attrs: { gas: 'XYZ', class: 'toxic', oel: '1 ppm' } })), 'auto')).toBe('oel');
-    expect(levelsOf(point('AT-4', { unit: 'ppm', range: [0, 100], attrs: { gas: 'H2S', class: 'toxic' } }))).toBe('AL1 15.17, AL2 30.33');
+  it('takes the %IDLH basis only for a point that declares it, never from its range', () => {
+    const h2s = (high: number, attrs: Record<string, string> = {}): GasProfile =>
+      profileOf(point('AT-1', { unit: 'ppm', range: [0, high], attrs: { gas: 'H2S', class: 'toxic', ...attrs } }));
+    expect(toxicBasis(h2s(21), 'point')).toBe('oel'); // 300 %OEL = 21.16 ppm
+    expect(toxicBasis(h2s(21.2), 'point')).toBe('oel');
+    expect(toxicBasis(h2s(100), 'point')).toBe('oel');
+    expect(toxicBasis(h2s(100, { toxicBasis: 'oel' }), 'point')).toBe('oel');
+    expect(toxicBasis(h2s(100, { toxicBasis: 'idlh' }), 'point')).toBe('idlh');
+    expect(toxicBasis(h2s(21.2, { toxicBasis: 'IDLH' }), 'point')).toBe('idlh');
+    // A rule may force the %OEL basis over the declaration (stricter).
+    expect(toxicBasis(h2s(100, { toxicBasis: 'idlh' }), 'oel')).toBe('oel');
+    expect(levelsOf(point('AT-4', { unit: 'ppm', range: [0, 100], attrs: { gas: 'H2S', class: 'toxic' } }))).toBe('AL1 7.054, AL2 14.11');
+    expect(levelsOf(point('AT-5', { unit: 'ppm', range: [0, 100], attrs: { gas: 'H2S', class: 'toxic', toxicBasis: 'idlh' } }))).toBe('AL1 15.17, AL2 30.33');
+    // A declared basis says so in the level's text.
+    const [l1] = gasLevels(h2s(100, { toxicBasis: 'idlh' }), STANDARD_SETPOINTS) as { basis: string }[];
+    expect(l1?.basis).toBe('5 %IDLH of H2S IDLH 430 mg/m³ (GB/T 50493-2019 appendix B) = 15.2 ppm (declared: attrs.toxicBasis idlh)');
+  });
+
+  it('refuses a %IDLH declaration the point disproves or the pack cannot compute', () => {
+    const problem = (p: Point): string => {
+      const r = gasProfile(p);
+      return r.ok ? 'ok' : `${r.problem.field}: ${r.problem.message}`;
+    };
+    const toxic = (range: [number, number] | undefined, attrs: Record<string, string>): Point =>
+      point('AT-1', { unit: 'ppm', ...(range === undefined ? {} : { range }), attrs: { class: 'toxic', ...attrs } });
+    expect(problem(toxic([0, 20], { gas: 'H2S', toxicBasis: 'idlh' }))).toBe(
+      'attrs.toxicBasis: toxic point "AT-1" declares the %IDLH basis (attrs.toxicBasis: idlh), but its range [0, 20] measures 0-300 %OEL (21.2 ppm): GB/T 50493-2019 5.5.2 allows %IDLH only where no detector can; remove attrs.toxicBasis',
+    );
+    expect(problem(toxic(undefined, { gas: 'H2S', toxicBasis: 'idlh' }))).toMatch(/^attrs\.toxicBasis: toxic point "AT-1" declares the %IDLH basis \(attrs\.toxicBasis: idlh\) without a range/);
+    expect(problem(toxic([0, 100], { gas: 'XYZ', oel: '1 ppm', toxicBasis: 'idlh' }))).toBe(
+      'attrs.toxicBasis: toxic point "AT-1" declares the %IDLH basis (attrs.toxicBasis: idlh) but has no IDLH: name a listed gas or give attrs.idlh (e.g. "430 mg/m3")',
+    );
+    expect(problem(toxic([0, 100], { gas: 'XYZ', oel: '1 ppm', idlh: '50 ppm', toxicBasis: 'idlh' }))).toBe('ok');
+    expect(problem(toxic([0, 100], { gas: 'H2S', toxicBasis: 'auto' }))).toBe('attrs.toxicBasis: toxic point "AT-1": attrs.toxicBasis "auto" is neither oel nor idlh');
+    expect(problem(point('GT-1', { range: [0, 100], attrs: { class: 'combustible', toxicBasis: 'idlh' } }))).toBe(
+      'attrs.toxicBasis: combustible point "GT-1" has attrs.toxicBasis "idlh"; only a toxic detector has a toxic basis',
+    );
   });
 
   it('lets point attributes override the reference values', () => {
@@ -213,5 +263,94 @@ describe('gas-vote conditions on fake time', () => {
     const limit = new RuleEngine(members, [vote({ limit: 10 })], T0);
     limit.evaluate(good('GT-1', 10, T0));
     expect(limit.evaluate(good('GT-3', 11, T0 + 1000))).toMatchObject([{ level: 'CONFIRMED', message: 'a CONFIRMED: 2 of 3 detectors ≥ 10 (GT-1, GT-3), k = 2' }]);
+  });
+});
+
+describe('gas-vote running count', () => {
+  /** A small deterministic PRNG (mulberry32), so a failure replays. */
+  function rng(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it.each([
+    ['abstain', 1],
+    ['vote', 2],
+  ] as const)('equals a full recount after every sample (faulted: %s, seed %i)', (faulted, seed) => {
+    const n = 12;
+    const members = Array.from({ length: n }, (_, i) => point(`GT-${i}`, { range: [0, 100], area: 'a', attrs: { gas: 'CH4', class: 'combustible' } }));
+    const rule = parse<GasVoteRule>({ id: 'v', kind: 'gas-vote', select: { match: { area: 'a' } }, k: 4, faulted, deadbandPct: 2 });
+    const zone = new ZoneVoteEvaluator(rule, members);
+    // The brute force: each member's own levels and quality, counted from scratch.
+    const own = members.map((p) => ({ e: new ThresholdEvaluator({ id: 'v', kind: 'threshold', select: rule.select, levels: voteLevels(rule, p) }, p), faulted: false }));
+    const next = rng(seed);
+    for (let i = 0; i < 5000; i++) {
+      const j = Math.floor(next() * n);
+      const p = members[j] as Point;
+      const m = own[j] as (typeof own)[number];
+      const roll = next();
+      const s = roll < 0.1 ? bad(p.id, T0 + i, 'signal-fault-low') : good(p.id, roll < 0.55 ? next() * 30 : 20 + next() * 40, T0 + i);
+      zone.update(s);
+      m.faulted = s.quality.level === 'bad';
+      m.e.update(s.value as number, s);
+      const count = own.filter((o) => (o.faulted ? faulted === 'vote' : o.e.level !== null)).length;
+      expect(zone.value, `sample ${i}`).toBe(count);
+      expect(zone.level, `sample ${i}`).toBe(count >= rule.k ? 'CONFIRMED' : null);
+    }
+  });
+
+  it('reads one member per sample, not the whole zone (a recount was O(n) per sample, O(n²) per scan)', () => {
+    const n = 2000;
+    const members = Array.from({ length: n }, (_, i) => point(`GT-${i}`, { range: [0, 100], area: 'a', attrs: { class: 'combustible' } }));
+    const zone = new ZoneVoteEvaluator(parse<GasVoteRule>({ id: 'v', kind: 'gas-vote', select: { match: { area: 'a' } }, k: 2 }), members);
+    const reads = vi.spyOn(ThresholdEvaluator.prototype, 'level', 'get');
+    try {
+      for (let i = 0; i < 2 * n; i++) zone.update(good(`GT-${i % n}`, i % 7 === 0 ? 30 : 1, T0 + i));
+      // Before and after the member's own update: two reads a sample (a recount read all 2000).
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(2 * 2 * n);
+    } finally {
+      reads.mockRestore();
+    }
+    // The last pass (samples 2000-3999): the members whose last sample index is a multiple of 7 vote.
+    const voting = Array.from({ length: n }, (_, j) => n + j).filter((i) => i % 7 === 0).length;
+    expect(zone.value).toBe(voting);
+    expect(zone.level).toBe('CONFIRMED');
+  });
+});
+
+describe('leak-rate conditions on fake time', () => {
+  const rule = parse<LeakRateRule>({ id: 'lr', kind: 'leak-rate', select: { match: { class: 'combustible' } } });
+
+  it('fills the defaults from the schema: 10 %LEL within 60 s, 0.4 LEL·m on open path, priority 3', () => {
+    expect(rule).toMatchObject({ windowMs: 60_000, rise: 10, openPathRise: 0.4, priority: 3 });
+    expect(() => parse({ id: 'lr', kind: 'leak-rate', select: { points: ['GT-1'] }, rise: 30 })).toThrow(/below level 1 \(25 %LEL\)/);
+  });
+
+  it('converts the rise to each combustible detector unit and refuses the other classes', () => {
+    const rise = (p: Point): number | string => {
+      const r = leakRise(rule, profileOf(p));
+      return typeof r === 'string' ? r : Number(r.rise.toPrecision(6));
+    };
+    const ch4 = (unit: string): Point => point('GT-1', { unit, range: [0, 100], attrs: { gas: 'CH4', class: 'combustible' } });
+    expect(['%LEL', '%lel', 'LEL', '%VOL', '%', 'ppm', 'mg/m3', 'LEL·m'].map((u) => rise(ch4(u)))).toEqual([10, 10, 10, 0.44, 0.44, 4400, 2935.77, 0.4]);
+    expect(rise(point('AT-1', { unit: 'ppm', range: [0, 100], attrs: { gas: 'H2S', class: 'toxic' } }))).toBe('it is a toxic detector; a leak rate watches combustible detectors');
+    expect(rise(point('OT-1', { unit: '%VOL', range: [0, 25], attrs: { class: 'oxygen' } }))).toBe('it is a oxygen detector; a leak rate watches combustible detectors');
+  });
+
+  it('raises RISE on a %VOL detector at 0.44 %VOL within the minute, not before, and ignores bad samples', () => {
+    const gt = point('GT-2', { unit: '%VOL', range: [0, 5], attrs: { gas: 'CH4', class: 'combustible' } });
+    const engine = new RuleEngine([gt], [rule], T0);
+    expect(engine.evaluate(good('GT-2', 0.1, T0))).toEqual([]);
+    expect(engine.evaluate(good('GT-2', 0.53, T0 + 30_000))).toEqual([]);
+    expect(engine.evaluate(bad('GT-2', T0 + 31_000, 'comm-lost'))).toEqual([]);
+    const [rise] = engine.evaluate(good('GT-2', 0.55, T0 + 40_000));
+    expect(rise).toMatchObject({ level: 'RISE', priority: 3, message: 'GT-2 RISE 0.55 %VOL (rose ≥ 10 %LEL of CH4 (LEL 4.4 %VOL) = 0.44 %VOL within 60 s: a leak before level 1)' });
+    // 61 s on, 0.1 has left the window: the minute's rise is 0.02.
+    expect(engine.evaluate(good('GT-2', 0.55, T0 + 61_000))).toMatchObject([{ level: null }]);
   });
 });

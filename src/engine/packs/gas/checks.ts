@@ -1,10 +1,11 @@
-import type { GasLevelRule, GasVoteRule, Point, RuleSpec, ThresholdRule } from '../../../core/index.js';
+import type { GasLevelRule, GasVoteRule, LeakRateRule, Point, RateRule, RuleSpec, ThresholdRule } from '../../../core/index.js';
 import { formatNumber } from '../../message.js';
 import { selectPoints } from '../../select.js';
 import type { PackProblem } from '../problem.js';
+import { leakRise } from './leak-rate.js';
 import { gasLevels, STANDARD_SETPOINTS, type GasLevel } from './levels.js';
 import { gasProfile, isGasDetector, type GasProfile } from './profile.js';
-import { showUnit } from './units.js';
+import { gasUnitOf, showUnit, type GasUnit } from './units.js';
 import { zoneOf, zonesOf } from './vote.js';
 
 /** A zone names its condition (`<rule>/<zone>`, also in REST paths): the characters of a point id. */
@@ -155,12 +156,67 @@ function gasVoteChecks(rule: GasVoteRule, i: number, selected: readonly Point[],
   return problems;
 }
 
+function leakRateChecks(rule: LeakRateRule, i: number, selected: readonly Point[], known: Map<string, GasProfile>): PackProblem[] {
+  const problems: PackProblem[] = [];
+  for (const point of selected) {
+    const p = known.get(point.id);
+    if (p === undefined) {
+      if (!isGasDetector(point)) problems.push(notDetector(rule, i, point, 'a leak rate watches combustible detectors'));
+      continue;
+    }
+    const r = leakRise(rule, p);
+    if (typeof r === 'string') problems.push({ path: ['rules', i, 'select'], message: `rule "${rule.id}" selects point "${point.id}": ${r}` });
+  }
+  return problems;
+}
+
+/**
+ * A core rate rule's rise is in the points' own units: over combustible detectors in different units
+ * (%LEL and %VOL) one figure cannot mean the same leak anywhere. The pack's leak-rate kind converts.
+ */
+function rateChecks(rule: RateRule, i: number, selected: readonly Point[], known: Map<string, GasProfile>): PackProblem[] {
+  const byUnit = new Map<GasUnit, string[]>();
+  for (const point of selected) {
+    const p = known.get(point.id);
+    if (p?.cls !== 'combustible') continue;
+    const list = byUnit.get(p.unit) ?? [];
+    list.push(point.id);
+    byUnit.set(p.unit, list);
+  }
+  if (byUnit.size < 2) return [];
+  const units = [...byUnit].map(([unit, ids]) => `${showUnit(unit)} (${ids.join(', ')})`).join(', ');
+  return [{ path: ['rules', i, 'rise'], message: `rule "${rule.id}" is a rate rule over combustible detectors in different units, ${units}: one rise cannot mean the same leak in each; use kind leak-rate (in %LEL, converted per detector), or one rate rule per unit` }];
+}
+
+/**
+ * A selector that matches a gas unit by its spelling (`unit: "%LEL"`) silently leaves out the gas
+ * detectors that write the same unit another way (`%lel`, `LEL`), which the pack reads alike: refused,
+ * naming them, whatever the rule's kind.
+ */
+function unitSpellingChecks(rule: RuleSpec, i: number, points: readonly Point[]): PackProblem[] {
+  const match = rule.select.match;
+  const wanted = match?.['unit'];
+  const unit = gasUnitOf(wanted);
+  if (match === undefined || wanted === undefined || unit === undefined) return [];
+  const rest = Object.fromEntries(Object.entries(match).filter(([key]) => key !== 'unit'));
+  const missed = selectPoints({ match: rest }, points).filter((p) => isGasDetector(p) && p.unit !== wanted && gasUnitOf(p.unit) === unit);
+  if (missed.length === 0) return [];
+  const list = missed.map((p) => `"${p.id}" (${p.unit ?? ''})`).join(', ');
+  return [
+    {
+      path: ['rules', i, 'select', 'match', 'unit'],
+      message: `rule "${rule.id}" selects unit "${wanted}" as written, which leaves out gas detector${missed.length === 1 ? '' : 's'} ${list} in the same unit spelled otherwise: spell the units alike, or select by class (kind leak-rate converts a leak rate to each detector's unit)`,
+    },
+  ];
+}
+
 /** Config-time checks of the gas pack; rules and points are indexed in config order. */
 export function gasChecks(rules: readonly RuleSpec[], points: readonly Point[]): PackProblem[] {
   const known = profiles(points);
   const problems = pointChecks(points);
   rules.forEach((rule, i) => {
     const selected = selectPoints(rule.select, points);
+    problems.push(...unitSpellingChecks(rule, i, points));
     switch (rule.kind) {
       case 'threshold':
         for (const point of selected) {
@@ -173,6 +229,12 @@ export function gasChecks(rules: readonly RuleSpec[], points: readonly Point[]):
         break;
       case 'gas-vote':
         problems.push(...gasVoteChecks(rule, i, selected, known));
+        break;
+      case 'leak-rate':
+        problems.push(...leakRateChecks(rule, i, selected, known));
+        break;
+      case 'rate':
+        problems.push(...rateChecks(rule, i, selected, known));
         break;
       default:
         break;

@@ -1,6 +1,7 @@
 import type { Point, RuleSpec } from '../../../core/index.js';
 import type { EngineCondition } from '../../condition.js';
 import { detectorFaultConditions } from './fault.js';
+import { leakRateConditions } from './leak-rate.js';
 import { gasLevelConditions } from './level-rule.js';
 import { gasVoteConditions } from './vote.js';
 
@@ -18,6 +19,8 @@ export function gasConditions(rule: RuleSpec, selected: readonly Point[], _point
       return detectorFaultConditions(rule, selected, startedAt);
     case 'gas-vote':
       return gasVoteConditions(rule, selected);
+    case 'leak-rate':
+      return leakRateConditions(rule, selected);
     default:
       return undefined;
   }

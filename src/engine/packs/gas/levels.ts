@@ -17,25 +17,27 @@ export interface GasLevel {
   readonly basis: string;
 }
 
-/** The standard's own setpoints (GB/T 50493-2019 5.5.2): what a rule may not exceed. */
+/**
+ * The standard's own setpoints (GB/T 50493-2019 5.5.2): what a rule may not exceed. The toxic basis
+ * is the point's: %OEL, or %IDLH where the point declares it (`attrs.toxicBasis: idlh`).
+ */
 export const STANDARD_SETPOINTS: GasSetpoints = Object.freeze({
   combustible: GB50493_CEILINGS.combustible,
-  toxic: { basis: 'auto' as const, oel: GB50493_CEILINGS.toxicOel, idlh: GB50493_CEILINGS.toxicIdlh },
+  toxic: { basis: 'point' as const, oel: GB50493_CEILINGS.toxicOel, idlh: GB50493_CEILINGS.toxicIdlh },
   oxygen: GB50493_CEILINGS.oxygen,
   openPath: GB50493_CEILINGS.openPath,
 });
 
 /**
- * The toxic basis of a point: %OEL, or %IDLH for a detector whose range is wider than 0-300 %OEL.
- * GB/T 50493-2019 (5.5.1, as we read it) asks a toxic detector for a range of 0-300 %OEL and, where
- * no detector with such a range exists, allows 0-30 %IDLH; 5.5.2 then allows setpoints of 5 % /
- * 10 % IDLH instead of 100 % / 200 % OEL. Without a range or an IDLH the %OEL basis holds.
+ * The toxic basis of a point: %OEL, unless the point declares %IDLH and the rule does not force %OEL.
+ * GB/T 50493-2019 5.5.2 sets toxic levels at 100 % / 200 % OEL and allows 5 % / 10 % IDLH only when
+ * no available detector can measure 0-300 %OEL. Almost every commercial head is wider than that
+ * (H2S 0-100 ppm against 0-21 ppm), so the range cannot tell: the engineer declares it on the point
+ * (`attrs.toxicBasis: idlh`, checked and refused by gasProfile when the point disproves it).
  */
 export function toxicBasis(profile: GasProfile, wanted: GasSetpoints['toxic']['basis']): 'oel' | 'idlh' {
-  const { oel, idlh } = profile;
-  const range = profile.point.range;
-  if (wanted === 'oel' || oel === undefined || idlh === undefined || range === undefined) return 'oel';
-  return range[1] > 3 * oel.value * (1 + 1e-9) ? 'idlh' : 'oel';
+  if (wanted === 'oel' || profile.idlh === undefined) return 'oel';
+  return profile.toxicBasis === 'idlh' ? 'idlh' : 'oel';
 }
 
 /** A derived figure to 3 significant digits for the reader (`7.05`); the limit itself is not rounded. */
@@ -91,6 +93,8 @@ function toxicLevels(profile: GasProfile, t: GasSetpoints['toxic']): GasLevel[] 
   if (ref === undefined) return profile.oel === undefined ? 'it has no OEL' : 'it has no IDLH';
   const pct = basis === 'idlh' ? t.idlh : t.oel;
   const measure = basis === 'idlh' ? '%IDLH' : '%OEL';
-  const why = (p: number): string => `${formatNumber(p)} ${measure} of ${ref.source} = ${approx((ref.value * p) / 100)} ${unitText(profile)}`;
+  // A declared %IDLH basis says so in every message: the reader sees whose statement it rests on.
+  const declared = basis === 'idlh' ? ' (declared: attrs.toxicBasis idlh)' : '';
+  const why = (p: number): string => `${formatNumber(p)} ${measure} of ${ref.source} = ${approx((ref.value * p) / 100)} ${unitText(profile)}${declared}`;
   return pair((ref.value * pct.level1) / 100, (ref.value * pct.level2) / 100, why(pct.level1), why(pct.level2));
 }

@@ -22,11 +22,17 @@ export interface GasProfile {
   readonly oel?: GasLimit | undefined;
   /** Toxic points: IDLH in the point's unit, when known. */
   readonly idlh?: GasLimit | undefined;
+  /**
+   * Toxic points: the basis the point declares (`attrs.toxicBasis`), `oel` unless it says `idlh`.
+   * GB/T 50493-2019 5.5.2 allows the %IDLH basis only where no detector able to measure
+   * 0-300 %OEL exists for the gas: the engineer states it on the point, in the site config.
+   */
+  readonly toxicBasis?: 'oel' | 'idlh' | undefined;
 }
 
 /** Why a point cannot be a gas detector of its class: the attribute (or `unit`) at fault and what to do. */
 export interface ProfileProblem {
-  readonly field: 'unit' | 'attrs.class' | 'attrs.gas' | 'attrs.lel' | 'attrs.molarMass' | 'attrs.oel' | 'attrs.idlh';
+  readonly field: 'unit' | 'attrs.class' | 'attrs.gas' | 'attrs.lel' | 'attrs.molarMass' | 'attrs.oel' | 'attrs.idlh' | 'attrs.toxicBasis';
   readonly message: string;
 }
 
@@ -64,7 +70,7 @@ function gasName(gas: string | undefined): string {
 /**
  * What a gas point needs for its class, resolved: combustible in %LEL or LEL·m needs nothing more,
  * in %VOL/ppm its gas's LEL (and in mg/m³ its molar mass); toxic needs an OEL it can convert to its
- * unit; oxygen is in %VOL.
+ * unit (and, declaring the %IDLH basis, an IDLH and a range wider than 0-300 %OEL); oxygen is in %VOL.
  */
 export function gasProfile(point: Point): ProfileResult {
   const cls = point.attrs['class'];
@@ -77,6 +83,10 @@ export function gasProfile(point: Point): ProfileResult {
   }
   const own = overrides(point);
   if ('field' in own) return { ok: false, problem: own };
+  const declared = point.attrs['toxicBasis'];
+  if (declared !== undefined && cls !== 'toxic') {
+    return fail('attrs.toxicBasis', `${cls} point "${point.id}" has attrs.toxicBasis "${declared}"; only a toxic detector has a toxic basis`);
+  }
   const gas = point.attrs['gas'];
   const ref = gasReference(gas);
   const constants: GasConstants = { lel: own.lel ?? ref?.lel, molarMass: own.molarMass ?? ref?.molarMass };
@@ -128,5 +138,43 @@ function toxic(b: Base, ref: GasReference | undefined, ownOel: Quantity | undefi
   const idlhQ = ownIdlh ?? (ref?.idlh === undefined ? undefined : ({ value: ref.idlh, unit: 'mg/m3' } as const));
   const idlhSource = ownIdlh !== undefined ? `${label} IDLH ${ownIdlh.value} ${showUnit(ownIdlh.unit)} (attrs.idlh)` : `${label} IDLH ${idlhQ?.value ?? ''} mg/m³ (GB/T 50493-2019 appendix B)`;
   const idlh = idlhQ === undefined ? undefined : limitIn(idlhQ, b, idlhSource);
-  return { ok: true, profile: { ...b, cls: 'toxic', oel, ...(idlh === undefined ? {} : { idlh }) } };
+  const basis = declaredBasis(b, oel, idlh);
+  if (typeof basis !== 'string') return { ok: false, problem: basis };
+  return { ok: true, profile: { ...b, cls: 'toxic', oel, ...(idlh === undefined ? {} : { idlh }), toxicBasis: basis } };
+}
+
+/**
+ * The toxic basis a point declares: `oel` unless `attrs.toxicBasis: idlh`. The declaration is refused
+ * when the pack cannot compute it (no IDLH) or when the point itself disproves it: a detector whose
+ * range reaches no further than 300 %OEL measures 0-300 %OEL, so the %OEL basis is possible.
+ */
+function declaredBasis(b: Base, oel: GasLimit, idlh: GasLimit | undefined): 'oel' | 'idlh' | ProfileProblem {
+  const { point } = b;
+  const text = point.attrs['toxicBasis'];
+  if (text === undefined) return 'oel';
+  const id = point.id;
+  const wanted = text.trim().toLowerCase();
+  if (wanted === 'oel') return 'oel';
+  if (wanted !== 'idlh') return { field: 'attrs.toxicBasis', message: `toxic point "${id}": attrs.toxicBasis "${text}" is neither oel nor idlh` };
+  if (idlh === undefined) {
+    return { field: 'attrs.toxicBasis', message: `toxic point "${id}" declares the %IDLH basis (attrs.toxicBasis: idlh) but has no IDLH: name a listed gas or give attrs.idlh (e.g. "430 mg/m3")` };
+  }
+  const range = point.range;
+  const full = 3 * oel.value;
+  const fullText = `${approx(full)} ${showUnit(b.unit)}`;
+  if (range === undefined) {
+    return { field: 'attrs.toxicBasis', message: `toxic point "${id}" declares the %IDLH basis (attrs.toxicBasis: idlh) without a range: give its range, which must be wider than 0-300 %OEL (${fullText})` };
+  }
+  if (range[1] <= full * (1 + 1e-9)) {
+    return {
+      field: 'attrs.toxicBasis',
+      message: `toxic point "${id}" declares the %IDLH basis (attrs.toxicBasis: idlh), but its range [${range[0]}, ${range[1]}] measures 0-300 %OEL (${fullText}): GB/T 50493-2019 5.5.2 allows %IDLH only where no detector can; remove attrs.toxicBasis`,
+    };
+  }
+  return 'idlh';
+}
+
+/** A derived figure to 3 significant digits for the reader. */
+function approx(x: number): string {
+  return String(Number(x.toPrecision(3)));
 }

@@ -53,6 +53,7 @@ export class ZoneVoteEvaluator implements GroupEvaluator {
   readonly priority: Priority;
   private readonly members = new Map<string, Member>();
   private current: 'CONFIRMED' | null = null;
+  /** Members voting now, kept as samples come (one member changes per sample): O(1) per sample. */
   private count = 0;
   /** After a seeded confirmation: the members not heard from since. */
   private readonly awaiting = new Set<string>();
@@ -89,9 +90,11 @@ export class ZoneVoteEvaluator implements GroupEvaluator {
     const m = this.members.get(sample.pointId);
     if (m === undefined) return false;
     this.awaiting.delete(m.point.id);
+    const before = this.votes(m);
     m.faulted = !isUsable(sample);
     const x = typeof sample.value === 'boolean' ? (sample.value ? 1 : 0) : sample.value;
     m.evaluator.update(x, sample);
+    this.count += Number(this.votes(m)) - Number(before);
     return this.judge();
   }
 
@@ -113,10 +116,7 @@ export class ZoneVoteEvaluator implements GroupEvaluator {
   }
 
   private judge(): boolean {
-    let count = 0;
-    for (const m of this.members.values()) if (this.votes(m)) count++;
-    this.count = count;
-    const next = count >= this.rule.k || (this.current === 'CONFIRMED' && this.awaiting.size > 0) ? 'CONFIRMED' : null;
+    const next = this.count >= this.rule.k || (this.current === 'CONFIRMED' && this.awaiting.size > 0) ? 'CONFIRMED' : null;
     if (next === this.current) return false;
     this.current = next;
     return true;
