@@ -37,7 +37,11 @@ export interface DropToZeroRule extends RuleBase {
   /** Longest time from the last reading ≥ `fromPct` to the first ≤ `toPct`, ms. */
   readonly withinMs: number;
   readonly neighbourPct: number;
-  /** A neighbour's reading older than this (gateway time) is no evidence, ms. */
+  /**
+   * A neighbour's reading older than this (gateway time) is no evidence, ms. After a restart with
+   * DROPOUT retained, it is also how long from the engine's start the alarm waits for neighbours
+   * that have not reported before it may end for lack of a witness.
+   */
   readonly neighbourMaxAgeMs: number;
   /** Neighbours share this: `area`, or an attribute name (`zone`). */
   readonly groupBy: string;
@@ -47,7 +51,8 @@ export interface DropToZeroRule extends RuleBase {
 /**
  * `MIRROR` on a point whose last `samples` readings equal, value for value, those of another point
  * of its group, up to `maxLag` readings apart (a copied data stream, a faked feed). Windows with
- * fewer than `minChanges` changes never match (two detectors both at 0 are not a copy).
+ * fewer than `minChanges` changes never match (two detectors both at 0 are not a copy). After a
+ * restart with MIRROR retained, it is not judged until the point holds `samples + maxLag` readings again.
  */
 export interface MirrorRule extends RuleBase {
   readonly kind: 'mirror';

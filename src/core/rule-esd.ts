@@ -14,14 +14,15 @@ export interface ValvePriorities {
   readonly failToClose: Priority;
   /** DISCREPANCY while commanded open. */
   readonly failToOpen: Priority;
-  /** POSITION_FAULT: both limit switches, or neither for longer than a stroke. */
+  /** POSITION_FAULT: both limit switches, a limit switch bad for a stroke, or neither for longer than a stroke. */
   readonly positionFault: Priority;
 }
 
 /**
  * ESD valve supervision: one condition per valve tag (`<ruleId>/<tag>`) over its command and
  * limit switches. Levels `DISCREPANCY` (command ≠ position after the travel time) and
- * `POSITION_FAULT` (both switches, or neither for longer than the travel time while no command moves it).
+ * `POSITION_FAULT` (both switches; a switch whose samples have been bad for the travel time; or
+ * neither for longer than the travel time while no command moves it).
  */
 export interface ValveRule extends RuleBase {
   readonly kind: 'valve';

@@ -155,15 +155,59 @@ describe('valve supervision', () => {
     expect(h.e.level).toBeNull();
   });
 
-  it('bad samples change nothing: a bad command keeps the last usable one', () => {
+  it('a bad command keeps the last usable one; a limit switch bad for the travel time is a POSITION_FAULT until it is usable again', () => {
     const h = harness();
     h.feed(0, { command: true, open: true, closed: false });
     h.feed(5, { command: false }, 'bad');
     h.run(6, 30);
     expect(h.changes).toEqual([]);
     h.feed(31, { open: false }, 'bad');
-    h.run(32, 50);
+    h.run(32, 40);
     expect(h.changes).toEqual([]);
+    // Its held "open" no longer shows the position: the valve could be anywhere.
+    h.run(41, 41);
+    expect(h.changes).toEqual(['41s POSITION_FAULT p2']);
+    expect(h.e.describe()).toBe('ZSO bad for 10 s: the position is not known (ZSO bad (last on), ZSC off), commanded open');
+    h.feed(45, { open: true }, 'bad');
+    h.run(46, 50);
+    expect(h.e.level).toBe('POSITION_FAULT');
+    h.feed(51, { open: true });
+    expect(h.changes).toEqual(['41s POSITION_FAULT p2', '51s normal p2']);
+    expect(h.e.describe()).toBe('commanded open (ZSO on, ZSC off)');
+  });
+
+  it('a held "closed" no longer hides a valve drifting open: ZSC bad for the travel time is a POSITION_FAULT', () => {
+    const h = harness();
+    h.feed(0, { command: false, open: false, closed: true });
+    h.feed(10, { closed: true }, 'bad');
+    h.run(11, 19);
+    expect(h.changes).toEqual([]);
+    h.run(20, 20);
+    expect(h.changes).toEqual(['20s POSITION_FAULT p2']);
+    // Usable again and the valve has drifted open: a discrepancy one stroke after it left (it left unseen, so from now).
+    h.feed(25, { open: true, closed: false });
+    expect(h.changes).toEqual(['20s POSITION_FAULT p2', '25s normal p2']);
+    h.run(26, 35);
+    expect(h.changes).toEqual(['20s POSITION_FAULT p2', '25s normal p2', '35s DISCREPANCY p1']);
+  });
+
+  it('a switch that never reports a usable value is a POSITION_FAULT after the travel time; a discrepancy is not hidden by one', () => {
+    const h = harness();
+    h.feed(0, { command: false, open: false });
+    h.feed(0, { closed: false }, 'bad');
+    h.run(1, 9);
+    expect(h.changes).toEqual([]);
+    h.run(10, 10);
+    expect(h.changes).toEqual(['10s POSITION_FAULT p2']);
+    expect(h.e.describe()).toBe('ZSC bad for 10 s: the position is not known (ZSO off, ZSC bad), commanded closed');
+    // A valve that failed to close stays a priority-1 discrepancy when a switch goes bad.
+    const d = harness();
+    d.feed(0, { command: true, open: true, closed: false });
+    d.feed(1, { command: false });
+    d.run(2, 11);
+    d.feed(12, { open: true }, 'bad');
+    d.run(13, 40);
+    expect(d.changes).toEqual(['11s DISCREPANCY p1']);
   });
 
   it('judges nothing until every switch has reported', () => {

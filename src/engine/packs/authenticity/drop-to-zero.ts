@@ -15,6 +15,12 @@ import { formatSpan, withUnit } from './point-facts.js';
  * when the detector reads above toPct again, or when no neighbour reads gas any more (nothing left
  * contradicts the zero); either way a new fall is needed to raise it again. Uncertain readings are
  * used like good ones (a clamped under-range reading is a zero too); a bad reading moves nothing.
+ *
+ * After a restart with `DROPOUT` retained (`seed`) the board starts empty: no neighbour has
+ * spoken yet, and its silence is no evidence. Until every neighbour has given a usable reading, or
+ * `neighbourMaxAgeMs` has passed since the engine started (after which a neighbour that has not
+ * reported could not count anyway), only the detector's own recovery ends the alarm; then it is
+ * judged as usual.
  */
 export class DropToZeroEvaluator implements Evaluator {
   readonly needsTick = false;
@@ -30,11 +36,15 @@ export class DropToZeroEvaluator implements Evaluator {
   private witness: Witness | undefined;
   /** Why the last DROPOUT ended, for the message. */
   private ended: 'recovered' | 'no-gas-near' = 'recovered';
+  /** Seeded DROPOUT after a restart, and the neighbours have not all been heard since. */
+  private resumed = false;
 
+  /** `startedAt`: the engine's start (gateway clock), from which a neighbour's silence counts. */
   constructor(
     private readonly rule: DropToZeroRule,
     private readonly point: Point,
     private readonly board: NeighbourBoard,
+    private readonly startedAt: number,
   ) {
     this.priority = rule.priority;
   }
@@ -88,6 +98,11 @@ export class DropToZeroEvaluator implements Evaluator {
       this.witness = witness;
       return false;
     }
+    if (this.resumed) {
+      // Not every neighbour has spoken since the restart: no witness yet is no evidence of none.
+      if (!this.board.allHeard() && now - this.startedAt < this.rule.neighbourMaxAgeMs) return false;
+      this.resumed = false;
+    }
     this.fallAt = NaN;
     return this.end('no-gas-near');
   }
@@ -99,10 +114,12 @@ export class DropToZeroEvaluator implements Evaluator {
   seed(level: string | null): boolean {
     if (level !== null && level !== 'DROPOUT') return false;
     this.current = level;
+    this.resumed = level !== null;
     return true;
   }
 
   private end(why: 'recovered' | 'no-gas-near'): boolean {
+    this.resumed = false;
     if (this.current === null) return false;
     this.current = null;
     this.ended = why;

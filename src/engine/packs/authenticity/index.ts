@@ -40,7 +40,7 @@ function grouped(rule: AuthenticityRule & { groupBy: string }, selected: readonl
  * The Data authenticity pack's conditions for a rule of one of its kinds; undefined for any other kind.
  * `selected`: the points the rule's selector picks; `points`: every configured point.
  */
-export function authenticityConditions(rule: RuleSpec, selected: readonly Point[], _points: readonly Point[], _startedAt: number): EngineCondition[] | undefined {
+export function authenticityConditions(rule: RuleSpec, selected: readonly Point[], _points: readonly Point[], startedAt: number): EngineCondition[] | undefined {
   if (!isAuthenticityRule(rule)) return undefined;
   switch (rule.kind) {
     case 'flatline':
@@ -57,7 +57,7 @@ export function authenticityConditions(rule: RuleSpec, selected: readonly Point[
       return grouped(rule, numeric(selected).filter((p) => spanOf(p) !== undefined), (members) => {
         const board = new NeighbourBoard(members);
         return (p) => {
-          const e = new DropToZeroEvaluator(rule, p, board);
+          const e = new DropToZeroEvaluator(rule, p, board, startedAt);
           return new Condition(rule, p, e, dropToZeroMessage(rule, e));
         };
       });

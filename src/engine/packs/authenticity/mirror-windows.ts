@@ -121,6 +121,15 @@ export class MirrorWindows {
   }
 
   /**
+   * Whether a member holds all its windows again (N + maxLag readings): only then can a copy that
+   * runs up to `maxLag` readings behind it be matched from either side.
+   */
+  filled(pointId: string): boolean {
+    const t = this.tracks.get(pointId);
+    return t !== undefined && t.count >= t.ring.length;
+  }
+
+  /**
    * The members whose newest N readings equal N readings of this member ending at most `maxLag`
    * readings back, or the other way round: value for value; sorted; empty when none.
    */

@@ -11,6 +11,10 @@ import type { MirrorWindows } from './mirror-windows.js';
  * Decided at the point's own readings: its condition reads only its own samples, so every sample
  * reaches exactly one mirror condition. It clears at the first reading after which no other point
  * matches. Bad readings are skipped (neither added nor compared).
+ *
+ * After a restart with `MIRROR` retained (`seed`) the windows start empty, and an empty window
+ * matches nothing: until the point holds all its windows again (`samples + maxLag` usable
+ * readings) a match keeps the alarm and no match says nothing; then it is judged as usual.
  */
 export class MirrorEvaluator implements Evaluator {
   readonly needsTick = false;
@@ -19,6 +23,8 @@ export class MirrorEvaluator implements Evaluator {
   readonly limit: number;
   private current: 'MIRROR' | null = null;
   private shownTwins: readonly string[] = [];
+  /** Seeded MIRROR after a restart, and its windows not yet full again. */
+  private resumed = false;
 
   constructor(
     rule: MirrorRule,
@@ -49,6 +55,10 @@ export class MirrorEvaluator implements Evaluator {
       return true;
     }
     if (this.current === null) return false;
+    if (this.resumed) {
+      if (!this.windows.filled(this.point.id)) return false;
+      this.resumed = false;
+    }
     this.current = null;
     return true;
   }
@@ -60,6 +70,7 @@ export class MirrorEvaluator implements Evaluator {
   seed(level: string | null): boolean {
     if (level !== null && level !== 'MIRROR') return false;
     this.current = level;
+    this.resumed = level !== null;
     return true;
   }
 }
@@ -73,7 +84,8 @@ function names(ids: readonly string[]): string {
 export function mirrorMessage(rule: MirrorRule, e: MirrorEvaluator): (f: MessageFacts) => string {
   return (f) => {
     const id = f.point.id;
-    if (f.level === null) return `${id} back to normal: its readings no longer repeat ${names(e.twins)}'s`;
+    // After a restart (seeded) the twins it repeated are not known.
+    if (f.level === null) return e.twins.length === 0 ? `${id} back to normal: its readings repeat no other point's` : `${id} back to normal: its readings no longer repeat ${names(e.twins)}'s`;
     if (rule.message !== undefined) return renderTemplate(rule.message.replaceAll('{twins}', names(e.twins)), f);
     return `${id} ${f.level}: its last ${rule.samples} readings equal ${names(e.twins)}'s, value for value (a copied or faked feed)`;
   };

@@ -11,6 +11,8 @@ interface Entry {
   pct: number;
   /** Receive time of the reading. */
   rts: number;
+  /** Whether it has given a usable reading since the gateway started. */
+  heard: boolean;
 }
 
 /** A neighbour whose reading contradicts a detector at zero. */
@@ -28,14 +30,18 @@ export interface Witness {
 export class NeighbourBoard {
   private readonly entries: Entry[] = [];
   private readonly byId = new Map<string, Entry>();
+  /** Members that have not given a usable reading yet. */
+  private unheard = 0;
 
   constructor(members: readonly Point[]) {
     for (const point of members) {
       const span = spanOf(point);
       if (span === undefined) continue; // the checks report a member without a range
-      const entry: Entry = { point, low: span.low, width: span.width, value: NaN, pct: NaN, rts: NaN };
+      if (this.byId.has(point.id)) continue;
+      const entry: Entry = { point, low: span.low, width: span.width, value: NaN, pct: NaN, rts: NaN, heard: false };
       this.entries.push(entry);
       this.byId.set(point.id, entry);
+      this.unheard++;
     }
   }
 
@@ -46,7 +52,16 @@ export class NeighbourBoard {
     e.value = value;
     e.pct = ((value - e.low) / e.width) * 100;
     e.rts = rts;
+    if (!e.heard) {
+      e.heard = true;
+      this.unheard--;
+    }
     return e.pct;
+  }
+
+  /** Whether every member has given a usable reading since the gateway started. */
+  allHeard(): boolean {
+    return this.unheard === 0;
   }
 
   /** A bad reading, or none usable: the member is no evidence of anything until it reads again. */

@@ -15,12 +15,19 @@ const LEVELS: readonly string[] = ['BYPASSED', 'UNREGISTERED', 'OVERDUE'];
  *   reported at all (a bypass nobody can show was approved); `BYPASSED` with `register: none`;
  * - normal when neither the SIS nor the register says bypassed.
  * With no usable SIS flag and no register entry the level stays as it is.
+ *
+ * After a restart with a level retained (`seed`), the level does not move until the register has
+ * reported (when it is required; the gateway feeds it before any adapter connects), and does not
+ * return to normal until every SIS bypass flag of the interlock has reported a usable value too:
+ * one flag saying "off" while another has not reported is no return.
  */
 export class BypassEvaluator implements GroupEvaluator {
   readonly needsTick: boolean;
   private readonly state: InterlockState;
   private current: BypassLevel | null = null;
   private lastPriority: Priority;
+  /** Seeded active after a restart, and not every signal has reported since. */
+  private resumed = false;
 
   constructor(
     members: InterlockMembers,
@@ -59,6 +66,7 @@ export class BypassEvaluator implements GroupEvaluator {
   seed(level: string | null): boolean {
     if (level !== null && !LEVELS.includes(level)) return false;
     this.current = level as BypassLevel | null;
+    this.resumed = level !== null;
     if (this.current !== null) this.lastPriority = this.priorityOf(this.current);
     return true;
   }
@@ -91,8 +99,13 @@ export class BypassEvaluator implements GroupEvaluator {
   }
 
   private judge(now: number): boolean {
+    if (this.resumed) {
+      const registerUnknown = this.registerState() === 'unknown';
+      if (!registerUnknown && this.state.bypassFlagsUnknown() === 0) this.resumed = false;
+      else if (registerUnknown) return false;
+    }
     const next = this.decide(now);
-    if (next === undefined || next === this.current) return false;
+    if (next === undefined || next === this.current || (next === null && this.resumed)) return false;
     if (next !== null) this.lastPriority = this.priorityOf(next);
     this.current = next;
     return true;

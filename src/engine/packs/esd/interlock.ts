@@ -22,13 +22,32 @@ export type RegisterState = 'active' | 'none' | 'unknown';
 
 /**
  * The latest usable signals of one interlock. Bad samples leave a signal as it was, like every
- * rule: an unusable value says nothing either way.
+ * rule: an unusable value says nothing either way. It keeps running counts (flags on, flags
+ * reported), so every question below costs the same whatever the number of flags.
  */
 export class InterlockState {
   private readonly flags = new Map<string, boolean>();
+  /** Each flag point by id, with its role. */
+  private readonly roles = new Map<string, { readonly role: 'bypass' | 'inService'; readonly point: Point }>();
   private registerEnd: number | undefined;
+  /** SIS bypass flags that say bypassed / that have reported a usable value. */
+  private bypassOn = 0;
+  private bypassKnown = 0;
+  /** In-service flags that say not in service / that have reported a usable value. */
+  private notInService = 0;
+  private inServiceKnown = 0;
 
-  constructor(readonly members: InterlockMembers) {}
+  constructor(readonly members: InterlockMembers) {
+    for (const point of members.bypass) this.roles.set(point.id, { role: 'bypass', point });
+    for (const point of members.inService) if (!this.roles.has(point.id)) this.roles.set(point.id, { role: 'inService', point });
+  }
+
+  /** The ids of every point it reads (its flags and its register point). */
+  pointIds(): string[] {
+    const ids = [...this.roles.keys()];
+    if (this.members.register !== undefined) ids.push(this.members.register.id);
+    return ids;
+  }
 
   /** Takes a sample of one of its points; false when it is not one of them. */
   update(sample: Sample): boolean {
@@ -39,21 +58,30 @@ export class InterlockState {
       this.registerEnd = typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
       return true;
     }
-    const point = m.bypass.find((p) => p.id === sample.pointId) ?? m.inService.find((p) => p.id === sample.pointId);
-    if (point === undefined) return false;
-    const flag = flagOf(sample, point);
-    if (flag !== undefined) this.flags.set(point.id, flag);
+    const member = this.roles.get(sample.pointId);
+    if (member === undefined) return false;
+    const flag = flagOf(sample, member.point);
+    if (flag === undefined) return true;
+    const before = this.flags.get(sample.pointId);
+    this.flags.set(sample.pointId, flag);
+    if (member.role === 'bypass') {
+      if (before === undefined) this.bypassKnown++;
+      this.bypassOn += (flag ? 1 : 0) - (before === true ? 1 : 0);
+    } else {
+      if (before === undefined) this.inServiceKnown++;
+      this.notInService += (flag ? 0 : 1) - (before === false ? 1 : 0);
+    }
     return true;
   }
 
   /** Bypassed at the SIS: yes when any bypass flag says so, no when some reported and none does (or it has none). */
   sisBypassed(): Tri {
-    return anyOf(this.members.bypass, this.flags, true);
+    return tri(this.members.bypass.length, this.bypassOn, this.bypassKnown);
   }
 
   /** Not in service by its own flag: yes when any in-service flag says false. */
   outOfService(): Tri {
-    return anyOf(this.members.inService, this.flags, false);
+    return tri(this.members.inService.length, this.notInService, this.inServiceKnown);
   }
 
   registerState(): RegisterState {
@@ -68,12 +96,21 @@ export class InterlockState {
 
   /** Bypassed (SIS flag or active register entry) or not in service by its own flag. */
   isOut(): boolean {
-    return this.sisBypassed() === 'yes' || this.registerState() === 'active' || this.outOfService() === 'yes';
+    return this.bypassOn > 0 || this.notInService > 0 || this.registerState() === 'active';
   }
 
-  /** Whether any signal of the interlock has reported a usable value. */
-  known(): boolean {
-    return this.flags.size > 0 || this.registerEnd !== undefined;
+  /** SIS bypass flags that have not reported a usable value yet. */
+  bypassFlagsUnknown(): number {
+    return this.members.bypass.length - this.bypassKnown;
+  }
+
+  /**
+   * Signals that have not reported a usable value yet (flags, and the register point when it has
+   * one): while any has not, the interlock may be out of service without anyone knowing it.
+   */
+  unknownSignals(): number {
+    const register = this.members.register !== undefined && this.registerEnd === undefined ? 1 : 0;
+    return this.bypassFlagsUnknown() + this.members.inService.length - this.inServiceKnown + register;
   }
 
   /** The SIS bypass points that say bypassed, for messages. */
@@ -82,16 +119,10 @@ export class InterlockState {
   }
 }
 
-/** `yes` when any point's flag equals `wanted`, `no` when some reported and none does (or there are no points), else unknown. */
-function anyOf(points: readonly Point[], flags: ReadonlyMap<string, boolean>, wanted: boolean): Tri {
-  if (points.length === 0) return 'no';
-  let reported = false;
-  for (const p of points) {
-    const f = flags.get(p.id);
-    if (f === wanted) return 'yes';
-    if (f !== undefined) reported = true;
-  }
-  return reported ? 'no' : 'unknown';
+/** `yes` when any flag says so, `no` when some reported and none does (or there are no flags), else unknown. */
+function tri(points: number, saying: number, reported: number): Tri {
+  if (points === 0 || saying > 0) return saying > 0 ? 'yes' : 'no';
+  return reported > 0 ? 'no' : 'unknown';
 }
 
 /**

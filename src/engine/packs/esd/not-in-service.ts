@@ -6,13 +6,27 @@ import { unitOf } from './signals.js';
 /**
  * "Emergency shutdown not in service at a level-1/2 major hazard source is itself a major hazard"
  * (DOMAIN.md, hazardous chemicals): for one unit, `MAJOR_HAZARD` while any of its interlocks is
- * bypassed (its SIS flag, or an active register entry) or says it is not in service. Normal once
- * none is, as far as any signal tells; with no usable signal at all the level stays as it is.
+ * bypassed (its SIS flag, or an active register entry) or says it is not in service; normal once
+ * none is. A sample costs O(1): it goes to its interlock by point id, and the unit keeps running
+ * counts of the interlocks out and of the signals that have not reported yet.
+ *
+ * After a restart with `MAJOR_HAZARD` retained (`seed`), the unit returns to normal only once every
+ * signal of every interlock (SIS bypass and in-service flags, register points) has reported a
+ * usable value: the register's start-up values (fed before any adapter connects) or a first SIS
+ * flag must not end an alarm that a flag not yet heard still calls for. A signal that never
+ * reports keeps it active (a stale rule names the silent point).
  */
 export class NotInServiceEvaluator implements GroupEvaluator {
   readonly needsTick = false;
   private current: 'MAJOR_HAZARD' | null = null;
   private readonly interlocks: InterlockState[];
+  private readonly byPoint = new Map<string, InterlockState>();
+  /** Interlocks out of service now. */
+  private outCount = 0;
+  /** Signals (of all interlocks) that have not reported a usable value. */
+  private unknownCount = 0;
+  /** Seeded active after a restart: not back to normal until every signal has reported. */
+  private resumed = false;
 
   constructor(
     interlocks: readonly InterlockState[],
@@ -20,6 +34,11 @@ export class NotInServiceEvaluator implements GroupEvaluator {
     private readonly hazardLevel: string,
   ) {
     this.interlocks = [...interlocks];
+    for (const i of this.interlocks) {
+      for (const id of i.pointIds()) if (!this.byPoint.has(id)) this.byPoint.set(id, i);
+      if (i.isOut()) this.outCount++;
+      this.unknownCount += i.unknownSignals();
+    }
   }
 
   get level(): string | null {
@@ -28,12 +47,19 @@ export class NotInServiceEvaluator implements GroupEvaluator {
 
   /** How many of the unit's interlocks are out of service. */
   get value(): number {
-    return this.out().length;
+    return this.outCount;
   }
 
   update(sample: Sample): boolean {
-    if (!this.interlocks.some((i) => i.update(sample))) return false;
-    const next = this.interlocks.some((i) => i.isOut()) ? 'MAJOR_HAZARD' : this.interlocks.some((i) => i.known()) ? null : this.current;
+    const i = this.byPoint.get(sample.pointId);
+    if (i === undefined) return false;
+    const wasOut = i.isOut();
+    const wasUnknown = i.unknownSignals();
+    i.update(sample);
+    this.outCount += (i.isOut() ? 1 : 0) - (wasOut ? 1 : 0);
+    this.unknownCount += i.unknownSignals() - wasUnknown;
+    if (this.unknownCount === 0) this.resumed = false;
+    const next = this.outCount > 0 ? 'MAJOR_HAZARD' : this.resumed ? this.current : null;
     if (next === this.current) return false;
     this.current = next;
     return true;
@@ -46,6 +72,7 @@ export class NotInServiceEvaluator implements GroupEvaluator {
   seed(level: string | null): boolean {
     if (level !== null && level !== 'MAJOR_HAZARD') return false;
     this.current = level;
+    this.resumed = level !== null && this.unknownCount > 0;
     return true;
   }
 

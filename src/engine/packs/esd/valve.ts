@@ -19,6 +19,8 @@ export interface ValveTiming {
 }
 
 type ValveLevel = 'DISCREPANCY' | 'POSITION_FAULT';
+/** Why a POSITION_FAULT: both switches on, a switch with bad samples, or neither switch on with no command. */
+type FaultCause = 'both' | 'bad' | 'neither';
 /** What the limit switches say; a valve with one switch is only ever `open` or `closed`. */
 type Position = 'open' | 'closed' | 'both' | 'neither' | 'unknown';
 
@@ -28,10 +30,14 @@ type Position = 'open' | 'closed' | 'both' | 'neither' | 'unknown';
  * - else `DISCREPANCY` when the valve is not at its commanded position `travelMs` after the
  *   command changed or the valve left that position (commanded closed and ZSC false: the shutdown
  *   did not happen; a valve stuck between positions counts, since the command is not fulfilled);
+ * - else `POSITION_FAULT` when a limit switch's samples have been bad for `travelMs` (the last
+ *   usable value it holds no longer shows the position: a held "closed" would hide a valve
+ *   drifting open); it clears at the switch's next usable sample;
  * - else `POSITION_FAULT` when, with no usable command, neither switch reads true for `travelMs`.
  * A new command gives the valve a new stroke: a discrepancy is judged again after `travelMs`.
- * Bad samples are unusable (the last usable value holds); until every signal has reported, and
- * while no usable command is known, a discrepancy is neither raised nor cleared.
+ * Bad samples are unusable (the last usable value holds, for a command as for a switch); until
+ * every signal has reported, and while no usable command is known, a discrepancy is neither
+ * raised nor cleared (a retained one is kept, whatever the switches show).
  * Timers run on the gateway clock (`rts` and `tick(now)`), as threshold delays do.
  */
 export class ValveEvaluator implements GroupEvaluator {
@@ -46,6 +52,12 @@ export class ValveEvaluator implements GroupEvaluator {
   private bothSince = Number.NaN;
   private mismatchSince = Number.NaN;
   private neitherSince = Number.NaN;
+  /** Gateway time of the first of a switch's bad samples in a row; NaN while its latest is usable. */
+  private zsoBadSince = Number.NaN;
+  private zscBadSince = Number.NaN;
+  private cause: FaultCause | undefined;
+  /** The switches bad for a stroke at the last judgement, for the message. */
+  private badNames: readonly string[] = [];
   /** After a restart with an active level: a fault found before any new command counts as already timed out. */
   private resumed = false;
 
@@ -72,9 +84,15 @@ export class ValveEvaluator implements GroupEvaluator {
     const m = this.members;
     // A bad sample is unusable: the last usable value of its signal holds.
     if (sample.pointId === m.command.id) this.onCommand(sample);
-    else if (sample.pointId === m.open?.id) this.zso = flagOf(sample, m.open) ?? this.zso;
-    else if (sample.pointId === m.closed?.id) this.zsc = flagOf(sample, m.closed) ?? this.zsc;
-    else return false;
+    else if (sample.pointId === m.open?.id) {
+      const v = flagOf(sample, m.open);
+      this.zso = v ?? this.zso;
+      this.zsoBadSince = v === undefined ? since(this.zsoBadSince, sample.rts) : Number.NaN;
+    } else if (sample.pointId === m.closed?.id) {
+      const v = flagOf(sample, m.closed);
+      this.zsc = v ?? this.zsc;
+      this.zscBadSince = v === undefined ? since(this.zscBadSince, sample.rts) : Number.NaN;
+    } else return false;
     return this.judge(sample.rts);
   }
 
@@ -96,7 +114,10 @@ export class ValveEvaluator implements GroupEvaluator {
     const stroke = spanText(this.timing.travelMs);
     if (this.current === 'DISCREPANCY') return `${command}, not ${this.commandOpen ? 'open' : 'closed'} ${stroke} after (${switches})`;
     if (this.current === 'POSITION_FAULT') {
-      return this.position() === 'both' ? `both limit switches on (${switches}), ${command}` : `no limit switch on for ${stroke} (${switches}), ${command}`;
+      const cause = this.cause ?? (this.position() === 'both' ? 'both' : 'neither');
+      if (cause === 'both') return `both limit switches on (${switches}), ${command}`;
+      if (cause === 'bad') return `${this.badNames.join(' and ')} bad for ${stroke}: the position is not known (${switches}), ${command}`;
+      return `no limit switch on for ${stroke} (${switches}), ${command}`;
     }
     return `${command} (${switches})`;
   }
@@ -129,8 +150,15 @@ export class ValveEvaluator implements GroupEvaluator {
   /** Moves the timers to what the signals say now and sets the level; true when it changed. */
   private judge(now: number): boolean {
     const pos = this.position();
-    if (pos === 'unknown') return false;
-    const next = this.decide(pos, now);
+    const bad = this.badFor(now) >= this.timing.travelMs;
+    if (bad) this.badNames = this.badSwitches(now);
+    let next: ValveLevel | null | undefined;
+    if (pos !== 'unknown') next = this.decide(pos, now, bad);
+    else if (bad && this.current !== 'DISCREPANCY') {
+      // A switch that never reported a usable value: its bad samples are a fault all the same.
+      next = 'POSITION_FAULT';
+      this.cause = 'bad';
+    } else return false;
     if (next === undefined) return false;
     this.resumed = false;
     if (next === this.current) return false;
@@ -140,7 +168,7 @@ export class ValveEvaluator implements GroupEvaluator {
   }
 
   /** The level for the position now; undefined to keep the current one (switches settling, nothing to judge against). */
-  private decide(pos: Exclude<Position, 'unknown'>, now: number): ValveLevel | null | undefined {
+  private decide(pos: Exclude<Position, 'unknown'>, now: number, bad: boolean): ValveLevel | null | undefined {
     const start = this.resumed ? Number.NEGATIVE_INFINITY : now;
     const cmd = this.commandOpen;
     this.bothSince = pos === 'both' ? since(this.bothSince, start) : Number.NaN;
@@ -148,13 +176,35 @@ export class ValveEvaluator implements GroupEvaluator {
     // Both switches on says nothing about the command: the mismatch timer runs on through it.
     if (pos !== 'both') this.mismatchSince = cmd !== undefined && pos !== (cmd ? 'open' : 'closed') ? since(this.mismatchSince, start) : Number.NaN;
     const { travelMs, settleMs } = this.timing;
-    if (now - this.bothSince >= settleMs) return 'POSITION_FAULT';
-    if (pos === 'both') return undefined;
+    if (now - this.bothSince >= settleMs) return this.fault('both');
+    if (pos === 'both') return bad ? this.fault('bad') : undefined;
     if (now - this.mismatchSince >= travelMs) return 'DISCREPANCY';
+    if (bad) return this.fault('bad');
     if (cmd !== undefined) return null;
-    if (now - this.neitherSince >= travelMs) return 'POSITION_FAULT';
-    // No usable command yet: a discrepancy (kept from before a restart) cannot be judged again.
-    return pos === 'neither' || this.current === 'DISCREPANCY' ? undefined : null;
+    // No usable command yet: a discrepancy (kept from before a restart) cannot be judged again,
+    // whatever the switches show (the command that decides it has not reported).
+    if (this.current === 'DISCREPANCY') return undefined;
+    if (now - this.neitherSince >= travelMs) return this.fault('neither');
+    return pos === 'neither' ? undefined : null;
+  }
+
+  private fault(cause: FaultCause): 'POSITION_FAULT' {
+    this.cause = cause;
+    return 'POSITION_FAULT';
+  }
+
+  /** How long the longest run of bad samples of a limit switch has lasted; -Infinity when none is bad. */
+  private badFor(now: number): number {
+    const first = Math.min(Number.isNaN(this.zsoBadSince) ? Infinity : this.zsoBadSince, Number.isNaN(this.zscBadSince) ? Infinity : this.zscBadSince);
+    return now - first;
+  }
+
+  /** The switches whose samples have been bad for a stroke at `now`. */
+  private badSwitches(now: number): string[] {
+    const out: string[] = [];
+    if (now - this.zsoBadSince >= this.timing.travelMs) out.push('ZSO');
+    if (now - this.zscBadSince >= this.timing.travelMs) out.push('ZSC');
+    return out;
   }
 
   private priorityOf(level: ValveLevel): Priority {
@@ -164,10 +214,14 @@ export class ValveEvaluator implements GroupEvaluator {
   }
 
   private switchText(): string {
-    const text = (name: string, v: boolean | undefined): string => `${name} ${v === undefined ? 'unknown' : v ? 'on' : 'off'}`;
+    const text = (name: string, v: boolean | undefined, badSince: number): string => {
+      const said = v === undefined ? 'unknown' : v ? 'on' : 'off';
+      if (Number.isNaN(badSince)) return `${name} ${said}`;
+      return v === undefined ? `${name} bad` : `${name} bad (last ${said})`;
+    };
     const parts: string[] = [];
-    if (this.members.open !== undefined) parts.push(text('ZSO', this.zso));
-    if (this.members.closed !== undefined) parts.push(text('ZSC', this.zsc));
+    if (this.members.open !== undefined) parts.push(text('ZSO', this.zso, this.zsoBadSince));
+    if (this.members.closed !== undefined) parts.push(text('ZSC', this.zsc, this.zscBadSince));
     return parts.join(', ');
   }
 }
