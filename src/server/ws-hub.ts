@@ -47,11 +47,22 @@ interface Client {
   behindSince: number;
   /** `/ws?audience=fire-control-room`: only alarms for that audience; null: every alarm. */
   readonly audience: string | null;
+  /** Conditions an audience client was told of: it also hears the transition that takes one away from it. */
+  readonly heard: Set<string>;
 }
 
-/** Whether a client listening for `audience` (null: everything) is told of a transition. */
-function concerns(audience: string | null, t: AlarmTransition): boolean {
-  return audience === null || (t.audiences?.includes(audience) ?? false);
+/**
+ * Whether a client is told of a transition: every one without an audience; with one, those for it,
+ * and the first after a condition it heard of stops being for it (level 2 back to level 1: the
+ * fire control room must see its level-2 alarm end).
+ */
+function concerns(client: Client, t: AlarmTransition): boolean {
+  if (client.audience === null) return true;
+  if (t.audiences?.includes(client.audience) ?? false) {
+    client.heard.add(t.conditionId);
+    return true;
+  }
+  return client.heard.delete(t.conditionId);
 }
 
 /** A client this many times over maxBufferedBytes is not reading at all: cut off. */
@@ -84,7 +95,7 @@ export class WsHub {
   broadcastTransition(t: AlarmTransition): void {
     if (this.clients.size === 0) return;
     const text = wsMessage.transition(t);
-    for (const c of this.clients) if (concerns(c.audience, t) && this.sendLive(c, text)) this.stats.transitionsSent++;
+    for (const c of this.clients) if (concerns(c, t) && this.sendLive(c, text)) this.stats.transitionsSent++;
   }
 
   /** An operator position entered or left alarm flood (EEMUA 191). */
@@ -120,7 +131,7 @@ export class WsHub {
   }
 
   private onConnection(socket: WebSocket, audience: string | null): void {
-    const client: Client = { socket, points: new Set(), skipped: null, behindSince: 0, audience };
+    const client: Client = { socket, points: new Set(), skipped: null, behindSince: 0, audience, heard: new Set() };
     this.clients.add(client);
     this.stats.connected++;
     this.stats.connections++;
@@ -132,7 +143,8 @@ export class WsHub {
   }
 
   private sendSnapshot(client: Client): void {
-    const retained = this.opts.alarms.retained().filter((t) => concerns(client.audience, t));
+    if (client.audience !== null) client.heard.clear();
+    const retained = this.opts.alarms.retained().filter((t) => client.audience === null || concerns(client, t));
     this.send(client, wsMessage.snapshotBegin(retained.length));
     for (const t of retained) this.send(client, wsMessage.condition(t));
     this.send(client, wsMessage.snapshotEnd(retained.length));

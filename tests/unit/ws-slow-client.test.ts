@@ -165,5 +165,11 @@ describe('the feed besides slow clients', () => {
     hub.broadcastTransition({ ...transition(3), audiences: ['fire-control-room'] });
     await fire.waitForMessage((m) => m['eventId'] === 'e3', 2000, 'e3');
     expect(fire.ofType('transition').map((m) => m['eventId'])).toEqual(['e2', 'e3']);
+    // Level 2 back to level 1: the audience hears its alarm leave it, once, and nothing after.
+    hub.broadcastTransition({ ...transition(4), conditionId: transition(3).conditionId, audiences: [] });
+    hub.broadcastTransition({ ...transition(5), conditionId: transition(3).conditionId, audiences: [] });
+    hub.broadcastTransition({ ...transition(6), audiences: ['fire-control-room'] });
+    await fire.waitForMessage((m) => m['eventId'] === 'e6', 2000, 'e6');
+    expect(fire.ofType('transition').map((m) => m['eventId'])).toEqual(['e2', 'e3', 'e4', 'e6']);
   });
 });
