@@ -18,28 +18,50 @@ export interface MethaneRule extends RuleBase {
   readonly priority: Priority;
 }
 
+/** The power-off execution time of 煤矿安全规程 / AQ 1029 (断电 within 2 s of the over-limit). */
+export const POWER_OFF_EXECUTION_MS = 2_000;
+
+/**
+ * The default power-off verification window: the 2 s execution time plus one scan cycle of the
+ * slowest reading involved (≤ 10 s in over-limit areas, where a power-off happens): a feed status
+ * read in the next scan after the CH4 reading is in time.
+ */
+export const DEFAULT_FEED_TIMEOUT_MS = 12_000;
+
+/**
+ * The longest power-off verification window: the 2 s execution time plus 30 s, the longest scan
+ * cycle allowed underground. A failed power-off must not go unnoticed longer.
+ */
+export const MAX_FEED_TIMEOUT_MS = 32_000;
+
+/**
+ * How long a sensor may send nothing before it counts as faulty (silent): two scans of 30 s (the
+ * longest cycle allowed underground) missed, plus 5 s for the transport. One lost sample is not a fault.
+ */
+export const DEFAULT_SILENT_AFTER_MS = 65_000;
+
 /**
  * Power-off verification (馈电异常): a group per CH4 sensor, of the sensor and the feed-status points
- * of the feeders it cuts (`attrs.feeders`). `FEED_FAULT` (priority 1) when a feeder is still (or
- * again) live more than `timeoutMs` after the sensor reached its power-off level and while methane
- * has not fallen below restore; `FEED_OFF` (priority 3) when a feeder went dead with no power-off
- * asked by any sensor that cuts it, for more than `timeoutMs`.
+ * of the feeders it cuts (`attrs.feeders`). A power-off is demanded while the sensor is at its
+ * power-off level (until below restore), while its latest sample is bad (a broken line, a comms
+ * fault: 断线断电) and while it has sent nothing for more than `silentAfterMs`. `FEED_FAULT`
+ * (priority 1) when a feeder is still (or again) live more than `timeoutMs` after a demand began;
+ * `FEED_OFF` (priority 3) when a feeder went dead with no power-off demanded by any sensor that
+ * cuts it, for more than `timeoutMs`.
  */
-/**
- * The longest power-off verification timeout: 30 s, the longest scan cycle allowed underground
- * (≤ 10 s in over-limit areas). A failed power-off must not go unnoticed longer.
- */
-export const MAX_FEED_TIMEOUT_MS = 30_000;
-
 export interface FeedCheckRule extends RuleBase {
   readonly kind: 'feed-check';
   /** The most urgent priority it raises: 1, FEED_FAULT's (set by the schema, not configured). */
   readonly priority: Priority;
   /**
-   * How long the feeders have to read de-energised after the power-off began (煤矿安全规程: execution
-   * ≤ 2 s); a CH4 point's `attrs.feedTimeout` overrides it for that sensor (a slower feed-status scan).
+   * How long the feeders have to read de-energised after a power-off demand began (煤矿安全规程:
+   * execution ≤ 2 s, plus the scan delay of the readings), and how long a feeder's drop waits for
+   * the power-off reading that explains it; a CH4 point's `attrs.feedTimeout` overrides it for that
+   * sensor (a slower feed-status scan).
    */
   readonly timeoutMs: number;
+  /** A CH4 sensor silent for more than this demands a power-off, like a broken line (keep it equal to the sensor-fault rule's). */
+  readonly silentAfterMs: number;
   /** `alarm`: raise FEED_OFF for a feeder that goes dead without a power-off; `ignore`: do not. */
   readonly unexpectedOff: 'alarm' | 'ignore';
 }
@@ -55,5 +77,19 @@ export interface MineGasRule extends RuleBase {
   readonly deadbandPct: number;
 }
 
+/**
+ * A faulty or silent sensor (gas or feed status): `FAULT` while its latest sample is bad (NAMUR NE 43
+ * fault bands `signal-fault-*`, comm loss `comm-*`, a device status) or while it has sent nothing
+ * for more than `silentAfterMs`; back to normal at the next good or uncertain sample. A faulty
+ * sensor never reads as normal.
+ */
+export interface SensorFaultRule extends RuleBase {
+  readonly kind: 'sensor-fault';
+  readonly priority: Priority;
+  readonly silentAfterMs: number;
+  /** Also watch the feed-status points of the feeders the selected CH4 sensors cut (a power-off must be verifiable). */
+  readonly feedSensors: boolean;
+}
+
 /** Rule specs of the coal-mine methane and gases pack. */
-export type CoalRule = MethaneRule | FeedCheckRule | MineGasRule;
+export type CoalRule = MethaneRule | FeedCheckRule | MineGasRule | SensorFaultRule;

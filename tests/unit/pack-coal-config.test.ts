@@ -41,9 +41,20 @@ describe('coal pack config: a good site', () => {
     expect(out.lines).toEqual([]);
     expect(out.rules).toEqual([
       expect.objectContaining({ id: 'coal-methane', kind: 'methane', priority: 1, latch: true, shelvable: false }),
-      expect.objectContaining({ id: 'coal-feed-check', kind: 'feed-check', priority: 1, timeoutMs: 2000, unexpectedOff: 'alarm' }),
+      // 12 s: the 2 s power-off time plus a 10 s scan (over-limit areas); silent: two 30 s scans missed.
+      expect.objectContaining({ id: 'coal-feed-check', kind: 'feed-check', priority: 1, timeoutMs: 12_000, silentAfterMs: 65_000, unexpectedOff: 'alarm' }),
       expect.objectContaining({ id: 'coal-mine-gas', kind: 'mine-gas', priority: 2, deadbandPct: 0 }),
+      expect.objectContaining({ id: 'coal-sensor-fault', kind: 'sensor-fault', priority: 2, silentAfterMs: 65_000, feedSensors: true, shelvable: false }),
     ]);
+  });
+
+  it("a site's own rules get the kinds' defaults: feed-check 12 s and 65 s, sensor-fault priority 2, 65 s, with feed sensors", () => {
+    const out = load([WF('feeders: none')], ['{ id: fc, kind: feed-check, select: { points: [WF-CH4] } }', '{ id: sf, kind: sensor-fault, select: { points: [WF-CH4] } }']);
+    expect(out.lines).toEqual([]);
+    expect(out.rules).toEqual(expect.arrayContaining([
+      expect.objectContaining({ id: 'fc', timeoutMs: 12_000, silentAfterMs: 65_000 }),
+      expect.objectContaining({ id: 'sf', priority: 2, silentAfterMs: 65_000, feedSensors: true }),
+    ]));
   });
 
   it('takes stricter site limits, "none" as a scope, and a gas without a regulatory limit', () => {
@@ -70,9 +81,10 @@ describe('coal pack config: refusals', () => {
     expect(load([WF('feeders: " , "')]).lines).toEqual([expect.stringMatching(/attrs\.feeders is empty/)]);
   });
 
-  it("a sensor's feedTimeout that is no duration, or longer than the longest scan cycle", () => {
+  it("a sensor's feedTimeout that is no duration, or longer than the power-off time plus the longest scan cycle", () => {
     expect(load([WF('feeders: F-101, feedTimeout: soon'), ...FEEDS]).lines).toEqual(['site.yaml:4: points[0].attrs.feedTimeout: CH4 point "WF-CH4": attrs.feedTimeout "soon" is not a duration above 0 (e.g. 5s)']);
-    expect(load([WF('feeders: F-101, feedTimeout: 31s'), ...FEEDS]).lines).toEqual(['site.yaml:4: points[0].attrs.feedTimeout: CH4 point "WF-CH4": attrs.feedTimeout "31s" is more than 30s (the longest scan cycle allowed underground)']);
+    expect(load([WF('feeders: F-101, feedTimeout: 33s'), ...FEEDS]).lines).toEqual(['site.yaml:4: points[0].attrs.feedTimeout: CH4 point "WF-CH4": attrs.feedTimeout "33s" is more than 32s (the 2 s power-off time plus 30 s, the longest scan cycle allowed underground)']);
+    expect(load([WF('feeders: F-101, feedTimeout: 32s'), ...FEEDS]).lines).toEqual([]);
     expect(load([WF('feeders: F-101, feedTimeout: 7s'), ...FEEDS]).lines).toEqual([]);
   });
 
@@ -137,10 +149,14 @@ describe('coal pack config: refusals', () => {
     ]);
   });
 
-  it('a feed-check timeout beyond the scan cycle, or none at all; a mine-gas deadband too wide', () => {
+  it('a feed-check timeout beyond the scan cycle, or none at all; a silentAfter under 1 s; a mine-gas deadband too wide', () => {
     const base = [WF('feeders: none')];
     const rule = (extra: string, kind = 'feed-check'): string => `{ id: r, kind: ${kind}, select: { points: [WF-CH4] }, ${extra} }`;
-    expect(load(base, [rule('timeout: 45s')]).lines).toEqual([expect.stringMatching(/^site\.yaml:\d+: rules\[0\]\.timeout: timeout is at most 30s/)]);
+    expect(load(base, [rule('timeout: 33s')]).lines).toEqual([expect.stringMatching(/^site\.yaml:\d+: rules\[0\]\.timeout: timeout is at most 32s/)]);
+    expect(load(base, [rule('timeout: 32s')]).lines).toEqual([]);
+    expect(load(base, [rule('silentAfter: 500ms')]).lines).toEqual([expect.stringMatching(/rules\[0\]\.silentAfter: silentAfter is at least 1s/)]);
+    expect(load(base, [rule('silentAfter: 0', 'sensor-fault')]).lines).toEqual([expect.stringMatching(/rules\[0\]\.silentAfter: silentAfter is at least 1s/)]);
+    expect(load(base, [rule('feedSensors: maybe', 'sensor-fault')]).lines).toEqual([expect.stringMatching(/rules\[0\]\.feedSensors: /)]);
     expect(load(base, [rule('timeout: 0')]).lines).toEqual([expect.stringMatching(/rules\[0\]\.timeout: timeout must be more than 0/)]);
     expect(load(base, [rule('unexpectedOff: maybe')]).lines).toEqual([expect.stringMatching(/rules\[0\]\.unexpectedOff: /)]);
     expect(load(base, [rule('deadbandPct: 60', 'mine-gas')]).lines).toEqual([expect.stringMatching(/rules\[0\]\.deadbandPct: deadbandPct is at most 50/)]);

@@ -27,8 +27,10 @@ describe('the coal demo scenario against the coal pack', () => {
     let now = T0;
     const engine = new RuleEngine(site.config.points, site.config.rules, T0);
     const log: string[] = [];
+    const all: RuleResult[] = [];
     const record = (results: readonly RuleResult[]): void => {
       for (const r of results) log.push(`${(now - T0) / 1000}s ${r.conditionId} ${r.level ?? 'normal'}`);
+      all.push(...results);
     };
     const ingest = new Ingest({
       points: site.config.points, clock: { now: () => now }, maxFutureMs: 300_000,
@@ -43,10 +45,30 @@ describe('the coal demo scenario against the coal pack', () => {
     expect(log).toEqual([
       '8s coal-methane/T1-CH4 ALARM',
       '10s coal-methane/T1-CH4 POWER_OFF',
-      // F-101 drops at 11 s; F-102 is still live more than 2 s after the power-off.
-      '13s coal-feed-check/T1-CH4 FEED_FAULT',
+      // F-101 drops at 11 s; F-102 is still live more than 12 s after the power-off.
+      '23s coal-feed-check/T1-CH4 FEED_FAULT',
+      // T2-CH4's line breaks at 30 s (2.0 mA): FAULT, and its power-off (断线断电) is not confirmed either.
+      '30s coal-sensor-fault/T2-CH4 FAULT',
+      '43s coal-feed-check/T2-CH4 FEED_FAULT',
+      '50s coal-feed-check/T2-CH4 normal',
+      '50s coal-sensor-fault/T2-CH4 normal',
       '71s coal-methane/T1-CH4 normal',
       '71s coal-feed-check/T1-CH4 normal',
     ]);
+
+    // Every alarm carries the regulatory codes of its point (the feed check: its CH4 sensor's).
+    const codes = { enterpriseCode: 'DEMO-COAL-01', indicatorType: 'CH4', equipmentCode: '001A01' };
+    expect(all.find((r) => r.conditionId === 'coal-methane/T1-CH4' && r.level === 'POWER_OFF')?.codes).toEqual(codes);
+    expect(all.find((r) => r.conditionId === 'coal-feed-check/T1-CH4')?.codes).toEqual(codes);
+    expect(all.find((r) => r.conditionId === 'coal-sensor-fault/T2-CH4')?.codes).toEqual({ ...codes, equipmentCode: '001A03' });
+    expect(all.find((r) => r.conditionId === 'coal-sensor-fault/T2-CH4')?.message).toMatch(/^T2-CH4 FAULT: signal-fault-low .*its power-off scope F-101, F-102 must be cut \(断线断电\)$/);
+  });
+
+  it('gives every point of the demo its regulatory codes', () => {
+    const site = loadSite(SITE);
+    if (!site.ok) throw new Error(site.problems.map(formatProblem).join('\n'));
+    for (const p of site.config.points) {
+      expect(p.attrs, p.id).toMatchObject({ enterpriseCode: 'DEMO-COAL-01', indicatorType: expect.stringMatching(/^(CH4|CO|O2|FEED)$/), equipmentCode: expect.stringMatching(/^001[AD]\d\d$/) });
+    }
   });
 });

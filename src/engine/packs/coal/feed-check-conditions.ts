@@ -31,7 +31,7 @@ function cuttersOf(rule: FeedCheckRule, selected: readonly Point[]): Cutter[] {
  * One group per CH4 sensor that cuts feeders, `<ruleId>/<sensor id>`: the sensor, the feed-status
  * points of its feeders, and every other selected sensor that cuts one of them.
  */
-export function feedCheckConditions(rule: FeedCheckRule, selected: readonly Point[], points: readonly Point[]): GroupCondition[] {
+export function feedCheckConditions(rule: FeedCheckRule, selected: readonly Point[], points: readonly Point[], startedAt: number): GroupCondition[] {
   const cutters = cuttersOf(rule, selected);
   const byFeeder = feedPointsByFeeder(points);
   return cutters.map((c) => {
@@ -43,7 +43,7 @@ export function feedCheckConditions(rule: FeedCheckRule, selected: readonly Poin
     const others = cutters.filter((o) => o !== c && o.feeders.some((n) => c.feeders.includes(n)));
     const timeout = feedTimeoutOf(c.point, rule.timeoutMs);
     if (timeout.problem !== undefined) throw invalid(rule, c.point, timeout.problem);
-    const evaluator = new FeedCheckEvaluator({ sensor: c, others, feeders, timeoutMs: timeout.ms, unexpectedOff: rule.unexpectedOff });
+    const evaluator = new FeedCheckEvaluator({ sensor: c, others, feeders, timeoutMs: timeout.ms, silentAfterMs: rule.silentAfterMs, unexpectedOff: rule.unexpectedOff, startedAt });
     const members = [c.point, ...others.map((o) => o.point), ...feeders.map((f) => f.point)];
     return new GroupCondition(rule, { key: c.point.id, members, pointId: c.point.id, evaluator });
   });

@@ -40,14 +40,15 @@ export function feedPointsByFeeder(points: readonly Point[]): Map<string, Point[
 }
 
 /**
- * The power-off verification timeout of one CH4 sensor: its `attrs.feedTimeout` (`"7s"`, where its
- * feeders' status is scanned slowly), else the rule's. A problem for a bad or too long duration.
+ * The power-off verification timeout of one CH4 sensor: its `attrs.feedTimeout` (`"22s"`, the 2 s
+ * power-off time plus a 20 s scan of its feeders' status), else the rule's. A problem for a bad or
+ * too long duration.
  */
 export function feedTimeoutOf(point: Point, ruleTimeoutMs: number): { readonly ms: number; readonly problem?: string } {
   const text = point.attrs['feedTimeout'];
   if (text === undefined) return { ms: ruleTimeoutMs };
   const ms = parseDurationText(text);
   if (ms === undefined || ms <= 0) return { ms: ruleTimeoutMs, problem: `CH4 point "${point.id}": attrs.feedTimeout "${text}" is not a duration above 0 (e.g. 5s)` };
-  if (ms > MAX_FEED_TIMEOUT_MS) return { ms: ruleTimeoutMs, problem: `CH4 point "${point.id}": attrs.feedTimeout "${text}" is more than 30s (the longest scan cycle allowed underground)` };
+  if (ms > MAX_FEED_TIMEOUT_MS) return { ms: ruleTimeoutMs, problem: `CH4 point "${point.id}": attrs.feedTimeout "${text}" is more than 32s (the 2 s power-off time plus 30 s, the longest scan cycle allowed underground)` };
   return { ms };
 }

@@ -16,11 +16,14 @@ export interface MethanePreset extends MethaneSetpoints {
 
 /**
  * 煤矿安全规程 (2016, amended 2022), the table of methane sensor settings in the safety monitoring
- * chapter, as AQ 1029-2019 repeats it: alarm / power-off / restore concentration, % CH4.
+ * chapter, as AQ 1029-2019 repeats it: alarm / power-off / restore concentration, % CH4. The upper
+ * corner's restore is < 1.0 (the table as the review and the lead recall it, 第498条 回风隅角), not
+ * the < 1.5 of hazgate's DOMAIN.md: the stricter of the two, so power returns only at lower methane
+ * (rules/packs/coal/README.md).
  */
 export const METHANE_PRESETS: Readonly<Record<string, MethanePreset>> = {
   'working-face': { label: 'working face (采煤工作面)', alarm: 1.0, powerOff: 1.5, restore: 1.0 },
-  'upper-corner': { label: 'upper corner (工作面上隅角)', alarm: 1.0, powerOff: 1.5, restore: 1.5 },
+  'upper-corner': { label: 'upper corner (工作面上隅角)', alarm: 1.0, powerOff: 1.5, restore: 1.0 },
   'return-airway': { label: 'return airway (回风巷)', alarm: 1.0, powerOff: 1.0, restore: 1.0 },
   intake: { label: 'intake of a high-gas face (高瓦斯、突出矿井采煤工作面进风巷)', alarm: 0.5, powerOff: 0.5, restore: 0.5 },
   'drainage-roadway': { label: 'gas drainage roadway (专用排瓦斯巷)', alarm: 2.5, powerOff: 2.5, restore: 2.5 },

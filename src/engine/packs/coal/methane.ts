@@ -10,8 +10,9 @@ const PRIORITY: Readonly<Record<'ALARM' | 'POWER_OFF', Priority>> = { ALARM: 2, 
 
 /**
  * A CH4 sensor's condition: exclusive levels ALARM (priority 2) and POWER_OFF (priority 1, 断电).
- * Bad samples hold the level (the monitoring system's own fault lock-out is not the gateway's to
- * judge; a stale rule catches a silent sensor).
+ * Bad samples hold the level: the methane they would show is unknown. They are not ignored: the
+ * sensor-fault kind raises FAULT for them (and for a silence), and the feed check treats them as a
+ * power-off demand (断线断电).
  */
 export class MethaneEvaluator implements Evaluator {
   readonly needsTick = false;
