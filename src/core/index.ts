@@ -15,3 +15,4 @@ export * from './rule-esd.js';
 export * from './rule-authenticity.js';
 export * from './bypass.js';
 export * from './people.js';
+export * from './observation.js';

@@ -3,6 +3,7 @@ import type { AlarmTransition } from './alarm.js';
 import type { Clock } from './clock.js';
 import type { HazgateError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { EmitObservation } from './observation.js';
 import type { Point } from './point.js';
 import type { RawReading, Sample } from './sample.js';
 import type { ComponentStatus } from './status.js';
@@ -13,12 +14,13 @@ export type OnStatus = (status: ComponentStatus) => void;
 
 /**
  * A protocol adapter (after Telegraf inputs and eKuiper sources). `create` validates and opens
- * nothing; `start` connects and pushes readings; after `stop` resolves nothing is emitted.
+ * nothing; `start` connects and pushes readings (and, for location and video adapters,
+ * observations: tag positions, reader events, detections); after `stop` resolves nothing is emitted.
  */
 export interface Adapter {
   readonly id: string;
   readonly kind: string;
-  start(emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus): Promise<void>;
+  start(emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus, observe: EmitObservation): Promise<void>;
   stop(): Promise<void>;
   /** The adapter's own counters for /metrics (per device, per exception code…), read at scrape time. */
   metrics?(): readonly AdapterMetric[];

@@ -1,4 +1,4 @@
-import type { Adapter, ComponentStatus, EmitReading, HazgateError, Logger, OnAdapterError } from '../core/index.js';
+import type { Adapter, ComponentStatus, EmitObservation, EmitReading, HazgateError, Logger, OnAdapterError } from '../core/index.js';
 
 export interface AdapterCounters {
   readings: number;
@@ -35,18 +35,24 @@ export class RunningAdapter {
     return this.current;
   }
 
-  async start(emit: EmitReading, onError: OnAdapterError): Promise<void> {
+  /** `observe`: where positions, reader events and detections go (default: nowhere, counted as readings). */
+  async start(emit: EmitReading, onError: OnAdapterError, observe: EmitObservation = () => undefined): Promise<void> {
     const guardedEmit: EmitReading = (r) => {
       if (this.stopped) return;
       this.counters.readings++;
       emit(r);
+    };
+    const guardedObserve: EmitObservation = (o) => {
+      if (this.stopped) return;
+      this.counters.readings++;
+      observe(o);
     };
     const guardedError = (e: HazgateError): void => {
       if (this.stopped) return;
       this.counters.errors++;
       onError(e);
     };
-    await this.adapter.start(guardedEmit, guardedError, (s) => this.setStatus(s));
+    await this.adapter.start(guardedEmit, guardedError, (s) => this.setStatus(s), guardedObserve);
   }
 
   async stop(): Promise<void> {

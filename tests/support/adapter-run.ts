@@ -1,4 +1,4 @@
-import type { Adapter, ComponentStatus, HazgateError, RawReading } from '../../src/core/index.js';
+import type { Adapter, ComponentStatus, HazgateError, Observation, RawReading } from '../../src/core/index.js';
 
 /** An adapter started in a test, with everything it emitted recorded (and when). */
 export interface AdapterRun<A extends Adapter> {
@@ -6,6 +6,8 @@ export interface AdapterRun<A extends Adapter> {
   readonly readings: (RawReading & { t: number })[];
   readonly errors: HazgateError[];
   readonly statuses: ComponentStatus[];
+  /** Positions, reader events, detections (location and video adapters). */
+  readonly observations: Observation[];
   latest(pointId: string): (RawReading & { t: number }) | undefined;
 }
 
@@ -14,7 +16,8 @@ export async function runAdapter<A extends Adapter>(adapter: A, onStop: (stop: (
   const readings: AdapterRun<A>['readings'] = [];
   const errors: HazgateError[] = [];
   const statuses: ComponentStatus[] = [];
-  await adapter.start((r) => void readings.push({ ...r, t: Date.now() }), (e) => void errors.push(e), (s) => void statuses.push(s));
+  const observations: Observation[] = [];
+  await adapter.start((r) => void readings.push({ ...r, t: Date.now() }), (e) => void errors.push(e), (s) => void statuses.push(s), (o) => void observations.push(o));
   onStop(() => adapter.stop());
-  return { adapter, readings, errors, statuses, latest: (id) => readings.findLast((r) => r.pointId === id) };
+  return { adapter, readings, errors, statuses, observations, latest: (id) => readings.findLast((r) => r.pointId === id) };
 }
