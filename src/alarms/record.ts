@@ -1,4 +1,5 @@
 import {
+  type PersonRef,
   PRIORITY_COLOUR,
   PRIORITY_SEVERITY,
   type AlarmState,
@@ -94,6 +95,8 @@ export interface Change extends Partial<AlarmFlags> {
   readonly message?: string;
   readonly codes?: Readonly<Record<string, string>>;
   readonly audiences?: readonly string[];
+  readonly people?: readonly PersonRef[];
+  readonly cameras?: readonly string[];
   readonly user?: string | undefined;
   readonly comment?: string | undefined;
 }

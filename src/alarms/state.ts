@@ -78,6 +78,8 @@ export function applyResult(current: AlarmTransition, r: RuleResult, ctx: StepCo
     // Every process change says who hears it now: a level-1 alarm after a level-2 episode is not
     // the fire control room's again.
     audiences: r.audiences ?? [],
+    ...(r.people === undefined ? {} : { people: r.people }),
+    ...(r.cameras === undefined ? {} : { cameras: r.cameras }),
   };
   if (r.level === null) {
     if (!current.active) return null;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../adapters/mqtt/index.js';
 import { AlarmHealth, AlarmManager, SqliteAlarmJournal, type FloodChange } from '../alarms/index.js';
-import type { AlarmTransition, Clock, ComponentStatus, Logger, Point, RuleResult, Sample } from '../core/index.js';
+import type { AlarmTransition, Clock, ComponentStatus, Logger, Observation, Point, RuleResult, Sample } from '../core/index.js';
 import { RuleEngine } from '../engine/index.js';
 import { Ingest, LiveValueCache, RunningAdapter, ThrottledErrorLog } from '../pipeline/index.js';
 import { createHttpServer, createMetricsRegistry, listen, WsHub } from '../server/index.js';
@@ -13,6 +13,7 @@ import { VERSION } from './version.js';
 import { AlarmPath } from './alarm-path.js';
 import { conditionCatalogue } from './alarm-conditions.js';
 import { wireBypasses, type BypassWiring } from './bypass-wiring.js';
+import { wirePeople, type PeopleWiring } from './people-wiring.js';
 
 export interface GatewayOptions {
   readonly clock: Clock;
@@ -56,7 +57,8 @@ export class Gateway {
   private tick(): void {
     const p = this.parts;
     p.alarmPath.retry();
-    p.alarmPath.apply(p.engine.tick(p.clock.now()));
+    p.alarmPath.apply(p.enrich(p.engine.tick(p.clock.now())));
+    p.alarmPath.apply(p.enrich(p.people.tick(p.clock.now())));
     p.alarmPath.tick(p.clock.now());
     for (const f of p.health.advance(p.clock.now())) announceFlood(f, p.hub, p.logger);
   }
@@ -95,6 +97,9 @@ interface GatewayParts {
   readonly influx: InfluxSink | null;
   readonly health: AlarmHealth;
   readonly bypasses: BypassWiring;
+  readonly people: PeopleWiring;
+  /** Results with the people and cameras of their zone. */
+  readonly enrich: (results: readonly RuleResult[]) => readonly RuleResult[];
 }
 
 async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<GatewayParts> {
@@ -147,6 +152,8 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     maxMessageBytes: 64 * 1024,
   });
   const wsHub = hub;
+  const people = wirePeople(config.people, points, logger.child({ component: 'people' }));
+  const enrich = (results: readonly RuleResult[]): readonly RuleResult[] => (results.length === 0 || people.monitor === null ? results : results.map(people.enrich));
   const errorLog = new ThrottledErrorLog(logger.child({ component: 'ingest' }), 10_000, () => clock.now());
   const ingest = new Ingest({
     points,
@@ -154,7 +161,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     maxFutureMs: config.ingest.maxFutureMs,
     onSample: (s: Sample) => {
       cache.put(s);
-      alarmPath.apply(engine.evaluate(s));
+      alarmPath.apply(enrich(engine.evaluate(s)));
       store.write(s);
       influx?.write(s);
       wsHub.publishSample(s);
@@ -164,7 +171,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   const bypasses = wireBypasses(points, config.store.dir, journal, clock, ingest.accept);
   const adapters = config.adapters.map((a) => createAdapter(a, config, opts));
   const broker = config.broker?.enabled ? createEmbeddedBroker(config.broker, logger) : null;
-  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses };
+  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, enrich };
   const http = createHttpServer({
     siteId: config.site.id,
     version: VERSION,
@@ -273,7 +280,8 @@ async function startServing(parts: GatewayParts, config: SiteConfig): Promise<st
 }
 
 async function startAdapters(parts: GatewayParts): Promise<void> {
-  for (const a of parts.adapters) await a.start(parts.ingest.accept, parts.ingest.refuse);
+  const observe = (o: Observation): void => parts.alarmPath.apply(parts.enrich(parts.people.observe(o, parts.clock.now())));
+  for (const a of parts.adapters) await a.start(parts.ingest.accept, parts.ingest.refuse, observe);
 }
 
 function componentStatus(parts: Omit<GatewayParts, 'http'>): Record<string, ComponentStatus> {

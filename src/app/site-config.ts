@@ -4,6 +4,7 @@ import { modbusSimServerSchema, opcuaSimConfigSchema } from '../../devices/index
 import { buildSiteSchema, duplicateIds, loadSiteConfig, resolvePath, type CrossCheckProblem, type LoadResult } from '../config/index.js';
 import type { Point, RuleSpec } from '../core/index.js';
 import { checkSelectors, packChecks } from '../engine/index.js';
+import { checkPeopleSetup } from '../engine/people/index.js';
 import { expandModbusProfiles } from './modbus-profiles.js';
 import { adapterSchemas } from './registry.js';
 
@@ -31,6 +32,10 @@ function crossChecks(config: SiteConfig): CrossCheckProblem[] {
     problems.push({ path: ['rules', ruleIndex.get(p.ruleId) ?? 0, 'select'], message: p.message });
   }
   for (const p of packChecks(config.rules, config.points)) problems.push({ path: [...p.path], message: p.message });
+  if (config.people !== undefined) {
+    const { zones, people, settings } = config.people;
+    for (const p of checkPeopleSetup(zones, people, settings)) problems.push({ path: ['people', ...p.path], message: p.message });
+  }
   const pointIds = new Set(config.points.map((p) => p.id));
   config.rules.forEach((r, i) =>
     (r.suppress?.when ?? []).forEach((w, j) => {

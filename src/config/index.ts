@@ -4,3 +4,4 @@ export { formatPath, formatProblem, formatProblems, type ConfigProblem } from '.
 export { durationSchema } from './rules.js';
 export { buildSiteSchema, type SiteSchema } from './site.js';
 export { parseYamlText, readYamlFile, substituteEnv, type YamlFile } from './yaml-file.js';
+export { peopleSectionSchema, type PeopleSection } from './people.js';

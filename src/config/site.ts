@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pointSchema } from './points.js';
+import { peopleSectionSchema } from './people.js';
 import { durationSchema, ruleSchema } from './rules.js';
 
 const siteInfoSchema = z
@@ -124,6 +125,8 @@ export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M exte
       rules: z.array(ruleSchema).default([]),
       store: storeSchema.default(storeSchema.parse({})),
       alarms: alarmsSchema.default({ maxShelve: 8 * 3_600_000 }),
+      /** Personnel location: zones, tags and settings (issue 9). */
+      people: peopleSectionSchema.optional(),
       influx: influxSchema.optional(),
       server: serverSchema.default(serverSchema.parse({})),
       broker: brokerSchema.optional(),

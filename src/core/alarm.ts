@@ -1,3 +1,4 @@
+import type { PersonRef } from './people.js';
 /** Alarm priority, 1 highest. 1 = red/一级, 2 = orange/二级, 3 = yellow/三级, 4 = blue/四级. */
 export type Priority = 1 | 2 | 3 | 4;
 
@@ -59,6 +60,10 @@ export interface RuleResult {
   readonly codes?: Readonly<Record<string, string>> | undefined;
   /** Who must hear of it besides the operators (e.g. `fire-control-room`); from the rule and the level. */
   readonly audiences?: readonly string[] | undefined;
+  /** The people in the alarm's zone when it changed (the evacuation list), or those it concerns. */
+  readonly people?: readonly PersonRef[] | undefined;
+  /** Cameras that see the alarm's zone. */
+  readonly cameras?: readonly string[] | undefined;
 }
 
 /** Point attributes that are regulatory codes: carried by every alarm of the point (DOMAIN.md, major hazard sources). */
@@ -161,6 +166,10 @@ export interface AlarmTransition {
   readonly codes?: Readonly<Record<string, string>>;
   /** Audiences besides the operators (see RuleResult); a WebSocket client may ask for one. */
   readonly audiences?: readonly string[];
+  /** The people in the alarm's zone at its last process change (the evacuation list). */
+  readonly people?: readonly PersonRef[];
+  /** Cameras that see the alarm's zone. */
+  readonly cameras?: readonly string[];
   readonly user?: string;
   readonly comment?: string;
 }

@@ -90,6 +90,16 @@ export interface ZoneSpec {
   readonly maxDwellMs?: number | undefined;
   /** Crowd gathering in this zone; overrides the site's per-colour setting. */
   readonly crowd?: CrowdSpec | undefined;
+  /** Cameras that see the zone: every alarm in the zone carries them. */
+  readonly cameras?: readonly string[] | undefined;
+}
+
+/** A person as an alarm names them (the evacuation list of a zone); unknown tags have nulls. */
+export interface PersonRef {
+  readonly tagId: string;
+  readonly personId: string | null;
+  readonly name: string | null;
+  readonly role: string | null;
 }
 
 /** Who wears a tag. */

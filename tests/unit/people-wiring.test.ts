@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadSite } from '../../src/app/index.js';
+import { wirePeople } from '../../src/app/people-wiring.js';
+import { formatProblem } from '../../src/config/index.js';
+import { silentLogger, type RuleResult } from '../../src/core/index.js';
+
+/** The site's `people` section, and personnel location in the gateway: alarms out, evacuation lists on zone alarms. */
+
+let dir = '';
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function load(text: string) {
+  dir = mkdtempSync(join(tmpdir(), 'hg-people-'));
+  writeFileSync(join(dir, 'site.yaml'), text);
+  return loadSite(join(dir, 'site.yaml'));
+}
+
+const SITE = `site: { id: s }
+points:
+  - { id: GT-1, kind: gas, unit: "%LEL", range: [0, 100], area: ws3 }
+  - { id: PT-1, kind: pressure, unit: MPa, range: [0, 2], area: elsewhere }
+people:
+  zones:
+    - { id: ws3, name: Workshop 3, kind: authorised-only, polygon: [[0, 0], [20, 0], [20, 10], [0, 10]], headcountLimit: 2, cameras: [cam-7], maxDwell: 2h }
+    - { id: yard, kind: warning, colour: orange, polygon: [[100, 0], [200, 0], [200, 100], [100, 100]], crowd: { minPeople: 3, radius: 15, for: 60s } }
+  people:
+    - { tagId: T1, personId: P1, name: Li Wei, role: operator, authorisedZones: [ws3] }
+    - { tagId: T2, personId: P2, name: Wang Fang, authorisedZones: [ws3] }
+    - { tagId: T3, personId: P3, name: Zhao Lei }
+  settings: { offlineAfter: 2m, hysteresis: 1.5 }
+`;
+
+describe('the people section', () => {
+  it('reads zones, people and settings into the core contracts', () => {
+    const out = load(SITE);
+    expect(out.ok ? null : out.problems.map(formatProblem)).toBeNull();
+    if (!out.ok) return;
+    expect(out.config.people?.zones[0]).toMatchObject({ id: 'ws3', kind: 'authorised-only', headcountLimit: 2, maxDwellMs: 7_200_000, cameras: ['cam-7'] });
+    expect(out.config.people?.zones[1]?.crowd).toEqual({ minPeople: 3, radiusM: 15, forMs: 60_000 });
+    expect(out.config.people?.settings).toEqual({ offlineAfterMs: 120_000, hysteresisM: 1.5 });
+  });
+
+  it('names every problem with its path: a zone without an outline, a bad shift time', () => {
+    const out = load(`site: { id: s }
+people:
+  zones:
+    - { id: z1, kind: general }
+    - { id: z2, kind: restricted, polygon: [[0, 0], [1, 0], [1, 1]], headcountLimit: [{ from: "8:00", to: "20:00", limit: 3 }] }
+  people:
+    - { tagId: T1, personId: P1, name: A, authorisedZones: [nope] }
+`);
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    const text = out.problems.map(formatProblem).join('\n');
+    expect(text).toMatch(/people\.zones\[0\]: a zone needs a polygon, readers or both/);
+    expect(text).toMatch(/people\.zones\[1\]\.headcountLimit\[0\]\.from: a time of day is HH:MM/);
+  });
+});
+
+describe('personnel location in the gateway', () => {
+  function wired() {
+    const out = load(SITE);
+    if (!out.ok) throw new Error('site');
+    return { people: wirePeople(out.config.people, out.config.points, silentLogger) };
+  }
+  const at = (tagId: string, x: number, y: number, ts: number) => ({ type: 'position' as const, position: { tagId, x, y, ts } });
+
+  it('turns personnel alarms into rule results of kind people, with whom they concern', () => {
+    const { people } = wired();
+    people.observe(at('T1', 5, 5, 1000), 1000);
+    people.observe(at('T2', 6, 5, 1000), 1000);
+    const third = people.observe(at('T3', 7, 5, 1000), 1000);
+    expect(third).toEqual(expect.arrayContaining([
+      expect.objectContaining({ conditionId: 'unauthorised/ws3/T3', ruleId: 'unauthorised', ruleKind: 'people', zoneId: 'ws3', level: 'INTRUSION', pointId: null }),
+      expect.objectContaining({ conditionId: 'headcount/ws3', level: 'HEADCOUNT', value: 3 }),
+    ]));
+    const headcount = third.find((r) => r.conditionId === 'headcount/ws3');
+    expect(headcount?.people?.map((p) => p.name)).toEqual(['Li Wei', 'Wang Fang', 'Zhao Lei']);
+  });
+
+  it('a gas alarm in a zone carries the people in it and the cameras that see it; one outside a zone is unchanged', () => {
+    const { people } = wired();
+    people.observe(at('T1', 5, 5, 1000), 1000);
+    people.observe(at('T3', 150, 50, 1000), 1000);
+    const gas: RuleResult = { conditionId: 'gas/GT-1', ruleId: 'gas', ruleKind: 'threshold', pointId: 'GT-1', level: 'AL2', priority: 1, value: 55, time: 1000, message: 'GT-1 AL2' };
+    expect(people.enrich(gas)).toMatchObject({ people: [{ tagId: 'T1', personId: 'P1', name: 'Li Wei', role: 'operator' }], cameras: ['cam-7'] });
+    const other: RuleResult = { ...gas, conditionId: 'p/PT-1', pointId: 'PT-1' };
+    expect(people.enrich(other)).toBe(other);
+  });
+
+  it('without a people section nothing happens and results pass unchanged', () => {
+    const none = wirePeople(undefined, [], silentLogger);
+    expect(none.observe({ type: 'position', position: { tagId: 'T1', x: 0, y: 0, ts: 0 } }, 0)).toEqual([]);
+    expect(none.monitor).toBeNull();
+  });
+});
