@@ -1,5 +1,5 @@
-import type { Logger, Observation, Point, RuleResult, ZoneSpec } from '../core/index.js';
-import { PeopleMonitor, type PeopleAlarm } from '../engine/people/index.js';
+import type { Logger, Observation, PeopleService, Point, RuleResult, ZoneHeadcount, ZoneSpec } from '../core/index.js';
+import { limitAt, PeopleMonitor, TrackBuffer, type PeopleAlarm } from '../engine/people/index.js';
 import type { PeopleSection } from '../config/index.js';
 
 /** Personnel location in the gateway: observations in, alarms out, and the people of each zone on every alarm. */
@@ -11,7 +11,12 @@ export interface PeopleWiring {
   tick(now: number): RuleResult[];
   /** Adds the people in the result's zone (the evacuation list) and the zone's cameras. */
   enrich(r: RuleResult): RuleResult;
+  /** Headcounts, people per zone, tracks (null without a people section). */
+  readonly service: PeopleService | null;
 }
+
+/** Told when a zone's headcount changes (the WS hub pushes it to consoles). */
+export type OnHeadcount = (h: ZoneHeadcount, time: number) => void;
 
 /** A personnel-location alarm as the alarm manager takes it: rule kind `people`, named by its zone. */
 export function peopleResult(a: PeopleAlarm): RuleResult {
@@ -43,17 +48,45 @@ function zoneResolver(points: readonly Point[], zones: ReadonlyMap<string, ZoneS
   return (r) => (r.zoneId !== undefined ? zones.get(r.zoneId) : r.pointId === null ? undefined : zoneOfPoint.get(r.pointId));
 }
 
-export function wirePeople(section: PeopleSection | undefined, points: readonly Point[], logger: Logger): PeopleWiring {
-  if (section === undefined) return { monitor: null, observe: () => [], tick: () => [], enrich: (r) => r };
+export function wirePeople(section: PeopleSection | undefined, points: readonly Point[], logger: Logger, onHeadcount: OnHeadcount = () => undefined): PeopleWiring {
+  if (section === undefined) return { monitor: null, service: null, observe: () => [], tick: () => [], enrich: (r) => r };
   const monitor = new PeopleMonitor({ zones: section.zones, people: section.people, settings: section.settings });
   const zones = new Map(section.zones.map((z) => [z.id, z]));
   const zoneOf = zoneResolver(points, zones);
+  const tracks = new TrackBuffer();
+  const headcountOf = (z: ZoneSpec, now: number): ZoneHeadcount => ({
+    zoneId: z.id, name: z.name ?? null, kind: z.kind, headcount: monitor.state.headcount(z.id), limit: limitAt(z.headcountLimit, now) ?? null,
+  });
+  const service: PeopleService = {
+    headcounts: (now) => section.zones.map((z) => headcountOf(z, now)),
+    zone: (id, now) => {
+      const z = zones.get(id);
+      return z === undefined ? undefined : { zone: headcountOf(z, now), people: monitor.state.peopleIn(id) };
+    },
+    track: (tagId, from, to) => tracks.between(tagId, from, to),
+  };
+  const told = (changes: readonly { zoneId: string }[], now: number): void => {
+    for (const id of new Set(changes.map((c) => c.zoneId))) {
+      const z = zones.get(id);
+      if (z !== undefined) onHeadcount(headcountOf(z, now), now);
+    }
+  };
   let ignored = 0;
   return {
     monitor,
+    service,
     observe: (o, now) => {
-      if (o.type === 'position') return monitor.position(o.position, now).alarms.map(peopleResult);
-      if (o.type === 'reader') return monitor.reader(o.event, now).alarms.map(peopleResult);
+      if (o.type === 'position') {
+        tracks.add(o.position);
+        const update = monitor.position(o.position, now);
+        told(update.changes, now);
+        return update.alarms.map(peopleResult);
+      }
+      if (o.type === 'reader') {
+        const update = monitor.reader(o.event, now);
+        told(update.changes, now);
+        return update.alarms.map(peopleResult);
+      }
       if (ignored++ === 0) logger.debug({ type: o.type }, 'observation of a kind personnel location does not use');
       return [];
     },

@@ -137,3 +137,30 @@ export interface PeopleSettings {
   /** Priority per alarm kind; crowd defaults to its zone colour's priority (red 1 … blue 4). */
   readonly priorities?: Readonly<Partial<Record<PeopleRuleKind, Priority>>> | undefined;
 }
+
+/** A zone's headcount now, with its limit at this time of day. */
+export interface ZoneHeadcount {
+  readonly zoneId: string;
+  readonly name: string | null;
+  readonly kind: ZoneKind;
+  readonly headcount: number;
+  /** The limit in force now (shift limits resolved); null when the zone has none. */
+  readonly limit: number | null;
+}
+
+/** One remembered position of a tag. */
+export interface TrackPoint {
+  readonly x: number;
+  readonly y: number;
+  readonly floor: string | null;
+  readonly ts: number;
+}
+
+/** What the server may ask of personnel location. */
+export interface PeopleService {
+  headcounts(now: number): ZoneHeadcount[];
+  /** The people in a zone now (the evacuation list); undefined for an unknown zone. */
+  zone(zoneId: string, now: number): { readonly zone: ZoneHeadcount; readonly people: readonly PersonRef[] } | undefined;
+  /** A tag's positions in [from, to], oldest first; undefined for a tag never seen. */
+  track(tagId: string, from: number, to: number): TrackPoint[] | undefined;
+}

@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { HazgateError, type AlarmHealthService, type AlarmJournal, type AlarmService, type BypassService, type ComponentStatus, type HistoryReader, type Logger, type PointDirectory } from '../core/index.js';
+import { HazgateError, type AlarmHealthService, type AlarmJournal, type AlarmService, type BypassService, type ComponentStatus, type PeopleService, type HistoryReader, type Logger, type PointDirectory } from '../core/index.js';
 import { registerErrorHandling } from './http-errors.js';
 import { registerAlarmRoutes } from './routes-alarms.js';
 import { registerBypassRoutes } from './routes-bypass.js';
+import { registerPeopleRoutes } from './routes-people.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerPointRoutes } from './routes-points.js';
 import type { WsHub } from './ws-hub.js';
@@ -15,6 +16,8 @@ export interface HttpServerDeps {
   readonly journal: AlarmJournal;
   readonly health: AlarmHealthService;
   readonly bypasses: BypassService;
+  /** Personnel location; null (or absent) when the site has no people section. */
+  readonly people?: PeopleService | null;
   readonly points: PointDirectory;
   readonly history: HistoryReader;
   readonly hub: WsHub;
@@ -33,6 +36,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerPointRoutes(app, { points: deps.points, history: deps.history, now: deps.now });
   registerAlarmRoutes(app, { alarms: deps.alarms, journal: deps.journal, health: deps.health, now: deps.now });
   registerBypassRoutes(app, { bypasses: deps.bypasses, now: deps.now });
+  registerPeopleRoutes(app, { people: deps.people ?? null, now: deps.now });
   app.get('/api/site', async () => ({ siteId: deps.siteId, version: deps.version, serverTime: deps.now() }));
   app.server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] === '/ws') deps.hub.handleUpgrade(req, socket, head);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isHazgateError, type AlarmService, type FloodState, type AlarmTransition, type Logger, type OperatorRequest, type PointDirectory, type Sample } from '../core/index.js';
+import { isHazgateError, type AlarmService, type FloodState, type ZoneHeadcount, type AlarmTransition, type Logger, type OperatorRequest, type PointDirectory, type Sample } from '../core/index.js';
 import { operatorRequest } from './alarm-request.js';
 import { parseClientMessage, wsMessage, type ClientMessage } from './ws-protocol.js';
 
@@ -96,6 +96,13 @@ export class WsHub {
     if (this.clients.size === 0) return;
     const text = wsMessage.transition(t);
     for (const c of this.clients) if (concerns(c, t) && this.sendLive(c, text)) this.stats.transitionsSent++;
+  }
+
+  /** A zone's headcount changed (personnel location): every console hears it, live. */
+  broadcastHeadcount(h: ZoneHeadcount, time: number): void {
+    if (this.clients.size === 0) return;
+    const text = wsMessage.headcount(h, time);
+    for (const c of this.clients) if (c.audience === null) this.sendLive(c, text);
   }
 
   /** An operator position entered or left alarm flood (EEMUA 191). */

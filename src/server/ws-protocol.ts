@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HazgateError, type AlarmTransition, type OperatorAction, type Sample } from '../core/index.js';
+import { HazgateError, type AlarmTransition, type OperatorAction, type Sample, type ZoneHeadcount } from '../core/index.js';
 import { actionFields, operatorActionSchema, shelveDurationSchema, shelveKindSchema } from './alarm-request.js';
 
 /** Messages a WebSocket client may send. Every message is a JSON object with a `type`. */
@@ -63,6 +63,7 @@ export const wsMessage = {
   behind: () =>
     JSON.stringify({ type: 'behind', code: 'HG_ERR_WS_SLOW_CLIENT', message: 'you fell behind: live messages are paused; resync and a fresh snapshot follow once you catch up' }),
   resync: (skipped: number) => JSON.stringify({ type: 'resync', skipped }),
+  headcount: (h: ZoneHeadcount, time: number) => JSON.stringify({ type: 'headcount', ...h, time }),
   pong: (requestId: unknown) => JSON.stringify({ type: 'pong', requestId }),
   flood: (position: string, flood: boolean, count: number, time: number) => JSON.stringify({ type: 'flood', position, flood, count, time }),
 };

@@ -41,7 +41,7 @@ describe('README', () => {
   });
 
   it('documents every WebSocket message type, both ways', () => {
-    const serverTypes = ['hello', 'snapshot-begin', 'condition', 'snapshot-end', 'transition', 'values', 'value', 'ack-result', 'action-result', 'pong', 'error', 'flood', 'behind', 'resync'];
+    const serverTypes = ['hello', 'snapshot-begin', 'condition', 'snapshot-end', 'transition', 'values', 'value', 'ack-result', 'action-result', 'pong', 'error', 'flood', 'behind', 'resync', 'headcount'];
     const src = readFileSync(new URL('../../src/server/ws-protocol.ts', import.meta.url), 'utf8');
     const sent = [...src.matchAll(/type: '([a-z-]+)'/g)].map((m) => m[1]);
     expect(new Set(sent)).toEqual(new Set(serverTypes));

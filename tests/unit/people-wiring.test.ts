@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/app/index.js';
 import { wirePeople } from '../../src/app/people-wiring.js';
 import { formatProblem } from '../../src/config/index.js';
-import { silentLogger, type RuleResult } from '../../src/core/index.js';
+import { silentLogger, type RuleResult, type ZoneHeadcount } from '../../src/core/index.js';
+import Fastify from 'fastify';
+import { registerPeopleRoutes } from '../../src/server/routes-people.js';
+import { registerErrorHandling } from '../../src/server/http-errors.js';
+import { TrackBuffer } from '../../src/engine/people/index.js';
 
 /** The site's `people` section, and personnel location in the gateway: alarms out, evacuation lists on zone alarms. */
 
@@ -95,5 +99,50 @@ describe('personnel location in the gateway', () => {
     const none = wirePeople(undefined, [], silentLogger);
     expect(none.observe({ type: 'position', position: { tagId: 'T1', x: 0, y: 0, ts: 0 } }, 0)).toEqual([]);
     expect(none.monitor).toBeNull();
+  });
+});
+
+describe('people API and live headcounts', () => {
+  it('pushes a zone headcount when tags enter or leave, and serves headcounts, zone lists and tracks', async () => {
+    const out = load(SITE);
+    if (!out.ok) throw new Error('site');
+    const told: ZoneHeadcount[] = [];
+    const people = wirePeople(out.config.people, out.config.points, silentLogger, (h) => void told.push(h));
+    const at = (tagId: string, x: number, y: number, ts: number) => people.observe({ type: 'position', position: { tagId, x, y, ts } }, ts);
+    at('T1', 5, 5, 1000);
+    at('T1', 5.2, 5, 2000);
+    at('T2', 150, 50, 2000);
+    at('T1', 150, 60, 40_000);
+    expect(told.map((h) => [h.zoneId, h.headcount])).toEqual([['ws3', 1], ['yard', 1], ['ws3', 0], ['yard', 2]]);
+    const app = Fastify();
+    registerErrorHandling(app);
+    registerPeopleRoutes(app, { people: people.service, now: () => 50_000 });
+    const zones = (await app.inject('/api/people/zones')).json() as { total: number; zones: ZoneHeadcount[] };
+    expect(zones.total).toBe(2);
+    expect(zones.zones[0]).toEqual({ zoneId: 'ws3', name: 'Workshop 3', kind: 'authorised-only', headcount: 0, limit: 2 });
+    expect((await app.inject('/api/people/zones/yard')).json()).toMatchObject({ zone: { headcount: 2 }, people: [{ name: 'Li Wei' }, { name: 'Wang Fang' }] });
+    expect((await app.inject('/api/people/zones/nope')).statusCode).toBe(404);
+    const track = (await app.inject('/api/people/tags/T1/track?from=0&to=60000')).json() as { points: { x: number; ts: number }[] };
+    // 5.2 is within 1 m of 5 and 1 s later: not kept.
+    expect(track.points.map((p) => [p.x, p.ts])).toEqual([[5, 1000], [150, 40_000]]);
+    expect((await app.inject('/api/people/tags/NOPE/track')).statusCode).toBe(404);
+    await app.close();
+  });
+
+  it('answers 404 saying so when the site has no people section', async () => {
+    const app = Fastify();
+    registerErrorHandling(app);
+    registerPeopleRoutes(app, { people: null, now: () => 0 });
+    const res = await app.inject('/api/people/zones');
+    expect([res.statusCode, (res.json() as { error: { message: string } }).error.message]).toEqual([404, 'this site has no people section (personnel location)']);
+    await app.close();
+  });
+
+  it('a track keeps a point when the tag moved a metre or 30 s passed, and at most maxPoints', () => {
+    const t = new TrackBuffer({ maxPoints: 3 });
+    for (let i = 0; i <= 120; i++) t.add({ tagId: 'T', x: 0.01 * i, y: 0, ts: i * 1000 });
+    expect(t.between('T', 0, 200_000)?.map((p) => p.ts)).toEqual([60_000, 90_000, 120_000]);
+    t.add({ tagId: 'T', x: 0, y: 0, ts: 5000 });
+    expect(t.between('T', 0, 200_000)).toHaveLength(3);
   });
 });

@@ -8,3 +8,4 @@ export { pointInPolygon, distanceToBoundary, outsideBy, boundsOf, type Polygon, 
 export { cstMinuteOfDay, limitAt, parseClockTime } from './shift.js';
 export { resolvePeopleSettings, crowdRuleFor, type CrowdRule, type PeopleConfig } from './settings.js';
 export { ZoneMap, outlinedZonesAt, type SiteZone } from './zones.js';
+export { TrackBuffer, type TrackOptions } from './track.js';
