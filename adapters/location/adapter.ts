@@ -1,0 +1,82 @@
+import { parseAdapterConfig } from '../../src/core/adapter-config.js';
+import type { EmitObservation } from '../../src/core/observation.js';
+import type { Adapter, AdapterDeps, AdapterFactory, AdapterMetric, EmitReading, OnAdapterError, OnStatus } from '../../src/core/ports.js';
+import { systemTimers, type Timers } from './backoff.js';
+import { connectLocationMqttJs, type ConnectLocationClient } from './client-port.js';
+import { locationMqttAdapterSchema, type LocationMqttAdapterConfig } from './schema.js';
+import { LocationSession } from './session.js';
+import { emptyLocationStats, locationMetrics, type LocationAdapterStats } from './stats.js';
+import { compileLocationSubscription, type CompiledLocationSubscription } from './subscription.js';
+
+/** What the adapter uses besides its config: the MQTT client and timers (tests pass fakes). */
+export interface LocationAdapterIo {
+  readonly connect?: ConnectLocationClient;
+  readonly timers?: Timers;
+}
+
+/**
+ * Location input over MQTT (`kind: location-mqtt`): subscribes to a location engine's topics and
+ * observes tag positions (Pozyx-style arrays, hazgate's generic JSON) and reader events. It emits
+ * no point readings; positions and reader events go to personnel location through `observe`.
+ */
+export class LocationMqttAdapter implements Adapter {
+  readonly kind = 'location-mqtt';
+  readonly id: string;
+  /** Live counters; read them, do not write them. */
+  readonly stats: Readonly<LocationAdapterStats>;
+  private readonly counters = emptyLocationStats();
+  private readonly subscriptions: readonly CompiledLocationSubscription[];
+  private readonly connect: ConnectLocationClient;
+  private readonly timers: Timers;
+  private session: LocationSession | undefined;
+
+  /** Compiles the subscriptions; opens nothing. */
+  constructor(
+    private readonly config: LocationMqttAdapterConfig,
+    private readonly deps: AdapterDeps,
+    io: LocationAdapterIo = {},
+  ) {
+    this.id = config.id;
+    this.stats = this.counters;
+    this.subscriptions = config.subscriptions.map(compileLocationSubscription);
+    this.connect = io.connect ?? connectLocationMqttJs;
+    this.timers = io.timers ?? systemTimers;
+  }
+
+  /**
+   * Resolves once the first connection attempt has succeeded (connected and subscribed) or failed;
+   * after a failure the session retries with back-off and onStatus says 'down' until it connects.
+   */
+  async start(_emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus, observe: EmitObservation): Promise<void> {
+    if (this.session !== undefined) throw new Error(`location adapter ${this.id} is already started`);
+    const setup = { config: this.config, subscriptions: this.subscriptions, deps: this.deps, stats: this.counters, connect: this.connect, timers: this.timers };
+    this.session = new LocationSession(setup, { observe, onError, onStatus });
+    await this.session.firstAttempt;
+  }
+
+  /** Disconnects; nothing is observed once this resolves. The adapter may be started again. */
+  async stop(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.close();
+  }
+
+  metrics(): readonly AdapterMetric[] {
+    return locationMetrics(this.id, this.counters);
+  }
+}
+
+/** Parses (again) so direct callers get the defaults and one coded error listing every problem. */
+export function parseLocationMqttAdapterConfig(config: unknown): LocationMqttAdapterConfig {
+  return parseAdapterConfig('location-mqtt', locationMqttAdapterSchema, config);
+}
+
+export function createLocationMqttAdapter(config: unknown, deps: AdapterDeps, io: LocationAdapterIo = {}): LocationMqttAdapter {
+  return new LocationMqttAdapter(parseLocationMqttAdapterConfig(config), deps, io);
+}
+
+export const locationMqttFactory: AdapterFactory<LocationMqttAdapterConfig> = {
+  kind: 'location-mqtt',
+  schema: locationMqttAdapterSchema,
+  create: (config, deps) => createLocationMqttAdapter(config, deps),
+};

@@ -1,0 +1,71 @@
+import type { TagMotion, TagPosition } from '../../src/core/people.js';
+import {
+  idField,
+  numberField,
+  objectField,
+  optionalBattery,
+  optionalBoolean,
+  optionalFloor,
+  optionalMotion,
+  optionalNumber,
+  optionalObject,
+  timestampField,
+  type JsonObject,
+} from './fields.js';
+import type { PositionOptions } from './position-options.js';
+
+/**
+ * One entry of a Pozyx-style position array (README "Pozyx-style positions"):
+ *   { "tagId": "30331", "timestamp": 1615984968.807, "success": true,
+ *     "data": { "coordinates": { "x": 12345, "y": 6789, "z": 1200 }, "tagData": { "blinkIndex": 127 } },
+ *     "battery": 87, "floor": "1F", "sos": false, "motion": "moving" }
+ * Fields we do not read (version, metrics, anchorData, tagData sensors…) are ignored: the vendor's
+ * stream carries many, and which ones depends on the tag.
+ * Returns 'no-fix' for `success: false` (the engine could not place the tag this blink).
+ */
+export function parsePozyxEntry(entry: JsonObject, options: PositionOptions): TagPosition | 'no-fix' {
+  const tagId = idField(entry, 'tagId');
+  if (optionalBoolean(entry, 'success') === false) return 'no-fix';
+  const ts = timestampField(entry, 'timestamp', options.timeUnit);
+  const data = objectField(entry, 'data');
+  const coordinates = objectField(data, 'coordinates', 'data.coordinates');
+  const x = options.toMetres(numberField(coordinates, 'x', 'data.coordinates.x'));
+  const y = options.toMetres(numberField(coordinates, 'y', 'data.coordinates.y'));
+  const rawZ = optionalNumber(coordinates, 'z', 'data.coordinates.z');
+  const tagData = optionalObject(data, 'tagData', 'data.tagData');
+  const position: { -readonly [K in keyof TagPosition]: TagPosition[K] } = { tagId, x, y, ts };
+  if (rawZ !== undefined) position.z = options.toMetres(rawZ);
+  const floor = optionalFloor(entry, 'floor') ?? options.floor;
+  if (floor !== undefined) position.floor = floor;
+  const battery = optionalBattery(entry, 'battery');
+  if (battery !== undefined) position.battery = battery;
+  const sos = sosOf(entry, tagData);
+  if (sos !== undefined) position.sos = sos;
+  const motion = motionOf(entry, tagData);
+  if (motion !== undefined) position.motion = motion;
+  return position;
+}
+
+/**
+ * The SOS button: `sos`, or `button` on tags whose one button is the SOS button; at the entry's
+ * top level or in `data.tagData` (where Pozyx puts a tag's own sensor data); the top level wins.
+ */
+function sosOf(entry: JsonObject, tagData: JsonObject | undefined): boolean | undefined {
+  return (
+    optionalBoolean(entry, 'sos') ??
+    optionalBoolean(entry, 'button') ??
+    (tagData === undefined ? undefined : (optionalBoolean(tagData, 'sos', 'data.tagData.sos') ?? optionalBoolean(tagData, 'button', 'data.tagData.button')))
+  );
+}
+
+/** `motion` (moving | still | fallen), or `fallen: true`; top level first, then `data.tagData`. */
+function motionOf(entry: JsonObject, tagData: JsonObject | undefined): TagMotion | undefined {
+  const top = optionalMotion(entry, 'motion') ?? fallenOf(entry, '');
+  if (top !== undefined || tagData === undefined) return top;
+  return optionalMotion(tagData, 'motion', 'data.tagData.motion') ?? fallenOf(tagData, 'data.tagData.');
+}
+
+/** `fallen: true` says fallen; `fallen: false` says nothing about moving or still. */
+function fallenOf(obj: JsonObject, prefix: string): TagMotion | undefined {
+  return optionalBoolean(obj, 'fallen', `${prefix}fallen`) === true ? 'fallen' : undefined;
+}
