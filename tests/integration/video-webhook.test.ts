@@ -1,0 +1,187 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createVideoWebhookAdapter, type VideoWebhookAdapter } from '../../adapters/video/index.js';
+import { videoWebhookSchema, type VideoWebhookConfigInput } from '../../adapters/video/schema.js';
+import { startCameraSimulator, type RunningCameraSimulator } from '../../devices/video/index.js';
+import { silentLogger, systemClock, type VideoEvent } from '../../src/core/index.js';
+import { runAdapter, type AdapterRun } from '../support/adapter-run.js';
+import { waitFor } from '../support/wait.js';
+
+const WAIT_MS = 10_000;
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startWebhook(overrides: Partial<VideoWebhookConfigInput> = {}): Promise<{ run: AdapterRun<VideoWebhookAdapter>; base: string }> {
+  const config = videoWebhookSchema.parse({
+    kind: 'video-webhook',
+    id: 'it-video',
+    host: '127.0.0.1',
+    port: 0,
+    maxBodyBytes: 64 * 1024,
+    cameras: [{ cameraId: 'CAM-TF-N', ipAddress: '10.20.0.11', zoneId: 'tank-farm' }],
+    ...overrides,
+  });
+  const adapter = createVideoWebhookAdapter(config, { clock: systemClock, logger: silentLogger, dataDir: '/nonexistent' });
+  const run = await runAdapter(adapter, (stop) => cleanups.push(stop));
+  const address = adapter.address();
+  if (address === undefined) throw new Error('not listening');
+  return { run, base: `http://127.0.0.1:${address.port}` };
+}
+
+async function simulate(url: string, options: Partial<Parameters<typeof startCameraSimulator>[0]> = {}): Promise<RunningCameraSimulator> {
+  const sim = await startCameraSimulator({
+    url,
+    heartbeatMs: 200,
+    tickMs: 20,
+    script: [
+      { atMs: 100, kind: 'no-helmet', repeats: 3, repeatEveryMs: 100 },
+      { atMs: 400, kind: 'intrusion' },
+      { atMs: 500, kind: 'fire-smoke' },
+    ],
+    ...options,
+  });
+  cleanups.push(() => sim.stop());
+  return sim;
+}
+
+/** One raw POST; resolves with the status and body, even when the server closes right after answering. */
+function post(url: string, body: Buffer | string, headers: Record<string, string> = {}, method = 'POST'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { 'Content-Type': 'application/xml', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    // A 413 arrives while we are still sending; the reset that may follow is not the test's concern.
+    req.on('error', (e) => (req.writableEnded ? undefined : reject(e)));
+    req.end(body);
+  });
+}
+
+const events = (run: AdapterRun<VideoWebhookAdapter>): VideoEvent[] => run.observations.flatMap((o) => (o.type === 'video' ? [o.event] : []));
+const heartbeatsOf = (run: AdapterRun<VideoWebhookAdapter>, cameraId: string): number => run.observations.filter((o) => o.type === 'camera-heartbeat' && o.heartbeat.cameraId === cameraId).length;
+
+describe('video-webhook adapter with the camera simulator', () => {
+  it('turns the box’s ISAPI posts into detections and heartbeats, repeats de-duplicated', async () => {
+    const { run, base } = await startWebhook();
+    const sim = await simulate(`${base}/isapi`);
+    await waitFor(() => events(run).length >= 3 && heartbeatsOf(run, 'CAM-TF-N') >= 8, WAIT_MS, 'three detections and the keepalives');
+    await waitFor(() => (sim.stats.byStatus[200] ?? 0) === sim.stats.sent, WAIT_MS, 'every post answered 200');
+
+    // Posts go over several connections: two due in one late tick may arrive in either order.
+    expect(events(run).map((e) => [e.type, e.cameraId, e.zoneId, e.vendorType]).sort()).toEqual([
+      ['fire-smoke', 'CAM-TF-N', 'tank-farm', 'fireDetection'],
+      ['intrusion', 'CAM-TF-N', 'tank-farm', 'fielddetection'],
+      ['no-helmet', 'CAM-TF-N', 'tank-farm', 'safetyHelmetDetection'],
+    ]);
+    const { stats } = run.adapter;
+    expect(stats.duplicates).toEqual({ 'no-helmet': 2 });
+    expect(stats.events).toEqual({ 'no-helmet': 1, intrusion: 1, 'fire-smoke': 1 });
+    expect(stats.attachmentsDropped).toBe(1);
+    expect(stats.rejected).toEqual({});
+    expect(run.errors).toEqual([]);
+    expect(run.readings).toEqual([]);
+    expect(run.statuses.map((s) => s.state)).toEqual(['starting', 'up']);
+    // Every post of the camera is a sign of life, detections and duplicates included.
+    expect(stats.heartbeats).toBe(stats.messages);
+  });
+
+  it('answers a bad post 400 with a reason, counts it, and keeps working', async () => {
+    const { run, base } = await startWebhook();
+    const bad = await post(`${base}/isapi`, '<EventNotificationAlert><eventType>fielddetection');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body)).toMatchObject({ ok: false, reason: expect.stringMatching(/not readable XML/) });
+    const xxe = await post(`${base}/isapi`, '<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><EventNotificationAlert><eventType>&x;</eventType></EventNotificationAlert>');
+    expect(xxe.status).toBe(400);
+    const badJson = await post(`${base}/events`, '{"cameraId":', { 'Content-Type': 'application/json' });
+    expect(badJson.status).toBe(400);
+    expect(run.adapter.stats.rejected).toEqual({ malformed: 3 });
+    expect(run.errors.map((e) => e.code)).toEqual(['HG_ERR_INGEST_MALFORMED', 'HG_ERR_INGEST_MALFORMED', 'HG_ERR_INGEST_MALFORMED']);
+
+    const good = await post(`${base}/events`, JSON.stringify([{ cameraId: 'cam-07', type: 'smoking', zoneId: 'unit-2' }, { cameraId: 'cam-07', type: 'loitering' }]), { 'Content-Type': 'application/json' });
+    expect(good.status).toBe(200);
+    expect(JSON.parse(good.body)).toEqual({ ok: true, events: 1, duplicates: 0, rejected: 0 });
+    expect(events(run).map((e) => e.type)).toEqual(['smoking']);
+    expect(run.adapter.stats.rejected).toEqual({ malformed: 3, 'unknown-type': 1 });
+  });
+
+  it('refuses oversized bodies 413, other paths 404, other methods 405', async () => {
+    const { run, base } = await startWebhook();
+    const huge = await post(`${base}/isapi`, Buffer.alloc(200 * 1024, 0x3c));
+    expect(huge.status).toBe(413);
+    // Chunked, no Content-Length: refused mid-stream.
+    const chunked = await post(`${base}/events`, Buffer.alloc(100 * 1024, 0x20), { 'Transfer-Encoding': 'chunked' });
+    expect(chunked.status).toBe(413);
+    expect((await post(`${base}/nothing`, '{}')).status).toBe(404);
+    expect((await post(`${base}/isapi`, '', {}, 'GET')).status).toBe(405);
+    expect(run.adapter.stats.rejected).toEqual({ 'too-large': 2, 'no-route': 2 });
+    expect(run.errors.map((e) => e.code)).toEqual(['HG_ERR_INGEST_TOO_LARGE', 'HG_ERR_INGEST_TOO_LARGE']);
+    const after = await post(`${base}/events`, JSON.stringify({ cameraId: 'cam-1', type: 'heartbeat' }));
+    expect(after.status).toBe(200);
+    expect(heartbeatsOf(run, 'cam-1')).toBe(1);
+  });
+
+  it('checks the shared secret before reading a body; the box posts with it', async () => {
+    const secret = 'tank-farm-box-secret-0001';
+    const { run, base } = await startWebhook({ auth: { type: 'header', header: 'X-Hazgate-Secret', secret } });
+    expect((await post(`${base}/events`, JSON.stringify({ cameraId: 'c', type: 'fall' }))).status).toBe(401);
+    expect((await post(`${base}/events`, JSON.stringify({ cameraId: 'c', type: 'fall' }), { 'X-Hazgate-Secret': 'guess' })).status).toBe(401);
+    expect(run.adapter.stats.rejected).toEqual({ unauthorised: 2 });
+    expect(run.observations).toEqual([]);
+
+    const sim = await simulate(`${base}/isapi`, { headers: { 'X-Hazgate-Secret': secret }, script: [{ atMs: 50, kind: 'intrusion' }] });
+    await waitFor(() => events(run).length === 1, WAIT_MS, 'the intrusion through the secret');
+    expect(sim.stats.byStatus[401]).toBeUndefined();
+  });
+
+  it('takes basic auth', async () => {
+    const { run, base } = await startWebhook({ auth: { type: 'basic', username: 'aibox', password: 'hunter2-plant' } });
+    const creds = Buffer.from('aibox:hunter2-plant').toString('base64');
+    expect((await post(`${base}/events`, '{"cameraId":"c","type":"fall"}', { Authorization: `Basic ${creds}` })).status).toBe(200);
+    expect((await post(`${base}/events`, '{"cameraId":"c","type":"fall"}', { Authorization: 'Basic YWlib3g6bm8=' })).status).toBe(401);
+    expect(events(run)).toHaveLength(1);
+  });
+
+  it('emits nothing after stop and frees its port', async () => {
+    const { run, base } = await startWebhook();
+    const sim = await simulate(`${base}/isapi`, { script: [] });
+    await waitFor(() => heartbeatsOf(run, 'CAM-TF-N') >= 2, WAIT_MS, 'keepalives');
+    await run.adapter.stop();
+    const count = run.observations.length;
+    await waitFor(() => sim.stats.failed >= 2, WAIT_MS, 'posts to a closed port failing');
+    expect(run.observations.length).toBe(count);
+    expect(run.statuses.at(-1)?.state).toBe('stopped');
+  });
+
+  it('fails to start, coded, when the port is taken', async () => {
+    const { base } = await startWebhook();
+    const port = Number(new URL(base).port);
+    const config = videoWebhookSchema.parse({ kind: 'video-webhook', id: 'it-video-2', port });
+    const second = createVideoWebhookAdapter(config, { clock: systemClock, logger: silentLogger, dataDir: '/nonexistent' });
+    await expect(runAdapter(second, (stop) => cleanups.push(stop))).rejects.toMatchObject({ code: 'HG_ERR_SERVER_LISTEN' });
+  });
+
+  it('answers 500 and goes on when handling a post fails inside the gateway', async () => {
+    const config = videoWebhookSchema.parse({ kind: 'video-webhook', id: 'it-video-3', port: 0 });
+    const adapter = createVideoWebhookAdapter(config, { clock: systemClock, logger: silentLogger, dataDir: '/nonexistent' });
+    const errors: string[] = [];
+    let calls = 0;
+    await adapter.start(
+      () => undefined,
+      (e) => void errors.push(e.code),
+      () => undefined,
+      () => {
+        calls += 1;
+        if (calls === 1) throw new Error('observer bug');
+      },
+    );
+    cleanups.push(() => adapter.stop());
+    const base = `http://127.0.0.1:${adapter.address()?.port ?? 0}/events`;
+    expect((await post(base, '{"cameraId":"c","type":"fall"}')).status).toBe(500);
+    expect((await post(base, '{"cameraId":"c","type":"fall"}')).status).toBe(200);
+    expect(errors).toEqual(['HG_ERR_INTERNAL']);
+  });
+});
