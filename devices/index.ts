@@ -36,3 +36,5 @@ export { startOpcuaSimulator } from './opcua/start.js';
 export type { OpcuaSimulatorOptions, RunningOpcuaSimulator } from './opcua/simulator.js';
 export { opcuaSimConfigSchema, SECURITY_MODE_NAMES, SECURITY_POLICY_NAMES, SERVER_CERTIFICATE_DER, type OpcuaSimConfig, type OpcuaSimUser } from './opcua/sim-config.js';
 export { nodeIdOf, plantGroupOf, SIM_NAMESPACE_URI, type PlantGroup } from './opcua/address-model.js';
+export { loadLocationScenario, parseLocationScenario, startLocationSimulator, LocationModel, zoneSpecsOf, type LocationScenario, type LocationSimulatorOptions, type RunningLocationSimulator } from './location/index.js';
+export { startCameraSimulator, DEFAULT_CAMERA_SCRIPT, DEFAULT_SIM_CAMERA, type CameraSimulatorOptions, type RunningCameraSimulator, type ScriptedDetection, type SimCamera } from './video/index.js';

@@ -6,6 +6,8 @@ import { silentLogger } from '../../src/core/index.js';
 import { USAGE } from '../../src/cli/args.js';
 import { createHttpServer, createMetricsRegistry, WsHub } from '../../src/server/index.js';
 import { influxMetrics } from '../../src/store/index.js';
+import { locationMetrics } from '../../adapters/location/index.js';
+import { emptyVideoStats, videoMetrics } from '../../adapters/video/index.js';
 import { clientMessageSchema } from '../../src/server/ws-protocol.js';
 
 /** README documents every surface a user touches; these tests keep it in step with the code. */
@@ -19,7 +21,7 @@ const metrics = createMetricsRegistry({
   alarms: { transitions: {}, actions: {}, refused: {}, journalFailures: 0 }, retained: none,
   store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
   // Every adapter kind's own families (their names do not depend on the values).
-  adapterMetrics: () => [...modbusMetrics('line', undefined), ...opcuaMetrics('ua', undefined), ...influxMetrics(undefined, undefined, undefined)],
+  adapterMetrics: () => [...modbusMetrics('line', undefined), ...opcuaMetrics('ua', undefined), ...influxMetrics(undefined, undefined, undefined), ...locationMetrics('uwb'), ...videoMetrics('video', emptyVideoStats())],
 });
 
 describe('README', () => {
