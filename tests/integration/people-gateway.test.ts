@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { waitFor } from '../support/wait.js';
+import { RecordingWsClient } from '../support/ws-client.js';
+
+/**
+ * Personnel location through a real gateway process: Pozyx-style position arrays over real MQTT
+ * into the location-mqtt adapter, the people monitor, the alarm manager and /ws; the people API;
+ * a gas alarm in a zone carrying the evacuation list and the zone's cameras.
+ */
+const SITE = `
+site: { id: people-test, enterpriseCode: E-PEOPLE }
+points:
+  - { id: GT-9, kind: gas, unit: "%LEL", range: [0, 100], area: reactor }
+rules:
+  - { id: gas, kind: threshold, select: { points: [GT-9] }, levels: [{ name: AL1, direction: high, limit: 25, priority: 2 }] }
+people:
+  zones:
+    - { id: reactor, name: Reactor hall, kind: restricted, polygon: [[0, 0], [20, 0], [20, 20], [0, 20]], headcountLimit: 2, cameras: [cam-3] }
+    - { id: yard, kind: general, polygon: [[100, 0], [200, 0], [200, 100], [100, 100]] }
+  people:
+    - { tagId: "0x6a11", personId: P1, name: Li Wei, authorisedZones: [reactor] }
+    - { tagId: "0x6a12", personId: P2, name: Zhao Lei }
+adapters:
+  - kind: mqtt
+    id: plant
+    url: mqtt://127.0.0.1:\${HAZGATE_MQTT_PORT}
+    clientId: hazgate-people-plant
+    subscriptions: [{ topic: "plant/{point}", qos: 1 }]
+  - kind: location-mqtt
+    id: uwb
+    url: mqtt://127.0.0.1:\${HAZGATE_MQTT_PORT}
+    clientId: hazgate-people-uwb
+    subscriptions: [{ topic: tags, format: pozyx }]
+broker: { enabled: true, port: \${HAZGATE_MQTT_PORT} }
+store: { dir: \${HAZGATE_DATA_DIR} }
+server: { port: \${HAZGATE_HTTP_PORT} }
+`;
+
+let dir = '';
+let http = '';
+let mqttUrl = '';
+let gw: GatewayProcess;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hg-people-gw-'));
+  writeFileSync(join(dir, 'site.yaml'), SITE);
+  const [h, m] = [await freePort(), await freePort()];
+  http = `http://127.0.0.1:${h}`;
+  mqttUrl = `mqtt://127.0.0.1:${m}`;
+  gw = GatewayProcess.spawn(['start', '--config', join(dir, 'site.yaml')], { HAZGATE_HTTP_PORT: String(h), HAZGATE_MQTT_PORT: String(m), HAZGATE_DATA_DIR: join(dir, 'data') });
+  await gw.waitReady(http);
+}, 30_000);
+
+afterAll(async () => {
+  await gw.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function publish(topic: string, payload: unknown): Promise<void> {
+  const client = await mqtt.connectAsync(mqttUrl, { clientId: `pub-${Math.random()}` });
+  await client.publishAsync(topic, JSON.stringify(payload), { qos: 1 });
+  await client.endAsync();
+}
+
+/** A Pozyx-style fix: millimetres, epoch seconds. */
+const fix = (tagId: string, xM: number, yM: number) => ({ tagId, timestamp: Date.now() / 1000, success: true, data: { coordinates: { x: xM * 1000, y: yM * 1000, z: 1200 } } });
+
+describe('personnel location in a gateway process', () => {
+  it('an unauthorised person entering a restricted zone is an INTRUSION on /ws; the API counts heads; a gas alarm there names who is inside', async () => {
+    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+    await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'snapshot');
+    await publish('tags', [fix('0x6a11', 5, 5), fix('0x6a12', 150, 50)]);
+    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones`)).json()) as { total: number }).total === 2, 10_000, 'two heads counted');
+    await publish('tags', [fix('0x6a12', 10, 10)]);
+    const intrusion = await ws.waitForMessage((m) => m.type === 'transition' && m['conditionId'] === 'unauthorised/reactor/0x6a12', 10_000, 'the intrusion alarm');
+    expect(intrusion).toMatchObject({ ruleKind: 'people', zoneId: 'reactor', level: 'INTRUSION', priority: 1, active: true, cameras: ['cam-3'], people: [{ tagId: '0x6a12', name: 'Zhao Lei' }] });
+    expect(ws.ofType('headcount').at(-1)).toMatchObject({ zoneId: 'reactor', headcount: 2, limit: 2 });
+    const zone = (await (await fetch(`${http}/api/people/zones/reactor`)).json()) as { people: { name: string }[] };
+    expect(zone.people.map((p) => p.name)).toEqual(['Li Wei', 'Zhao Lei']);
+
+    await publish('plant/GT-9', { value: 40 });
+    const gas = await ws.waitForMessage((m) => m.type === 'transition' && m['conditionId'] === 'gas/GT-9', 10_000, 'the gas alarm');
+    expect(gas).toMatchObject({ level: 'AL1', cameras: ['cam-3'], codes: { enterpriseCode: 'E-PEOPLE' } });
+    expect((gas['people'] as { name: string }[]).map((p) => p.name)).toEqual(['Li Wei', 'Zhao Lei']);
+
+    const track = (await (await fetch(`${http}/api/people/tags/0x6a12/track`)).json()) as { points: { x: number }[] };
+    expect(track.points.map((p) => p.x)).toEqual([150, 10]);
+    await ws.close();
+  }, 60_000);
+
+  it('a malformed location message is refused and counted while positions keep arriving', async () => {
+    await publish('tags', 'not json at all');
+    await publish('tags', [fix('0x6a11', 150, 60)]);
+    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones/reactor`)).json()) as { zone: { headcount: number } }).zone.headcount === 1, 10_000, 'Li Wei leaves the reactor hall');
+    const metrics = await (await fetch(`${http}/metrics`)).text();
+    expect(metrics).toMatch(/hazgate_location_rejected_total\{adapter="uwb",reason="[a-z-]+"\} 1/);
+  }, 30_000);
+});
