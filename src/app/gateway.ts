@@ -14,6 +14,7 @@ import { AlarmPath } from './alarm-path.js';
 import { conditionCatalogue } from './alarm-conditions.js';
 import { wireBypasses, type BypassWiring } from './bypass-wiring.js';
 import { wirePeople, type PeopleWiring } from './people-wiring.js';
+import { wireVideo, type VideoWiring } from './video-wiring.js';
 
 export interface GatewayOptions {
   readonly clock: Clock;
@@ -59,6 +60,7 @@ export class Gateway {
     p.alarmPath.retry();
     p.alarmPath.apply(p.enrich(p.engine.tick(p.clock.now())));
     p.alarmPath.apply(p.enrich(p.people.tick(p.clock.now())));
+    p.alarmPath.apply(p.enrich(p.video.tick(p.clock.now())));
     p.alarmPath.tick(p.clock.now());
     for (const f of p.health.advance(p.clock.now())) announceFlood(f, p.hub, p.logger);
   }
@@ -98,6 +100,7 @@ interface GatewayParts {
   readonly health: AlarmHealth;
   readonly bypasses: BypassWiring;
   readonly people: PeopleWiring;
+  readonly video: VideoWiring;
   /** Results with the people and cameras of their zone. */
   readonly enrich: (results: readonly RuleResult[]) => readonly RuleResult[];
 }
@@ -153,6 +156,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   });
   const wsHub = hub;
   const people = wirePeople(config.people, points, logger.child({ component: 'people' }), (h, t) => hub?.broadcastHeadcount(h, t));
+  const video = wireVideo(config.video, clock.now());
   const enrich = (results: readonly RuleResult[]): readonly RuleResult[] => (results.length === 0 || people.monitor === null ? results : results.map(people.enrich));
   const errorLog = new ThrottledErrorLog(logger.child({ component: 'ingest' }), 10_000, () => clock.now());
   const ingest = new Ingest({
@@ -171,7 +175,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   const bypasses = wireBypasses(points, config.store.dir, journal, clock, ingest.accept);
   const adapters = config.adapters.map((a) => createAdapter(a, config, opts));
   const broker = config.broker?.enabled ? createEmbeddedBroker(config.broker, logger) : null;
-  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, enrich };
+  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, enrich };
   const http = createHttpServer({
     siteId: config.site.id,
     version: VERSION,
@@ -281,7 +285,11 @@ async function startServing(parts: GatewayParts, config: SiteConfig): Promise<st
 }
 
 async function startAdapters(parts: GatewayParts): Promise<void> {
-  const observe = (o: Observation): void => parts.alarmPath.apply(parts.enrich(parts.people.observe(o, parts.clock.now())));
+  const observe = (o: Observation): void => {
+    const now = parts.clock.now();
+    const results = o.type === 'video' || o.type === 'camera-heartbeat' ? parts.video.observe(o, now) : parts.people.observe(o, now);
+    parts.alarmPath.apply(parts.enrich(results));
+  };
   for (const a of parts.adapters) await a.start(parts.ingest.accept, parts.ingest.refuse, observe);
 }
 

@@ -95,7 +95,8 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
       const zone = zoneOf(r);
       if (zone === undefined) return r;
       const people = r.ruleKind === 'people' ? r.people : monitor.state.peopleIn(zone.id);
-      return { ...r, ...(people === undefined ? {} : { people }), ...(zone.cameras === undefined ? {} : { cameras: zone.cameras }) };
+      const cameras = [...new Set([...(r.cameras ?? []), ...(zone.cameras ?? [])])];
+      return { ...r, ...(people === undefined ? {} : { people }), ...(cameras.length === 0 ? {} : { cameras }) };
     },
   };
 }

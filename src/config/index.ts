@@ -5,3 +5,4 @@ export { durationSchema } from './rules.js';
 export { buildSiteSchema, type SiteSchema } from './site.js';
 export { parseYamlText, readYamlFile, substituteEnv, type YamlFile } from './yaml-file.js';
 export { peopleSectionSchema, type PeopleSection } from './people.js';
+export { videoSectionSchema, type VideoSection } from './video.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pointSchema } from './points.js';
 import { peopleSectionSchema } from './people.js';
+import { videoSectionSchema } from './video.js';
 import { durationSchema, ruleSchema } from './rules.js';
 
 const siteInfoSchema = z
@@ -127,6 +128,8 @@ export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M exte
       alarms: alarmsSchema.default({ maxShelve: 8 * 3_600_000 }),
       /** Personnel location: zones, tags and settings (issue 9). */
       people: peopleSectionSchema.optional(),
+      /** Video analytics: cameras, detection hold, camera-offline (issue 9). */
+      video: videoSectionSchema.optional(),
       influx: influxSchema.optional(),
       server: serverSchema.default(serverSchema.parse({})),
       broker: brokerSchema.optional(),

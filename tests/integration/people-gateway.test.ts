@@ -36,6 +36,12 @@ adapters:
     url: mqtt://127.0.0.1:\${HAZGATE_MQTT_PORT}
     clientId: hazgate-people-uwb
     subscriptions: [{ topic: tags, format: pozyx }]
+  - kind: video-webhook
+    id: ai-box
+    port: \${HAZGATE_VIDEO_PORT}
+video:
+  cameras: [{ id: cam-3, name: Reactor hall east, zone: reactor }]
+  hold: 30s
 broker: { enabled: true, port: \${HAZGATE_MQTT_PORT} }
 store: { dir: \${HAZGATE_DATA_DIR} }
 server: { port: \${HAZGATE_HTTP_PORT} }
@@ -44,15 +50,17 @@ server: { port: \${HAZGATE_HTTP_PORT} }
 let dir = '';
 let http = '';
 let mqttUrl = '';
+let videoUrl = '';
 let gw: GatewayProcess;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hg-people-gw-'));
   writeFileSync(join(dir, 'site.yaml'), SITE);
-  const [h, m] = [await freePort(), await freePort()];
+  const [h, m, v] = [await freePort(), await freePort(), await freePort()];
   http = `http://127.0.0.1:${h}`;
   mqttUrl = `mqtt://127.0.0.1:${m}`;
-  gw = GatewayProcess.spawn(['start', '--config', join(dir, 'site.yaml')], { HAZGATE_HTTP_PORT: String(h), HAZGATE_MQTT_PORT: String(m), HAZGATE_DATA_DIR: join(dir, 'data') });
+  videoUrl = `http://127.0.0.1:${v}`;
+  gw = GatewayProcess.spawn(['start', '--config', join(dir, 'site.yaml')], { HAZGATE_HTTP_PORT: String(h), HAZGATE_MQTT_PORT: String(m), HAZGATE_VIDEO_PORT: String(v), HAZGATE_DATA_DIR: join(dir, 'data') });
   await gw.waitReady(http);
 }, 30_000);
 
@@ -99,5 +107,18 @@ describe('personnel location in a gateway process', () => {
     await waitFor(async () => ((await (await fetch(`${http}/api/people/zones/reactor`)).json()) as { zone: { headcount: number } }).zone.headcount === 1, 10_000, 'Li Wei leaves the reactor hall');
     const metrics = await (await fetch(`${http}/metrics`)).text();
     expect(metrics).toMatch(/hazgate_location_rejected_total\{adapter="uwb",reason="[a-z-]+"\} 1/);
+  }, 30_000);
+
+  it('a camera detection posted to the webhook is an alarm in the camera’s zone, with the people in it', async () => {
+    await publish('tags', [fix('0x6a12', 12, 12)]);
+    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones/reactor`)).json()) as { zone: { headcount: number } }).zone.headcount === 1, 10_000, 'Zhao Lei in the reactor hall');
+    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+    await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'snapshot');
+    const post = await fetch(`${videoUrl}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cameraId: 'cam-3', type: 'no-helmet', ts: Date.now(), snapshotUrl: 'http://nvr/snap/9.jpg' }) });
+    expect(post.status).toBe(200);
+    const alarm = await ws.waitForMessage((m) => m.type === 'transition' && m['conditionId'] === 'video/cam-3/no-helmet', 10_000, 'the no-helmet alarm');
+    expect(alarm).toMatchObject({ ruleKind: 'video', zoneId: 'reactor', level: 'NO_HELMET', priority: 3, cameras: ['cam-3'], people: [{ name: 'Zhao Lei' }] });
+    expect(String(alarm['message'])).toContain('snapshot http://nvr/snap/9.jpg');
+    await ws.close();
   }, 30_000);
 });

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { durationSchema, prioritySchema } from './rule-parts.js';
+
+/** The site's `video` section: the cameras video adapters report, and how detections become alarms. */
+export const videoSectionSchema = z
+  .object({
+    cameras: z
+      .array(z.object({ id: z.string().min(1).max(128), name: z.string().optional(), zone: z.string().optional() }).strict())
+      .default([]),
+    /** A detection stays active this long after its last repeat. */
+    hold: durationSchema.default(60_000),
+    /** A configured camera silent this long is offline. */
+    offlineAfter: durationSchema.default(300_000),
+    priorities: z
+      .partialRecord(z.enum(['no-helmet', 'smoking', 'intrusion', 'fire-smoke', 'crowd', 'fall', 'phone', 'tamper', 'camera-offline']), prioritySchema)
+      .default({}),
+  })
+  .strict();
+
+export type VideoSection = z.output<typeof videoSectionSchema>;

@@ -1,0 +1,1 @@
+export { VideoWatch, VIDEO_PRIORITIES, type VideoCamera, type VideoWatchOptions } from './watch.js';

@@ -1,0 +1,115 @@
+import type { CameraHeartbeat, Priority, RuleResult, VideoEvent, VideoEventType } from '../../core/index.js';
+
+export interface VideoCamera {
+  readonly id: string;
+  readonly name?: string | undefined;
+  /** The zone the camera watches: its detections are alarms in that zone. */
+  readonly zone?: string | undefined;
+}
+
+export interface VideoWatchOptions {
+  readonly cameras: readonly VideoCamera[];
+  /** A detection stays active this long after its last repeat, then returns to normal (ms). */
+  readonly holdMs: number;
+  /** A known camera with no heartbeat or event for this long is offline (ms). */
+  readonly offlineAfterMs: number;
+  readonly priorities: Readonly<Record<VideoEventType | 'camera-offline', Priority>>;
+}
+
+/** Default priorities: fire and smoke first; a missing helmet or a phone call is a warning. */
+export const VIDEO_PRIORITIES: VideoWatchOptions['priorities'] = {
+  'fire-smoke': 1, intrusion: 2, fall: 2, crowd: 2, tamper: 2, smoking: 3, 'no-helmet': 3, phone: 4, 'camera-offline': 3,
+};
+
+interface Active {
+  readonly event: VideoEvent;
+  lastSeen: number;
+}
+
+/**
+ * Video analytics as alarms, pure and clocked from outside. A detection is a condition
+ * `video/<camera>/<type>` that activates at the first event and returns to normal `holdMs` after
+ * the last repeat (cameras send events, not states); its zone is the event's, else the camera's.
+ * `camera-offline/<camera>`: a configured camera silent for `offlineAfterMs` (counted from start
+ * for one never heard).
+ */
+export class VideoWatch {
+  private readonly cameras: ReadonlyMap<string, VideoCamera>;
+  private readonly active = new Map<string, Active>();
+  private readonly lastHeard = new Map<string, number>();
+  private readonly offline = new Set<string>();
+
+  constructor(
+    private readonly o: VideoWatchOptions,
+    startedAt: number,
+  ) {
+    this.cameras = new Map(o.cameras.map((c) => [c.id, c]));
+    for (const c of o.cameras) this.lastHeard.set(c.id, startedAt);
+  }
+
+  event(e: VideoEvent, now: number): RuleResult[] {
+    const out = this.heard(e.cameraId, now);
+    const id = `video/${e.cameraId}/${e.type}`;
+    const current = this.active.get(id);
+    if (current !== undefined) {
+      current.lastSeen = now;
+      return out;
+    }
+    this.active.set(id, { event: e, lastSeen: now });
+    out.push(this.result(id, e, e.type, now, true));
+    return out;
+  }
+
+  heartbeat(h: CameraHeartbeat, now: number): RuleResult[] {
+    return this.heard(h.cameraId, now);
+  }
+
+  tick(now: number): RuleResult[] {
+    const out: RuleResult[] = [];
+    for (const [id, a] of this.active) {
+      if (now - a.lastSeen < this.o.holdMs) continue;
+      this.active.delete(id);
+      out.push(this.result(id, a.event, a.event.type, now, false));
+    }
+    for (const [cameraId, last] of this.lastHeard) {
+      if (this.offline.has(cameraId) || !this.cameras.has(cameraId) || now - last < this.o.offlineAfterMs) continue;
+      this.offline.add(cameraId);
+      out.push(this.offlineResult(cameraId, now, true));
+    }
+    return out;
+  }
+
+  private heard(cameraId: string, now: number): RuleResult[] {
+    this.lastHeard.set(cameraId, now);
+    if (!this.offline.delete(cameraId)) return [];
+    return [this.offlineResult(cameraId, now, false)];
+  }
+
+  private zoneOf(cameraId: string, e?: VideoEvent): string | undefined {
+    return e?.zoneId ?? this.cameras.get(cameraId)?.zone;
+  }
+
+  private result(conditionId: string, e: VideoEvent, type: VideoEventType, now: number, active: boolean): RuleResult {
+    const camera = this.cameras.get(e.cameraId)?.name ?? e.cameraId;
+    const zone = this.zoneOf(e.cameraId, e);
+    const where = zone === undefined ? '' : ` in ${zone}`;
+    const links = [e.snapshotUrl === undefined ? '' : ` snapshot ${e.snapshotUrl}`, e.clipUrl === undefined ? '' : ` clip ${e.clipUrl}`].join('');
+    return {
+      conditionId, ruleId: 'video', ruleKind: 'video', pointId: null, ...(zone === undefined ? {} : { zoneId: zone }),
+      level: active ? type.toUpperCase().replaceAll('-', '_') : null, priority: this.o.priorities[type], value: e.confidence ?? null,
+      time: active ? e.ts : now, cameras: [e.cameraId],
+      message: active ? `${camera}: ${type} detected${where} (${e.vendorType})${links}` : `${camera}: ${type}${where} no longer detected`,
+    };
+  }
+
+  private offlineResult(cameraId: string, now: number, active: boolean): RuleResult {
+    const camera = this.cameras.get(cameraId);
+    const zone = this.zoneOf(cameraId);
+    const silent = Math.round(this.o.offlineAfterMs / 1000);
+    return {
+      conditionId: `camera-offline/${cameraId}`, ruleId: 'camera-offline', ruleKind: 'video', pointId: null, ...(zone === undefined ? {} : { zoneId: zone }),
+      level: active ? 'OFFLINE' : null, priority: this.o.priorities['camera-offline'], value: null, time: now, cameras: [cameraId],
+      message: active ? `${camera?.name ?? cameraId} silent for ${silent} s: the zone is not watched` : `${camera?.name ?? cameraId} back online`,
+    };
+  }
+}
