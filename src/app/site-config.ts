@@ -66,6 +66,7 @@ export function loadSite(file: string): LoadResult<SiteConfig> {
           scenario: resolvePath(file, c.simulator.scenario),
           ...simulatedProfiles(file, c.simulator.modbus),
           ...(c.simulator.opcua === undefined ? {} : { opcua: { ...c.simulator.opcua, pkiDir: resolvePath(file, c.simulator.opcua.pkiDir) } }),
+          ...(c.simulator.location === undefined ? {} : { location: { ...c.simulator.location, scenario: resolvePath(file, c.simulator.location.scenario) } }),
         };
   const influx = c.influx?.spool.dir === undefined ? c.influx : { ...c.influx, spool: { ...c.influx.spool, dir: resolvePath(file, c.influx.spool.dir) } };
   return { ok: true, file, config: { ...c, adapters, store, ...(simulator === undefined ? {} : { simulator }), ...(influx === undefined ? {} : { influx }) } };

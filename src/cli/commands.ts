@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadScenario, startModbusSimulator, startMqttSimulator, startOpcuaSimulator } from '../../devices/index.js';
+import { loadLocationScenario, loadScenario, startCameraSimulator, startLocationSimulator, startModbusSimulator, startMqttSimulator, startOpcuaSimulator } from '../../devices/index.js';
 import { Gateway, loadSite, VERSION, type SiteConfig } from '../app/index.js';
 import { formatProblems } from '../config/index.js';
 import { systemClock, type Logger } from '../core/index.js';
@@ -56,6 +56,17 @@ export async function runSimulate(config: SiteConfig, logger: Logger): Promise<R
       const opcua = await startOpcuaSimulator({ scenario, config: sim.opcua, logger: logger.child({ simulator: 'opcua' }), ...seed });
       running.push(opcua);
       logger.info({ scenario: scenario.name, endpointUrl: opcua.endpointUrl, certificate: opcua.certificateFile }, `OPC UA simulator playing ${scenario.name} at ${opcua.endpointUrl}`);
+    }
+    if (sim.location !== undefined) {
+      const url = sim.location.url ?? sim.url ?? 'mqtt://127.0.0.1:1883';
+      const location = await startLocationSimulator({ scenario: await loadLocationScenario(sim.location.scenario), url, topic: sim.location.topic, logger: logger.child({ simulator: 'location' }), ...seed });
+      running.push(location);
+      logger.info({ url, topic: sim.location.topic }, `location simulator publishing tags to ${url}`);
+    }
+    if (sim.video !== undefined) {
+      const video = await startCameraSimulator({ url: sim.video.url, heartbeatMs: sim.video.heartbeat, ...(sim.video.loop === undefined ? {} : { loopMs: sim.video.loop }) });
+      running.push(video);
+      logger.info({ url: sim.video.url }, `camera simulator posting alerts to ${sim.video.url}`);
     }
     const others = (sim.modbus?.length ?? 0) > 0 || sim.opcua !== undefined;
     if (sim.url !== undefined || !others) {

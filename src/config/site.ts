@@ -97,6 +97,16 @@ function simulatorSchema<M extends z.ZodType, O extends z.ZodType>(modbusServer:
       seed: z.number().int().optional(),
       modbus: z.array(modbusServer).optional(),
       opcua: opcuaServer.optional(),
+      /** The location engine simulator: tags walking a plant (devices/location), Pozyx-style over MQTT. */
+      location: z
+        .object({ scenario: z.string(), url: z.string().optional(), topic: z.string().default('tags') })
+        .strict()
+        .optional(),
+      /** A camera box posting ISAPI alerts to a video-webhook adapter (devices/video). */
+      video: z
+        .object({ url: z.string().regex(/^http:\/\/\S+$/, 'an http:// URL (the webhook\'s ISAPI path)'), heartbeat: durationSchema.default(10_000), loop: durationSchema.optional() })
+        .strict()
+        .optional(),
     })
     .strict();
 }
