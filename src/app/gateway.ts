@@ -155,7 +155,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     maxMessageBytes: 64 * 1024,
   });
   const wsHub = hub;
-  const people = wirePeople(config.people, points, logger.child({ component: 'people' }), (h, t) => hub?.broadcastHeadcount(h, t));
+  const people = wirePeople(config.people, points, logger.child({ component: 'people' }), (h, t) => hub?.broadcastHeadcount(h, t), config.ingest.maxFutureMs);
   const video = wireVideo(config.video, clock.now());
   const enrich = (results: readonly RuleResult[]): readonly RuleResult[] => (results.length === 0 || people.monitor === null ? results : results.map(people.enrich));
   const errorLog = new ThrottledErrorLog(logger.child({ component: 'ingest' }), 10_000, () => clock.now());

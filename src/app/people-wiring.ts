@@ -48,7 +48,11 @@ function zoneResolver(points: readonly Point[], zones: ReadonlyMap<string, ZoneS
   return (r) => (r.zoneId !== undefined ? zones.get(r.zoneId) : r.pointId === null ? undefined : zoneOfPoint.get(r.pointId));
 }
 
-export function wirePeople(section: PeopleSection | undefined, points: readonly Point[], logger: Logger, onHeadcount: OnHeadcount = () => undefined): PeopleWiring {
+/**
+ * `maxFutureMs`: a position or reader event stamped further ahead than this is refused (logged):
+ * one fix from a device with a wrong clock would otherwise hide every later fix of its tag.
+ */
+export function wirePeople(section: PeopleSection | undefined, points: readonly Point[], logger: Logger, onHeadcount: OnHeadcount = () => undefined, maxFutureMs = 300_000): PeopleWiring {
   if (section === undefined) return { monitor: null, service: null, observe: () => [], tick: () => [], enrich: (r) => r };
   const monitor = new PeopleMonitor({ zones: section.zones, people: section.people, settings: section.settings });
   const zones = new Map(section.zones.map((z) => [z.id, z]));
@@ -72,10 +76,17 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
     }
   };
   let ignored = 0;
+  let future = 0;
+  const tooFarAhead = (ts: number, tagId: string, now: number): boolean => {
+    if (ts <= now + maxFutureMs) return false;
+    if (future++ % 1000 === 0) logger.warn({ code: 'HG_ERR_INGEST_FUTURE_TIMESTAMP', tagId, ahead: ts - now, refused: future }, `a location fix of ${tagId} is stamped ${Math.round((ts - now) / 1000)} s ahead; refused`);
+    return true;
+  };
   return {
     monitor,
     service,
     observe: (o, now) => {
+      if ((o.type === 'position' && tooFarAhead(o.position.ts, o.position.tagId, now)) || (o.type === 'reader' && tooFarAhead(o.event.ts, o.event.tagId, now))) return [];
       if (o.type === 'position') {
         tracks.add(o.position);
         const update = monitor.position(o.position, now);

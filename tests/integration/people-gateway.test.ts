@@ -116,7 +116,7 @@ describe('personnel location in a gateway process', () => {
     await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'snapshot');
     const post = await fetch(`${videoUrl}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cameraId: 'cam-3', type: 'no-helmet', ts: Date.now(), snapshotUrl: 'http://nvr/snap/9.jpg' }) });
     expect(post.status).toBe(200);
-    const alarm = await ws.waitForMessage((m) => m.type === 'transition' && m['conditionId'] === 'video/cam-3/no-helmet', 10_000, 'the no-helmet alarm');
+    const alarm = await ws.waitForMessage((m) => m.type === 'transition' && m['conditionId'] === 'video/cam-3/no-helmet/reactor', 10_000, 'the no-helmet alarm');
     expect(alarm).toMatchObject({ ruleKind: 'video', zoneId: 'reactor', level: 'NO_HELMET', priority: 3, cameras: ['cam-3'], people: [{ name: 'Zhao Lei' }] });
     expect(String(alarm['message'])).toContain('snapshot http://nvr/snap/9.jpg');
     await ws.close();

@@ -95,6 +95,21 @@ describe('personnel location in the gateway', () => {
     expect(people.enrich(other)).toBe(other);
   });
 
+  it('refuses a fix stamped too far ahead, so a device with a wrong clock cannot hide its tag', () => {
+    const { people } = wired();
+    expect(people.observe({ type: 'position', position: { tagId: 'T3', x: 5, y: 5, ts: 10_000_000 } }, 1000)).toEqual([]);
+    expect(people.observe(at('T3', 7, 5, 2000), 2000).map((r) => r.conditionId)).toContain('unauthorised/ws3/T3');
+  });
+
+  it('a fix without a floor keeps the tag on its last floor: floor zones do not flap', () => {
+    const out = load(SITE.replace('kind: authorised-only, polygon', 'kind: authorised-only, floor: 1F, polygon'));
+    if (!out.ok) throw new Error('site');
+    const people = wirePeople(out.config.people, out.config.points, silentLogger);
+    const fix = (ts: number, floor?: string) => people.observe({ type: 'position', position: { tagId: 'T3', x: 5, y: 5, ts, ...(floor === undefined ? {} : { floor }) } }, ts);
+    const raised = [fix(1000, '1F'), fix(2000), fix(3000, '1F'), fix(4000)].flat().filter((r) => r.conditionId === 'unauthorised/ws3/T3');
+    expect(raised.map((r) => r.level)).toEqual(['INTRUSION']);
+  });
+
   it('without a people section nothing happens and results pass unchanged', () => {
     const none = wirePeople(undefined, [], silentLogger);
     expect(none.observe({ type: 'position', position: { tagId: 'T1', x: 0, y: 0, ts: 0 } }, 0)).toEqual([]);

@@ -13,11 +13,11 @@ describe('video detections as alarms', () => {
   it('activates at the first event, holds through repeats, returns hold after the last one', () => {
     const w = watch();
     expect(w.event(event('intrusion', T0, { snapshotUrl: 'http://nvr/snap/1.jpg' }), T0)).toEqual([
-      expect.objectContaining({ conditionId: 'video/cam-3/intrusion', ruleKind: 'video', zoneId: 'reactor', level: 'INTRUSION', priority: 2, cameras: ['cam-3'], message: 'Reactor hall east: intrusion detected in reactor (fieldDetection) snapshot http://nvr/snap/1.jpg' }),
+      expect.objectContaining({ conditionId: 'video/cam-3/intrusion/reactor', ruleKind: 'video', time: T0, zoneId: 'reactor', level: 'INTRUSION', priority: 2, cameras: ['cam-3'], message: 'Reactor hall east: intrusion detected in reactor (fieldDetection) snapshot http://nvr/snap/1.jpg' }),
     ]);
     expect(w.event(event('intrusion', T0 + 30 * S), T0 + 30 * S)).toEqual([]);
     expect(w.tick(T0 + 89 * S)).toEqual([]);
-    expect(w.tick(T0 + 90 * S)).toEqual([expect.objectContaining({ conditionId: 'video/cam-3/intrusion', level: null })]);
+    expect(w.tick(T0 + 90 * S)).toEqual([expect.objectContaining({ conditionId: 'video/cam-3/intrusion/reactor', level: null })]);
   });
 
   it('fire and smoke first: priorities by type; a zone from the event wins over the camera’s', () => {
@@ -39,5 +39,21 @@ describe('video detections as alarms', () => {
     const w = watch();
     w.event({ ...event('smoking', T0), cameraId: 'cam-99' }, T0);
     expect(w.tick(T0 + 10_000 * S).filter((r) => r.conditionId.startsWith('camera-offline/cam-99'))).toEqual([]);
+  });
+
+  it('one condition per zone: a camera watching two zones raises each; the alarm time is the gateway’s, not the camera’s', () => {
+    const w = watch();
+    const a = w.event(event('intrusion', T0 - 86_400 * S, { zoneId: 'north' }), T0);
+    const b = w.event(event('intrusion', T0, { zoneId: 'south' }), T0 + S);
+    expect([...a, ...b].map((r) => [r.conditionId, r.zoneId, r.time])).toEqual([
+      ['video/cam-3/intrusion/north', 'north', T0],
+      ['video/cam-3/intrusion/south', 'south', T0 + S],
+    ]);
+  });
+
+  it('detections are not heartbeats: a camera sending only tamper events still goes OFFLINE', () => {
+    const w = watch();
+    for (let t = 0; t <= 300; t += 30) w.event(event('tamper', T0 + t * S), T0 + t * S);
+    expect(w.tick(T0 + 300 * S).map((r) => r.conditionId)).toContain('camera-offline/cam-3');
   });
 });

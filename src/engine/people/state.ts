@@ -85,11 +85,14 @@ export class PeopleState {
       return [];
     }
     const track = this.track(p.tagId);
-    track.fix = p;
+    // A fix without a floor keeps the tag's last known floor: floor zones must not flap when
+    // some fixes name it and others do not.
+    const floor = p.floor ?? latest?.floor;
+    track.fix = floor === p.floor ? p : { ...p, floor };
     track.lastSeen = Math.max(track.lastSeen, now);
     track.stillSince = p.motion !== 'still' ? NaN : Number.isNaN(track.stillSince) ? now : track.stillSince;
     if (p.sos !== undefined) track.sos = p.sos;
-    track.outlined = outlinedZonesAt(this.zones, p, track.outlined, this.hysteresisM);
+    track.outlined = outlinedZonesAt(this.zones, track.fix, track.outlined, this.hysteresisM);
     return this.settle(track, now);
   }
 

@@ -28,7 +28,7 @@ interface Active {
 
 /**
  * Video analytics as alarms, pure and clocked from outside. A detection is a condition
- * `video/<camera>/<type>` that activates at the first event and returns to normal `holdMs` after
+ * `video/<camera>/<type>[/<zone>]` that activates at the first event and returns to normal `holdMs` after
  * the last repeat (cameras send events, not states); its zone is the event's, else the camera's.
  * `camera-offline/<camera>`: a configured camera silent for `offlineAfterMs` (counted from start
  * for one never heard).
@@ -47,9 +47,15 @@ export class VideoWatch {
     for (const c of o.cameras) this.lastHeard.set(c.id, startedAt);
   }
 
+  /**
+   * A detection. It is not a heartbeat: a camera whose picture is gone may still send tamper
+   * events, and only its heartbeats (which the adapters emit for every live message) say it is alive.
+   */
   event(e: VideoEvent, now: number): RuleResult[] {
-    const out = this.heard(e.cameraId, now);
-    const id = `video/${e.cameraId}/${e.type}`;
+    const out: RuleResult[] = [];
+    const zone = this.zoneOf(e.cameraId, e);
+    // One condition per camera, type and zone: a camera watching two zones raises each.
+    const id = `video/${e.cameraId}/${e.type}${zone === undefined ? '' : `/${zone}`}`;
     const current = this.active.get(id);
     if (current !== undefined) {
       current.lastSeen = now;
@@ -80,6 +86,8 @@ export class VideoWatch {
   }
 
   private heard(cameraId: string, now: number): RuleResult[] {
+    // Only configured cameras are watched for silence (spoofed ids must not grow the map).
+    if (!this.cameras.has(cameraId)) return [];
     this.lastHeard.set(cameraId, now);
     if (!this.offline.delete(cameraId)) return [];
     return [this.offlineResult(cameraId, now, false)];
@@ -97,7 +105,8 @@ export class VideoWatch {
     return {
       conditionId, ruleId: 'video', ruleKind: 'video', pointId: null, ...(zone === undefined ? {} : { zoneId: zone }),
       level: active ? type.toUpperCase().replaceAll('-', '_') : null, priority: this.o.priorities[type], value: e.confidence ?? null,
-      time: active ? e.ts : now, cameras: [e.cameraId],
+      // Gateway time: a camera's clock is often wrong (the source time is in the event's own record).
+      time: now, cameras: [e.cameraId],
       message: active ? `${camera}: ${type} detected${where} (${e.vendorType})${links}` : `${camera}: ${type}${where} no longer detected`,
     };
   }
