@@ -16,3 +16,4 @@ export * from './rule-authenticity.js';
 export * from './bypass.js';
 export * from './people.js';
 export * from './observation.js';
+export * from './chain.js';
