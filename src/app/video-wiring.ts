@@ -1,10 +1,12 @@
 import type { VideoSection } from '../config/index.js';
-import type { Observation, RuleResult } from '../core/index.js';
+import type { AlarmTransition, Observation, RuleResult } from '../core/index.js';
 import { VIDEO_PRIORITIES, VideoWatch } from '../engine/video/index.js';
 
 export interface VideoWiring {
   observe(o: Observation, now: number): RuleResult[];
   tick(now: number): RuleResult[];
+  /** Takes back a retained video condition at a restart; false when it could not be raised now. */
+  seed(t: AlarmTransition, now: number): boolean;
 }
 
 /** Video detections and camera heartbeats into alarms (`video/<camera>/<type>`, `camera-offline/<camera>`). */
@@ -25,5 +27,6 @@ export function wireVideo(section: VideoSection | undefined, startedAt: number):
       return [];
     },
     tick: (now) => watch.tick(now),
+    seed: (t, now) => watch.seed(t, now),
   };
 }

@@ -24,6 +24,8 @@ export interface WsHubOptions {
   readonly behindLimitMs?: number;
   /** Operator positions in alarm flood now: sent after every snapshot, so a (re)connected client knows. */
   readonly floods?: () => readonly FloodState[];
+  /** Every zone's headcount now (personnel location): sent after every snapshot to consoles without an audience. */
+  readonly headcounts?: (now: number) => readonly ZoneHeadcount[];
   readonly maxMessageBytes: number;
 }
 
@@ -156,6 +158,9 @@ export class WsHub {
     for (const t of retained) this.send(client, wsMessage.condition(t));
     this.send(client, wsMessage.snapshotEnd(retained.length));
     for (const f of this.opts.floods?.() ?? []) this.send(client, wsMessage.flood(f.position, true, f.count, f.since));
+    if (client.audience !== null || this.opts.headcounts === undefined) return;
+    const now = this.opts.now();
+    for (const h of this.opts.headcounts(now)) this.send(client, wsMessage.headcount(h, now));
   }
 
   private onMessage(client: Client, text: string): void {

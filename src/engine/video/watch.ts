@@ -1,4 +1,4 @@
-import type { CameraHeartbeat, Priority, RuleResult, VideoEvent, VideoEventType } from '../../core/index.js';
+import { VIDEO_EVENT_TYPES, type CameraHeartbeat, type Priority, type RuleResult, type VideoEvent, type VideoEventType } from '../../core/index.js';
 
 export interface VideoCamera {
   readonly id: string;
@@ -20,6 +20,11 @@ export interface VideoWatchOptions {
 export const VIDEO_PRIORITIES: VideoWatchOptions['priorities'] = {
   'fire-smoke': 1, intrusion: 2, fall: 2, crowd: 2, tamper: 2, smoking: 3, 'no-helmet': 3, phone: 4, 'camera-offline': 3,
 };
+
+/** The alarm level of a detection type: `fire-smoke` → `FIRE_SMOKE`. */
+function levelOf(type: VideoEventType): string {
+  return type.toUpperCase().replaceAll('-', '_');
+}
 
 interface Active {
   readonly event: VideoEvent;
@@ -66,6 +71,27 @@ export class VideoWatch {
     return out;
   }
 
+  /**
+   * Takes back a condition the alarm journal retained at a restart; false when this watch could
+   * not have raised it (a camera no longer configured, a level that is no detection type), so the
+   * gateway returns it. A detection is held as if last repeated at `now`; an offline camera stays
+   * offline until it is heard.
+   */
+  seed(r: { readonly conditionId: string; readonly level: string | null; readonly zoneId?: string | undefined; readonly cameras?: readonly string[] | undefined }, now: number): boolean {
+    const cameraId = r.cameras?.[0];
+    if (cameraId === undefined || r.level === null) return false;
+    if (r.conditionId === `camera-offline/${cameraId}`) {
+      if (!this.cameras.has(cameraId)) return false;
+      this.offline.add(cameraId);
+      return true;
+    }
+    const type = VIDEO_EVENT_TYPES.find((t) => levelOf(t) === r.level);
+    if (type === undefined || r.conditionId !== `video/${cameraId}/${type}${r.zoneId === undefined ? '' : `/${r.zoneId}`}`) return false;
+    const event: VideoEvent = { eventId: `restored:${r.conditionId}`, cameraId, type, vendorType: 'restored at restart', ts: now, ...(r.zoneId === undefined ? {} : { zoneId: r.zoneId }) };
+    this.active.set(r.conditionId, { event, lastSeen: now });
+    return true;
+  }
+
   heartbeat(h: CameraHeartbeat, now: number): RuleResult[] {
     return this.heard(h.cameraId, now);
   }
@@ -104,7 +130,7 @@ export class VideoWatch {
     const links = [e.snapshotUrl === undefined ? '' : ` snapshot ${e.snapshotUrl}`, e.clipUrl === undefined ? '' : ` clip ${e.clipUrl}`].join('');
     return {
       conditionId, ruleId: 'video', ruleKind: 'video', pointId: null, ...(zone === undefined ? {} : { zoneId: zone }),
-      level: active ? type.toUpperCase().replaceAll('-', '_') : null, priority: this.o.priorities[type], value: e.confidence ?? null,
+      level: active ? levelOf(type) : null, priority: this.o.priorities[type], value: e.confidence ?? null,
       // Gateway time: a camera's clock is often wrong (the source time is in the event's own record).
       time: now, cameras: [e.cameraId],
       message: active ? `${camera}: ${type} detected${where} (${e.vendorType})${links}` : `${camera}: ${type}${where} no longer detected`,
