@@ -67,6 +67,12 @@ export const ERROR_CODES = {
   HG_ERR_INFLUX_SPOOL_FULL: 'The InfluxDB spool passed its size or age limit and its oldest batch was discarded (counted; a warning comes at 80 %).',
   HG_ERR_JOURNAL_WRITE: 'An alarm transition could not be written to the journal.',
 
+  HG_ERR_UPLINK_OUTBOX: 'The uplink outbox (uplink.db) cannot be opened (unwritable, corrupt, made for another site) or written: feed messages are not queued until it can be.',
+  HG_ERR_UPLINK_OUTBOX_FULL: 'The uplink outbox passed its size or age bound and dropped its oldest messages (snapshots, status and heads first, journal records last; counted by kind): the centre sees a gap. Warnings come at 50 % and 80 % of the bound.',
+  HG_ERR_UPLINK_BAD_MESSAGE: 'A feed message, batch or ack does not match the published feed schema (docs/uplink/feed.schema.json) or names another site.',
+  HG_ERR_UPLINK_BAD_SIGNATURE: 'A feed batch’s X-Hazgate-Signature is missing, malformed or does not verify with the site’s key.',
+  HG_ERR_UPLINK_KJ_LAYOUT: 'A KJ (coal-mine networking text) table layout is invalid: a table or database name that is not 1-16 letters, digits or underscores, no fields, an empty path, an unknown format.',
+
   HG_ERR_API_BAD_REQUEST: 'A request’s parameters or body are invalid.',
   HG_ERR_API_NOT_FOUND: 'No such point, condition or route.',
   HG_ERR_WS_BAD_MESSAGE: 'A WebSocket message is not JSON or not a known message type.',

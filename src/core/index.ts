@@ -17,3 +17,4 @@ export * from './bypass.js';
 export * from './people.js';
 export * from './observation.js';
 export * from './chain.js';
+export * from './uplink.js';
