@@ -2,7 +2,8 @@ import { parseAdapterConfig } from '../../src/core/index.js';
 import type { Adapter, AdapterDeps, AdapterFactory, EmitReading, OnAdapterError, OnStatus } from '../../src/core/ports.js';
 import { connectMqttJs, type ConnectMqtt } from './client-port.js';
 import { mqttAdapterSchema, type MqttAdapterConfig } from './schema.js';
-import { MqttSession, type MqttAdapterStats } from './session.js';
+import { SessionSlot } from '../lib/mqtt/index.js';
+import { openReadingsSession, type MqttAdapterStats } from './session.js';
 import { compileSubscription, type CompiledSubscription } from './subscription.js';
 
 /**
@@ -17,7 +18,7 @@ export class MqttAdapter implements Adapter {
   readonly stats: Readonly<MqttAdapterStats>;
   private readonly counters: MqttAdapterStats = { messages: 0, readings: 0, unmatched: 0, reconnects: 0, errors: {} };
   private readonly subscriptions: readonly CompiledSubscription[];
-  private session: MqttSession | undefined;
+  private readonly session: SessionSlot;
 
   /** Validates the config and compiles its topics; opens nothing. */
   constructor(
@@ -28,6 +29,7 @@ export class MqttAdapter implements Adapter {
     this.id = config.id;
     this.stats = this.counters;
     this.subscriptions = config.subscriptions.map(compileSubscription);
+    this.session = new SessionSlot(`mqtt adapter ${config.id}`);
   }
 
   /**
@@ -35,7 +37,6 @@ export class MqttAdapter implements Adapter {
    * after a failure the client keeps retrying and onStatus reports 'down' until it connects.
    */
   async start(emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus): Promise<void> {
-    if (this.session !== undefined) throw new Error(`mqtt adapter ${this.id} is already started`);
     const setup = {
       config: this.config,
       subscriptions: this.subscriptions,
@@ -43,15 +44,12 @@ export class MqttAdapter implements Adapter {
       stats: this.counters,
       connect: this.connect,
     };
-    this.session = new MqttSession(setup, { emit, onError, onStatus });
-    await this.session.firstAttempt;
+    await this.session.start(() => openReadingsSession(setup, { emit, onError, onStatus }));
   }
 
   /** Disconnects; nothing is emitted once this resolves. The adapter may be started again. */
-  async stop(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    await session?.close();
+  stop(): Promise<void> {
+    return this.session.stop();
   }
 }
 

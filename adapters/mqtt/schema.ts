@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brokerConnectionShape, checkCredentials, checkUniqueTopics, mqttQosSchema } from '../lib/mqtt/index.js';
 import { topicTemplateProblems } from './topic.js';
 
 /** How a payload's timestamp field is written: epoch milliseconds, epoch seconds or ISO 8601 text. */
@@ -17,7 +18,7 @@ export const mqttSubscriptionSchema = z
   .object({
     /** MQTT filter; a `{point}` level stands for '+' and names the point id. */
     topic: topicTemplate,
-    qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+    qos: mqttQosSchema.default(1),
     /** Field naming the point in objects (needed for arrays of readings from many points). */
     pointField: fieldName.default('id'),
     valueField: fieldName.default('value'),
@@ -32,45 +33,22 @@ export const mqttSubscriptionSchema = z
 
 export type MqttSubscriptionConfig = z.output<typeof mqttSubscriptionSchema>;
 
-const URL_PROTOCOLS: readonly string[] = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
-
-const brokerUrl = z.string().refine(
-  (url) => URL.canParse(url) && URL_PROTOCOLS.includes(new URL(url).protocol),
-  { message: 'must be an mqtt://, mqtts://, ws:// or wss:// URL' },
-);
-
 export const mqttAdapterSchema = z
   .object({
     kind: z.literal('mqtt'),
     id: z.string().min(1),
-    url: brokerUrl,
-    /** Required: a persistent session is found again by its client id. */
-    clientId: z.string().min(1),
-    /** false = persistent session: QoS 1/2 messages queued while hazgate is away are delivered on reconnect. */
-    cleanSession: z.boolean().default(false),
-    username: z.string().min(1).optional(),
-    password: z.string().optional(),
-    keepaliveS: z.number().int().min(0).max(65_535).default(30),
+    /** url, clientId, cleanSession, username, password, keepaliveS, connectTimeoutMs (adapters/lib/mqtt). */
+    ...brokerConnectionShape,
     /** Pause between reconnect attempts (mqtt.js reconnectPeriod); 0 would disable reconnecting. */
     reconnectMs: z.number().int().min(1).default(1000),
-    connectTimeoutMs: z.number().int().min(1).default(10_000),
     /** Larger payloads are rejected unparsed with HG_ERR_INGEST_TOO_LARGE. */
     maxPayloadBytes: z.number().int().min(1).max(268_435_455).default(262_144),
     subscriptions: z.array(mqttSubscriptionSchema).min(1).readonly(),
   })
   .strict()
   .superRefine((config, ctx) => {
-    // MQTT 3.1.1 §3.1.2.9: a password without a user name is a protocol violation.
-    if (config.password !== undefined && config.username === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['password'], message: 'a password needs a username' });
-    }
-    const seen = new Set<string>();
-    config.subscriptions.forEach((sub, i) => {
-      if (seen.has(sub.topic)) {
-        ctx.addIssue({ code: 'custom', path: ['subscriptions', i, 'topic'], message: `duplicate topic "${sub.topic}"` });
-      }
-      seen.add(sub.topic);
-    });
+    checkCredentials(config, ctx);
+    checkUniqueTopics(config.subscriptions, ctx);
   })
   .readonly();
 

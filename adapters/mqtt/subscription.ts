@@ -1,13 +1,18 @@
+import type { SessionSubscription } from '../lib/mqtt/index.js';
 import type { MqttSubscriptionConfig } from './schema.js';
 import { compileTopicTemplate, type TopicTemplate } from './topic.js';
 
-/** A configured subscription with its topic template compiled once, at create time. */
-export interface CompiledSubscription extends MqttSubscriptionConfig {
+/**
+ * A configured subscription with its topic template compiled once, at create time; `filter` is
+ * what the session subscribes to (`{point}` as `+`).
+ */
+export interface CompiledSubscription extends MqttSubscriptionConfig, SessionSubscription {
   readonly template: TopicTemplate;
 }
 
 export function compileSubscription(config: MqttSubscriptionConfig): CompiledSubscription {
-  return { ...config, template: compileTopicTemplate(config.topic) };
+  const template = compileTopicTemplate(config.topic);
+  return { ...config, template, filter: template.filter };
 }
 
 /**

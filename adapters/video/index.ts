@@ -1,7 +1,5 @@
 export { VideoWebhookAdapter, createVideoWebhookAdapter, parseVideoWebhookConfig, videoWebhookFactory } from './webhook-adapter.js';
 export { VideoMqttAdapter, createVideoMqttAdapter, parseVideoMqttConfig, videoMqttFactory } from './mqtt-adapter.js';
-export type { ConnectVideoMqtt, VideoMqttClient, VideoMqttConnectOptions, VideoMqttEvents, VideoMqttQos, VideoSubscribeOutcome } from './mqtt-client-port.js';
-export { connectVideoMqtt } from './mqtt-client-port.js';
 export {
   videoAuthSchema,
   videoCameraSchema,

@@ -3,8 +3,8 @@ import type { EmitObservation } from '../../src/core/observation.js';
 import type { Adapter, AdapterDeps, AdapterFactory, AdapterMetric, EmitReading, OnAdapterError, OnStatus } from '../../src/core/ports.js';
 import { VideoIngest } from './ingest.js';
 import { emptyVideoStats, videoMetrics, type VideoStats } from './metrics.js';
-import { connectVideoMqtt, type ConnectVideoMqtt } from './mqtt-client-port.js';
-import { VideoMqttSession } from './mqtt-session.js';
+import { connectMqttJs, SessionSlot, type ConnectMqtt, type SessionCounters } from '../lib/mqtt/index.js';
+import { compileVideoSubscriptions, openVideoMqttSession, type VideoSessionSubscription } from './mqtt-session.js';
 import { videoMqttSchema, type VideoMqttConfig } from './schema.js';
 
 /**
@@ -16,18 +16,25 @@ export class VideoMqttAdapter implements Adapter {
   readonly id: string;
   /** Live counters, kept across start/stop. */
   readonly stats: Readonly<VideoStats>;
+  /** Reconnects and connection errors by code; read them, do not write them. */
+  readonly connection: Readonly<SessionCounters>;
   private readonly counters: VideoStats = emptyVideoStats();
+  private readonly sessionCounters: SessionCounters = { reconnects: 0, errors: {} };
+  private readonly subscriptions: readonly VideoSessionSubscription[];
   private readonly ingest: VideoIngest;
-  private session: VideoMqttSession | undefined;
+  private readonly session: SessionSlot;
 
   /** Validates; opens nothing. */
   constructor(
     private readonly config: VideoMqttConfig,
     private readonly deps: AdapterDeps,
-    private readonly connect: ConnectVideoMqtt = connectVideoMqtt,
+    private readonly connect: ConnectMqtt = connectMqttJs,
   ) {
     this.id = config.id;
     this.stats = this.counters;
+    this.connection = this.sessionCounters;
+    this.subscriptions = compileVideoSubscriptions(config);
+    this.session = new SessionSlot(`video-mqtt adapter ${config.id}`);
     this.ingest = new VideoIngest(config, deps.clock, this.counters);
   }
 
@@ -36,17 +43,13 @@ export class VideoMqttAdapter implements Adapter {
    * after a failure the client keeps retrying and onStatus says 'down' until it connects.
    */
   async start(_emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus, observe: EmitObservation): Promise<void> {
-    if (this.session !== undefined) throw new Error(`video-mqtt adapter ${this.id} is already started`);
-    const setup = { config: this.config, deps: this.deps, ingest: this.ingest, stats: this.counters, connect: this.connect };
-    this.session = new VideoMqttSession(setup, { observe, onError }, onStatus);
-    await this.session.firstAttempt;
+    const setup = { config: this.config, subscriptions: this.subscriptions, deps: this.deps, ingest: this.ingest, stats: this.counters, counters: this.sessionCounters, connect: this.connect };
+    await this.session.start(() => openVideoMqttSession(setup, { observe, onError }, onStatus));
   }
 
   /** Disconnects; nothing is emitted once this resolves. The adapter may be started again. */
-  async stop(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    await session?.close();
+  stop(): Promise<void> {
+    return this.session.stop();
   }
 
   metrics(): readonly AdapterMetric[] {
@@ -59,7 +62,7 @@ export function parseVideoMqttConfig(config: unknown): VideoMqttConfig {
   return parseAdapterConfig('video-mqtt', videoMqttSchema, config);
 }
 
-export function createVideoMqttAdapter(config: VideoMqttConfig, deps: AdapterDeps, connect: ConnectVideoMqtt = connectVideoMqtt): VideoMqttAdapter {
+export function createVideoMqttAdapter(config: VideoMqttConfig, deps: AdapterDeps, connect: ConnectMqtt = connectMqttJs): VideoMqttAdapter {
   return new VideoMqttAdapter(parseVideoMqttConfig(config), deps, connect);
 }
 

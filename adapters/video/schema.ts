@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../../src/core/duration.js';
+import { brokerConnectionShape, checkCredentials, checkUniqueTopics, mqttQosSchema, topicFilterSchema } from '../lib/mqtt/index.js';
 import { TYPE_MEANINGS } from './event-types.js';
 
 /**
@@ -126,27 +127,13 @@ export const videoWebhookSchema = z
 export type VideoWebhookConfig = z.output<typeof videoWebhookSchema>;
 export type VideoWebhookConfigInput = z.input<typeof videoWebhookSchema>;
 
-const MQTT_PROTOCOLS: readonly string[] = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
-
-const topicFilter = z
-  .string()
-  .min(1)
-  .max(1_024)
-  .superRefine((topic, ctx) => {
-    const levels = topic.split('/');
-    levels.forEach((level, i) => {
-      if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) ctx.addIssue({ code: 'custom', message: '"#" must be a whole level and the last one' });
-      if (level.includes('+') && level !== '+') ctx.addIssue({ code: 'custom', message: '"+" must be a whole level' });
-    });
-  });
-
 export const videoPayloadFormatSchema = z.enum(['generic', 'isapi']);
 export type VideoPayloadFormat = z.output<typeof videoPayloadFormatSchema>;
 
 export const videoMqttSubscriptionSchema = z
   .object({
-    topic: topicFilter,
-    qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+    topic: topicFilterSchema.max(1_024),
+    qos: mqttQosSchema.default(1),
     /** `generic`: hazgate's JSON events; `isapi`: ISAPI EventNotificationAlert (JSON, or XML). */
     format: videoPayloadFormatSchema.default('generic'),
   })
@@ -159,28 +146,17 @@ export const videoMqttSchema = z
   .object({
     kind: z.literal('video-mqtt'),
     id: z.string().min(1),
-    url: z.string().refine((url) => URL.canParse(url) && MQTT_PROTOCOLS.includes(new URL(url).protocol), 'must be an mqtt://, mqtts://, ws:// or wss:// URL'),
-    /** Required: a persistent session is found again by its client id. */
-    clientId: z.string().min(1),
-    cleanSession: z.boolean().default(false),
-    username: z.string().min(1).optional(),
-    password: z.string().optional(),
-    keepaliveS: z.number().int().min(0).max(65_535).default(30),
+    /** url, clientId, cleanSession, username, password, keepaliveS, connectTimeoutMs (adapters/lib/mqtt). */
+    ...brokerConnectionShape,
     reconnectMs: z.number().int().min(1).default(1_000),
-    connectTimeoutMs: z.number().int().min(1).default(10_000),
     maxPayloadBytes: z.number().int().min(1).max(268_435_455).default(262_144),
     subscriptions: z.array(videoMqttSubscriptionSchema).min(1).readonly(),
     ...commonShape,
   })
   .strict()
   .superRefine((config, ctx) => {
-    // MQTT 3.1.1 §3.1.2.9: a password without a user name is a protocol violation.
-    if (config.password !== undefined && config.username === undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: 'a password needs a username' });
-    const seen = new Set<string>();
-    config.subscriptions.forEach((sub, i) => {
-      if (seen.has(sub.topic)) ctx.addIssue({ code: 'custom', path: ['subscriptions', i, 'topic'], message: `duplicate topic "${sub.topic}"` });
-      seen.add(sub.topic);
-    });
+    checkCredentials(config, ctx);
+    checkUniqueTopics(config.subscriptions, ctx);
     checkCameras(config, ctx);
   })
   .readonly();

@@ -26,7 +26,10 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => m[1] ?? m[2] ?? '');
 }
 
-/** The layer a repo-relative path belongs to: `src/core`, `src/engine`, `adapters/mqtt`, `devices`, `src/app`… */
+/**
+ * The layer a repo-relative path belongs to: `src/core`, `src/engine`, `adapters/mqtt`,
+ * `adapters/lib` (what adapters share, adapters/lib/README.md), `devices`, `src/app`…
+ */
 function layerOf(path: string): string {
   const parts = path.split('/');
   if (parts[0] === 'src') {
@@ -39,9 +42,13 @@ function layerOf(path: string): string {
   return parts[0] ?? '';
 }
 
+/** The adapters' shared library: any adapter (and app, which wires adapters) may use it; it uses src/core and itself only. */
+const ADAPTER_LIB = 'adapters/lib';
+
 function allowed(from: string, to: string): boolean {
   if (from === to || to === 'src/core') return true;
   if (from === 'src/core') return false;
+  if (to === ADAPTER_LIB) return from.startsWith('adapters/') || from === 'src/app' || from === 'src/main';
   if (SIBLINGS.some((s) => from === `src/${s}`) || from.startsWith('adapters/') || from === 'devices') return false;
   if (from === 'src/app') return to !== 'src/main' && !to.startsWith('tests');
   if (from === 'src/main') return !to.startsWith('tests');
@@ -67,6 +74,19 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('keeps adapters/lib free of any adapter folder (adapters use it, never the other way round)', () => {
+    const lib = files.filter((f) => layerOf(f) === ADAPTER_LIB);
+    expect(lib.length).toBeGreaterThan(0);
+    const violations: string[] = [];
+    for (const file of lib) {
+      for (const spec of importsOf(file).filter((s) => s.startsWith('.'))) {
+        const to = layerOf(relative(ROOT, resolve(dirname(join(ROOT, file)), spec)));
+        if (to !== ADAPTER_LIB && to !== 'src/core') violations.push(`${file} imports ${spec} (${to})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('keeps pure logic free of I/O', () => {
     const violations: string[] = [];
     for (const file of files.filter((f) => PURE.some((p) => f === p || f.startsWith(`${p}/`)))) {
@@ -82,6 +102,13 @@ describe('architecture', () => {
     expect(allowed('src/core', 'src/engine')).toBe(false);
     expect(allowed('devices', 'src/config')).toBe(false);
     expect(allowed('src/app', 'src/store')).toBe(true);
+    expect(allowed('adapters/location', 'adapters/lib')).toBe(true);
+    expect(allowed('adapters/lib', 'adapters/mqtt')).toBe(false);
+    expect(allowed('adapters/lib', 'src/pipeline')).toBe(false);
+    expect(allowed('adapters/video', 'adapters/mqtt')).toBe(false);
+    expect(allowed('devices', 'adapters/lib')).toBe(false);
+    expect(allowed('src/engine', 'adapters/lib')).toBe(false);
+    expect(layerOf('adapters/lib/mqtt/session.ts')).toBe(ADAPTER_LIB);
     expect(layerOf('src/app.ts')).toBe('src/app');
   });
 });

@@ -34,6 +34,7 @@ class FakeMqtt {
         if (outcome !== 'hold') return Promise.resolve(outcome);
         return new Promise((resolve, reject) => this.held.push({ resolve, reject }));
       },
+      reconnect: () => undefined,
       end: async () => {
         this.ended += 1;
       },

@@ -1,40 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { createVideoMqttAdapter } from '../../adapters/video/mqtt-adapter.js';
-import type { ConnectVideoMqtt, VideoMqttEvents, VideoSubscribeOutcome } from '../../adapters/video/mqtt-client-port.js';
+import type { ConnectMqtt, MqttClientEvents, SubscribeOutcome } from '../../adapters/lib/mqtt/index.js';
 import { videoMqttSchema } from '../../adapters/video/schema.js';
-import { matchesFilter } from '../../adapters/video/topic-match.js';
 import { silentLogger, type ComponentStatus, type HazgateError, type Observation } from '../../src/core/index.js';
-
-describe('MQTT topic filters', () => {
-  it.each([
-    ['a/+/events', 'a/box-1/events', true],
-    ['a/+/events', 'a/box-1/x/events', false],
-    ['a/#', 'a', true],
-    ['a/#', 'a/b/c', true],
-    ['#', '$SYS/broker/load', false],
-    ['+/x', '$SYS/x', false],
-    ['a/b', 'a/b', true],
-    ['a/b', 'a/b/c', false],
-    ['a/b/c', 'a/b', false],
-  ])('%s ~ %s: %s', (filter, topic, expected) => {
-    expect(matchesFilter(filter, topic)).toBe(expected);
-  });
-});
 
 /** A scripted client: the test opens, drops and feeds the connection. */
 function fakeClient() {
-  let events: VideoMqttEvents | undefined;
+  let events: MqttClientEvents | undefined;
   const subscribed: string[] = [];
-  let answer: (filter: string) => VideoSubscribeOutcome = () => ({ granted: true });
-  const connect: ConnectVideoMqtt = (_options, e) => {
+  let answer: (filter: string) => SubscribeOutcome = () => ({ granted: true });
+  const connect: ConnectMqtt = (_options, e) => {
     events = e;
-    return { subscribe: async (filter) => (subscribed.push(filter), answer(filter)), end: async () => undefined };
+    return { subscribe: async (filter) => (subscribed.push(filter), answer(filter)), reconnect: () => undefined, end: async () => undefined };
   };
-  const on = (): VideoMqttEvents => {
+  const on = (): MqttClientEvents => {
     if (events === undefined) throw new Error('not connected');
     return events;
   };
-  return { connect, subscribed, on, refuse: (f: (filter: string) => VideoSubscribeOutcome) => (answer = f) };
+  return { connect, subscribed, on, refuse: (f: (filter: string) => SubscribeOutcome) => (answer = f) };
 }
 
 function setup(observe?: (o: Observation) => void) {

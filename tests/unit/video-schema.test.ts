@@ -80,8 +80,9 @@ describe('video-mqtt config', () => {
     [{ ...mqtt, url: 'http://broker' }, /^url: must be an mqtt/],
     [{ ...mqtt, password: 'x' }, /password: a password needs a username/],
     [{ ...mqtt, subscriptions: [] }, /^subscriptions/],
-    [{ ...mqtt, subscriptions: [{ topic: 'a/#/b' }] }, /"#" must be a whole level and the last one/],
-    [{ ...mqtt, subscriptions: [{ topic: 'a/b+' }] }, /"\+" must be a whole level/],
+    [{ ...mqtt, subscriptions: [{ topic: 'a/#/b' }] }, /level 2: '#' is allowed only as the last level/],
+    [{ ...mqtt, subscriptions: [{ topic: 'a/b+' }] }, /level 2 "b\+": '\+' must be a whole level/],
+    [{ ...mqtt, subscriptions: [{ topic: '' }] }, /the topic is empty/],
     [{ ...mqtt, subscriptions: [{ topic: 'a' }, { topic: 'a', format: 'isapi' }] }, /subscriptions\.1\.topic: duplicate topic "a"/],
     [{ ...mqtt, subscriptions: [{ topic: 'a', format: 'onvif' }] }, /subscriptions\.0\.format/],
   ])('refuses %j', (config, message) => {

@@ -1,0 +1,246 @@
+import type { Clock } from '../../../src/core/clock.js';
+import { HazgateError, type ErrorCode } from '../../../src/core/errors.js';
+import type { OnAdapterError, OnStatus } from '../../../src/core/ports.js';
+import type { ComponentState } from '../../../src/core/status.js';
+import { backoffDelay, type CancelTimer, type Timers } from './backoff.js';
+import type { ConnectMqtt, MqttClientPort, MqttQos } from './client-port.js';
+import type { BrokerConnectionConfig } from './schema.js';
+
+/** One subscription as the session handles it. Keep the objects stable: grants are kept per object. */
+export interface SessionSubscription {
+  /** As configured (a template for the plant adapter): names it in status reasons and errors. */
+  readonly topic: string;
+  /** The MQTT filter subscribed to. */
+  readonly filter: string;
+  readonly qos: MqttQos;
+}
+
+/** Who retries after a lost connection or a failed attempt. */
+export type ReconnectPolicy =
+  /** MQTT.js, every `everyMs`. */
+  | { readonly kind: 'client'; readonly everyMs: number }
+  /** The session: `initialMs` doubling up to `maxMs`, back to `initialMs` once connected. */
+  | { readonly kind: 'backoff'; readonly initialMs: number; readonly maxMs: number; readonly timers: Timers };
+
+/** Counters the session keeps in the adapter's stats (kept across start/stop). */
+export interface SessionCounters {
+  /** Connections re-established after the first one of a start. */
+  reconnects: number;
+  /** Every error by code, connection failures not passed to onError again included. */
+  errors: Partial<Record<ErrorCode, number>>;
+}
+
+export interface MqttSessionSetup {
+  /** Error messages start `<label> <id>:` (`location uwb: cannot connect to …`). */
+  readonly label: string;
+  readonly id: string;
+  readonly broker: BrokerConnectionConfig;
+  readonly reconnect: ReconnectPolicy;
+  readonly subscriptions: readonly SessionSubscription[];
+  readonly clock: Clock;
+  readonly counters: SessionCounters;
+  readonly connect: ConnectMqtt;
+}
+
+export interface MqttSessionSinks {
+  /** A received message; never called once close() has been called. */
+  readonly message: (topic: string, payload: Buffer) => void;
+  readonly onError: OnAdapterError;
+  readonly onStatus: OnStatus;
+}
+
+/**
+ * One start→stop run of an MQTT-based adapter: a client, its subscriptions, its status and its
+ * reconnects. A persistent session is found again by clientId; subscriptions are sent again only
+ * when the broker lost the session (CONNACK sessionPresent 0) or had not granted them yet; a
+ * connection error reaches onError once per outage (the counter sees every one).
+ * Status: starting → up (connected, all granted) | degraded (some refused) | down (not connected) → stopped.
+ */
+export class MqttSession {
+  /** Settles after the first connection attempt: connected and subscribed, or failed. */
+  readonly firstAttempt: Promise<void>;
+  private settleFirstAttempt: () => void = () => undefined;
+  private readonly client: MqttClientPort;
+  private closed = false;
+  private connected = false;
+  private everConnected = false;
+  /** Failed attempts since the last successful connect: the back-off exponent. */
+  private attempts = 0;
+  private retry: CancelTimer | undefined;
+  private outageReported = false;
+  private lastError: Error | undefined;
+  /** Bumped on every connect and close so answers meant for an older connection are ignored. */
+  private generation = 0;
+  /** Subscriptions the broker has granted in the session it holds for us. */
+  private readonly confirmed = new Set<SessionSubscription>();
+  private state: ComponentState | undefined;
+  private reason: string | undefined;
+
+  constructor(
+    private readonly setup: MqttSessionSetup,
+    private readonly sinks: MqttSessionSinks,
+  ) {
+    this.firstAttempt = new Promise((resolve) => {
+      this.settleFirstAttempt = resolve;
+    });
+    this.setStatus('starting', undefined);
+    const { broker, reconnect } = setup;
+    this.client = setup.connect(
+      {
+        url: broker.url,
+        clientId: broker.clientId,
+        clean: broker.cleanSession,
+        keepaliveS: broker.keepaliveS,
+        reconnectMs: reconnect.kind === 'client' ? reconnect.everyMs : 0,
+        connectTimeoutMs: broker.connectTimeoutMs,
+        ...(broker.username === undefined ? {} : { username: broker.username }),
+        ...(broker.password === undefined ? {} : { password: broker.password }),
+      },
+      {
+        connect: (connack) => this.onConnect(connack.sessionPresent),
+        message: (topic, payload) => {
+          if (!this.closed) sinks.message(topic, payload);
+        },
+        close: () => this.onClose(),
+        // MQTT.js reports the cause just before the close that follows; the close reports it.
+        error: (error) => {
+          if (!this.closed) this.lastError = error;
+        },
+      },
+    );
+  }
+
+  /** After this resolves no message is passed on; unacknowledged QoS 1/2 messages stay with the broker. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.retry?.();
+    this.retry = undefined;
+    this.setStatus('stopped', undefined);
+    this.settleFirstAttempt();
+    await this.client.end();
+  }
+
+  private onConnect(sessionPresent: boolean): void {
+    if (this.closed) return;
+    this.connected = true;
+    this.attempts = 0;
+    this.outageReported = false;
+    this.lastError = undefined;
+    if (this.everConnected) this.setup.counters.reconnects += 1;
+    this.everConnected = true;
+    // Without the session the broker forgot our subscriptions (and queued nothing for us).
+    if (!sessionPresent) this.confirmed.clear();
+    const generation = ++this.generation;
+    const pending = this.setup.subscriptions.filter((sub) => !this.confirmed.has(sub));
+    if (pending.length === 0) {
+      this.setStatus('up', undefined);
+      this.settleFirstAttempt();
+      return;
+    }
+    void this.subscribe(pending, generation);
+  }
+
+  private async subscribe(pending: readonly SessionSubscription[], generation: number): Promise<void> {
+    const granted = await Promise.all(pending.map((sub) => this.subscribeOne(sub, generation)));
+    // A newer connection subscribes for itself; a closed one is already reported as down.
+    if (this.closed || generation !== this.generation) return;
+    const refused = pending.filter((_sub, i) => !granted[i]).map((sub) => sub.topic);
+    if (refused.length === 0) this.setStatus('up', undefined);
+    else this.setStatus('degraded', `not subscribed: ${refused.join(', ')}`);
+    this.settleFirstAttempt();
+  }
+
+  /** True when granted. Each grant is recorded as it comes, so a drop mid-way loses only the rest. */
+  private async subscribeOne(sub: SessionSubscription, generation: number): Promise<boolean> {
+    let failure: string;
+    let cause: unknown;
+    try {
+      const outcome = await this.client.subscribe(sub.filter, sub.qos);
+      if (outcome.granted) {
+        if (generation === this.generation) this.confirmed.add(sub);
+        return true;
+      }
+      failure = outcome.reason;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+      cause = error;
+    }
+    // Failing because the connection dropped is not the broker refusing: the next connect retries.
+    if (this.closed || generation !== this.generation) return false;
+    const { label, id } = this.setup;
+    const message = `${label} ${id}: subscription to "${sub.filter}" failed: ${failure}`;
+    this.report(new HazgateError('HG_ERR_MQTT_SUBSCRIBE', message, { adapter: id, topic: sub.topic, filter: sub.filter }, cause));
+    return false;
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    const wasConnected = this.connected;
+    this.connected = false;
+    this.generation += 1;
+    const reason = this.lastError?.message ?? (wasConnected ? 'connection lost' : 'connection closed');
+    const { label, id } = this.setup;
+    const url = redactUrl(this.setup.broker.url);
+    const what = wasConnected ? 'lost the connection to' : 'cannot connect to';
+    const error = new HazgateError('HG_ERR_MQTT_CONNECT', `${label} ${id}: ${what} ${url}: ${reason}`, { adapter: id, url }, this.lastError);
+    // Retries during a long outage would flood onError: report its first failure only.
+    if (this.outageReported) this.count(error.code);
+    else this.report(error);
+    this.outageReported = true;
+    this.lastError = undefined;
+    this.setStatus('down', reason);
+    this.settleFirstAttempt();
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const policy = this.setup.reconnect;
+    // MQTT.js may report one failure as more than one close: one retry is pending at a time.
+    if (policy.kind !== 'backoff' || this.retry !== undefined) return;
+    const delay = backoffDelay(this.attempts, policy.initialMs, policy.maxMs);
+    this.attempts += 1;
+    this.retry = policy.timers.schedule(() => {
+      this.retry = undefined;
+      if (!this.closed) this.client.reconnect();
+    }, delay);
+  }
+
+  private report(error: HazgateError): void {
+    this.count(error.code);
+    this.sinks.onError(error);
+  }
+
+  private count(code: ErrorCode): void {
+    countError(this.setup.counters.errors, code);
+  }
+
+  private setStatus(state: ComponentState, reason: string | undefined): void {
+    if (state === this.state && reason === this.reason) return;
+    this.state = state;
+    this.reason = reason;
+    const since = this.setup.clock.now();
+    this.sinks.onStatus(reason === undefined ? { state, since } : { state, reason, since });
+  }
+}
+
+export function countError(errors: Partial<Record<ErrorCode, number>>, code: ErrorCode): void {
+  errors[code] = (errors[code] ?? 0) + 1;
+}
+
+/** Counts an error by code, then passes it on: how an adapter reports what its messages hold. */
+export function errorReporter(errors: Partial<Record<ErrorCode, number>>, onError: OnAdapterError): (error: HazgateError) => void {
+  return (error) => {
+    countError(errors, error.code);
+    onError(error);
+  };
+}
+
+/** Broker URLs may carry credentials; error messages and status must not. */
+export function redactUrl(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password === '') return url;
+  parsed.password = '***';
+  return parsed.toString();
+}
