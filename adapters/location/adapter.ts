@@ -1,16 +1,16 @@
 import { parseAdapterConfig } from '../../src/core/adapter-config.js';
 import type { EmitObservation } from '../../src/core/observation.js';
 import type { Adapter, AdapterDeps, AdapterFactory, AdapterMetric, EmitReading, OnAdapterError, OnStatus } from '../../src/core/ports.js';
-import { systemTimers, type Timers } from './backoff.js';
-import { connectLocationMqttJs, type ConnectLocationClient } from './client-port.js';
+import { connectMqttJs, SessionSlot, systemTimers, type ConnectMqtt, type Timers } from '../lib/mqtt/index.js';
+import { LastFixes } from './last-fixes.js';
 import { locationMqttAdapterSchema, type LocationMqttAdapterConfig } from './schema.js';
-import { LocationSession } from './session.js';
+import { openLocationSession } from './session.js';
 import { emptyLocationStats, locationMetrics, type LocationAdapterStats } from './stats.js';
 import { compileLocationSubscription, type CompiledLocationSubscription } from './subscription.js';
 
 /** What the adapter uses besides its config: the MQTT client and timers (tests pass fakes). */
 export interface LocationAdapterIo {
-  readonly connect?: ConnectLocationClient;
+  readonly connect?: ConnectMqtt;
   readonly timers?: Timers;
 }
 
@@ -26,9 +26,11 @@ export class LocationMqttAdapter implements Adapter {
   readonly stats: Readonly<LocationAdapterStats>;
   private readonly counters = emptyLocationStats();
   private readonly subscriptions: readonly CompiledLocationSubscription[];
-  private readonly connect: ConnectLocationClient;
+  private readonly connect: ConnectMqtt;
   private readonly timers: Timers;
-  private session: LocationSession | undefined;
+  /** Kept across start/stop: an SOS without a fix after a restart is still placed. */
+  private readonly lastFixes = new LastFixes();
+  private readonly session: SessionSlot;
 
   /** Compiles the subscriptions; opens nothing. */
   constructor(
@@ -39,8 +41,9 @@ export class LocationMqttAdapter implements Adapter {
     this.id = config.id;
     this.stats = this.counters;
     this.subscriptions = config.subscriptions.map(compileLocationSubscription);
-    this.connect = io.connect ?? connectLocationMqttJs;
+    this.connect = io.connect ?? connectMqttJs;
     this.timers = io.timers ?? systemTimers;
+    this.session = new SessionSlot(`location adapter ${config.id}`);
   }
 
   /**
@@ -48,17 +51,13 @@ export class LocationMqttAdapter implements Adapter {
    * after a failure the session retries with back-off and onStatus says 'down' until it connects.
    */
   async start(_emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus, observe: EmitObservation): Promise<void> {
-    if (this.session !== undefined) throw new Error(`location adapter ${this.id} is already started`);
-    const setup = { config: this.config, subscriptions: this.subscriptions, deps: this.deps, stats: this.counters, connect: this.connect, timers: this.timers };
-    this.session = new LocationSession(setup, { observe, onError, onStatus });
-    await this.session.firstAttempt;
+    const setup = { config: this.config, subscriptions: this.subscriptions, deps: this.deps, stats: this.counters, lastFixes: this.lastFixes, connect: this.connect, timers: this.timers };
+    await this.session.start(() => openLocationSession(setup, { observe, onError, onStatus }));
   }
 
   /** Disconnects; nothing is observed once this resolves. The adapter may be started again. */
-  async stop(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    await session?.close();
+  stop(): Promise<void> {
+    return this.session.stop();
   }
 
   metrics(): readonly AdapterMetric[] {

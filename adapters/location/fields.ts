@@ -20,6 +20,10 @@ export const EARLIEST_TS = 946_684_800_000;
 export const LATEST_TS = 4_102_444_800_000;
 
 const MAX_ID_LENGTH = 128;
+/** Characters of a payload's text quoted in a refusal: enough to recognise it, not enough to flood a log. */
+const QUOTE_CHARS = 40;
+/** Unknown keys named in a refusal; the rest are counted. */
+const LISTED_KEYS = 5;
 const MAX_FLOOR_LENGTH = 64;
 const MOTIONS: readonly TagMotion[] = ['moving', 'still', 'fallen'];
 
@@ -31,6 +35,13 @@ function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** A payload value as a refusal quotes it: strings shortened, objects and arrays by their type. */
+export function quoted(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > QUOTE_CHARS ? `${value.slice(0, QUOTE_CHARS)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return typeName(value);
 }
 
 function wrongType(path: string, expected: string, value: unknown): EntryProblem {
@@ -107,7 +118,7 @@ export function optionalMotion(obj: JsonObject, name: string, path = name): TagM
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw wrongType(path, `one of ${MOTIONS.join(', ')}`, value);
   const motion = MOTIONS.find((m) => m === value);
-  if (motion === undefined) throw new EntryProblem('bad-value', `${path} "${value}" is not one of ${MOTIONS.join(', ')}`);
+  if (motion === undefined) throw new EntryProblem('bad-value', `${path} ${quoted(value)} is not one of ${MOTIONS.join(', ')}`);
   return motion;
 }
 
@@ -133,5 +144,8 @@ export function toEpochMs(value: number, unit: TimeUnit): number | undefined {
 /** Refuses keys outside `known` (the generic formats are ours: a typo must not pass silently). */
 export function refuseUnknownKeys(obj: JsonObject, known: ReadonlySet<string>): void {
   const unknown = Object.keys(obj).filter((key) => !known.has(key));
-  if (unknown.length > 0) throw new EntryProblem('unknown-field', `has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+  if (unknown.length === 0) return;
+  const listed = unknown.slice(0, LISTED_KEYS).map(quoted).join(', ');
+  const more = unknown.length > LISTED_KEYS ? ` and ${unknown.length - LISTED_KEYS} more` : '';
+  throw new EntryProblem('unknown-field', `has unknown field${unknown.length > 1 ? 's' : ''} ${listed}${more}`);
 }

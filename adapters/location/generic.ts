@@ -7,6 +7,7 @@ import {
   optionalFloor,
   optionalMotion,
   optionalNumber,
+  quoted,
   refuseUnknownKeys,
   timestampField,
   type JsonObject,
@@ -55,7 +56,7 @@ export function parseReaderEvent(entry: JsonObject, timeUnit: TimeUnit): ReaderE
   const event = entry['event'];
   if (event === undefined || event === null) throw new EntryProblem('missing-field', 'has no event');
   if (event !== 'enter' && event !== 'leave') {
-    throw new EntryProblem(typeof event === 'string' ? 'bad-value' : 'wrong-type', `event ${JSON.stringify(event)} is not "enter" or "leave"`);
+    throw new EntryProblem(typeof event === 'string' ? 'bad-value' : 'wrong-type', `event ${quoted(event)} is not "enter" or "leave"`);
   }
   return { tagId, readerId, kind: event, ts: timestampField(entry, 'ts', timeUnit) };
 }

@@ -10,6 +10,7 @@ import {
   optionalNumber,
   optionalObject,
   timestampField,
+  isJsonObject,
   type JsonObject,
 } from './fields.js';
 import type { PositionOptions } from './position-options.js';
@@ -21,11 +22,11 @@ import type { PositionOptions } from './position-options.js';
  *     "battery": 87, "floor": "1F", "sos": false, "motion": "moving" }
  * Fields we do not read (version, metrics, anchorData, tagData sensors…) are ignored: the vendor's
  * stream carries many, and which ones depends on the tag.
- * Returns 'no-fix' for `success: false` (the engine could not place the tag this blink).
+ * Returns a NoFix for `success: false` (the engine could not place the tag this blink).
  */
-export function parsePozyxEntry(entry: JsonObject, options: PositionOptions): TagPosition | 'no-fix' {
+export function parsePozyxEntry(entry: JsonObject, options: PositionOptions): TagPosition | NoFix {
   const tagId = idField(entry, 'tagId');
-  if (optionalBoolean(entry, 'success') === false) return 'no-fix';
+  if (optionalBoolean(entry, 'success') === false) return noFixOf(entry, tagId, options);
   const ts = timestampField(entry, 'timestamp', options.timeUnit);
   const data = objectField(entry, 'data');
   const coordinates = objectField(data, 'coordinates', 'data.coordinates');
@@ -44,6 +45,48 @@ export function parsePozyxEntry(entry: JsonObject, options: PositionOptions): Ta
   const motion = motionOf(entry, tagData);
   if (motion !== undefined) position.motion = motion;
   return position;
+}
+
+/**
+ * What a `success: false` entry says of the tag when it carries the SOS button's state: a tag the
+ * engine cannot place this blink can still press SOS (or let go of it). No x/y: the session places
+ * it (README "SOS without a fix").
+ */
+export interface SosWithoutFix {
+  readonly tagId: string;
+  /** Source time, epoch ms. */
+  readonly ts: number;
+  readonly sos: boolean;
+  readonly floor?: string;
+  readonly battery?: number;
+  readonly motion?: TagMotion;
+}
+
+/** A `success: false` entry: `sos` is set when it carries the SOS button's state. */
+export interface NoFix {
+  readonly kind: 'no-fix';
+  readonly sos: SosWithoutFix | undefined;
+}
+
+const PLAIN_NO_FIX: NoFix = { kind: 'no-fix', sos: undefined };
+
+/**
+ * Entries without a fix are read only as far as the SOS button: one without it is counted and
+ * nothing else of it is checked (as before); one with it needs a usable timestamp.
+ */
+function noFixOf(entry: JsonObject, tagId: string, options: PositionOptions): NoFix {
+  const data = entry['data'];
+  const tagData = isJsonObject(data) ? optionalObject(data, 'tagData', 'data.tagData') : undefined;
+  const sos = sosOf(entry, tagData);
+  if (sos === undefined) return PLAIN_NO_FIX;
+  const status: { -readonly [K in keyof SosWithoutFix]: SosWithoutFix[K] } = { tagId, ts: timestampField(entry, 'timestamp', options.timeUnit), sos };
+  const floor = optionalFloor(entry, 'floor');
+  if (floor !== undefined) status.floor = floor;
+  const battery = optionalBattery(entry, 'battery');
+  if (battery !== undefined) status.battery = battery;
+  const motion = motionOf(entry, tagData);
+  if (motion !== undefined) status.motion = motion;
+  return { kind: 'no-fix', sos: status };
 }
 
 /**

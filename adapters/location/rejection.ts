@@ -13,7 +13,9 @@ export type RejectReason =
   | 'not-finite'
   | 'bad-value'
   | 'bad-timestamp'
-  | 'unknown-field';
+  | 'unknown-field'
+  | 'too-many-entries'
+  | 'sos-without-position';
 
 export const REJECT_REASONS: readonly RejectReason[] = [
   'too-large',
@@ -25,6 +27,8 @@ export const REJECT_REASONS: readonly RejectReason[] = [
   'bad-value',
   'bad-timestamp',
   'unknown-field',
+  'too-many-entries',
+  'sos-without-position',
 ];
 
 export const REASON_CODES: Readonly<Record<RejectReason, ErrorCode>> = {
@@ -38,6 +42,11 @@ export const REASON_CODES: Readonly<Record<RejectReason, ErrorCode>> = {
   'bad-value': 'HG_ERR_INGEST_MALFORMED',
   'bad-timestamp': 'HG_ERR_INGEST_BAD_TIMESTAMP',
   'unknown-field': 'HG_ERR_INGEST_MALFORMED',
+  // More entries than maxEntries: too large a payload, counted in entries rather than bytes.
+  'too-many-entries': 'HG_ERR_INGEST_TOO_LARGE',
+  // An SOS without a fix from a tag never placed: the core's TagPosition needs x/y, so it cannot be
+  // passed on (README "SOS without a fix"); the catalogue has no code of its own for it yet.
+  'sos-without-position': 'HG_ERR_INGEST_MALFORMED',
 };
 
 /** One refused payload (index undefined) or array entry. */

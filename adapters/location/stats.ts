@@ -1,30 +1,28 @@
-import type { ErrorCode } from '../../src/core/errors.js';
 import type { AdapterMetric } from '../../src/core/ports.js';
+import type { SessionCounters } from '../lib/mqtt/index.js';
 import { REJECT_REASONS, type RejectReason } from './rejection.js';
 
 /** Live counters of one adapter instance, kept across start/stop. */
-export interface LocationAdapterStats {
+export interface LocationAdapterStats extends SessionCounters {
   /** MQTT messages received. */
   messages: number;
   /** Tag positions emitted. */
   positions: number;
   /** Reader events emitted. */
   readerEvents: number;
-  /** Pozyx entries with `success: false`, skipped. */
+  /** Pozyx entries with `success: false`. */
   noFix: number;
+  /** Of those, SOS states passed on at the tag's last fix (also counted in positions). */
+  sosWithoutFix: number;
   /** Messages on a topic no configured subscription matches (a filter left in a persistent session). */
   unmatched: number;
-  /** Connections re-established after the first one of a start. */
-  reconnects: number;
   /** Refused payloads (too-large, not-json, …) and entries, by reason. */
   rejected: Record<RejectReason, number>;
-  /** Every error by code, connection failures not passed to onError again included. */
-  errors: Partial<Record<ErrorCode, number>>;
 }
 
 export function emptyLocationStats(): LocationAdapterStats {
   const rejected = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
-  return { messages: 0, positions: 0, readerEvents: 0, noFix: 0, unmatched: 0, reconnects: 0, rejected, errors: {} };
+  return { messages: 0, positions: 0, readerEvents: 0, noFix: 0, sosWithoutFix: 0, unmatched: 0, reconnects: 0, rejected, errors: {} };
 }
 
 /** The adapter's counter families for /metrics; every family is there (zeros) before the first message. */

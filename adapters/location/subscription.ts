@@ -1,12 +1,10 @@
+import { topicMatches, type SessionSubscription } from '../lib/mqtt/index.js';
 import type { PayloadFormat } from './payload.js';
 import { lengthConverter, type LengthUnit } from './position-options.js';
 import type { LocationSubscriptionConfig } from './schema.js';
-import { topicMatches } from './topic-filter.js';
 
-/** A subscription ready to route and read messages. */
-export interface CompiledLocationSubscription {
-  readonly topic: string;
-  readonly qos: 0 | 1 | 2;
+/** A subscription ready to subscribe (the topic is the filter), route and read messages. */
+export interface CompiledLocationSubscription extends SessionSubscription {
   readonly format: PayloadFormat;
 }
 
@@ -16,6 +14,7 @@ const DEFAULT_UNITS: Readonly<Record<PayloadFormat['format'], LengthUnit>> = { p
 export function compileLocationSubscription(sub: LocationSubscriptionConfig): CompiledLocationSubscription {
   return {
     topic: sub.topic,
+    filter: sub.topic,
     qos: sub.qos,
     format: {
       format: sub.format,

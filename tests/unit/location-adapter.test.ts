@@ -4,19 +4,8 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { Observation } from '../../src/core/observation.js';
 import type { AdapterDeps, AdapterMetric } from '../../src/core/ports.js';
 import type { ComponentStatus } from '../../src/core/status.js';
-import {
-  backoffDelay,
-  createLocationMqttAdapter,
-  locationMetrics,
-  REJECT_REASONS,
-  type ConnectLocationClient,
-  type LocationClientEvents,
-  type LocationConnectOptions,
-  type LocationMqttAdapter,
-  type LocationMqttAdapterConfigInput,
-  type SubscribeOutcome,
-  type Timers,
-} from '../../adapters/location/index.js';
+import { createLocationMqttAdapter, locationMetrics, REJECT_REASONS, type LocationMqttAdapter, type LocationMqttAdapterConfigInput } from '../../adapters/location/index.js';
+import { backoffDelay, type ConnectMqtt, type MqttClientEvents, type MqttConnectOptions, type SubscribeOutcome, type Timers } from '../../adapters/lib/mqtt/index.js';
 
 /** Fake timers: the test says when time passes. */
 class FakeTimers implements Timers {
@@ -52,14 +41,14 @@ class FakeTimers implements Timers {
 
 /** A scripted client: the test decides when connections open and drop and what SUBACK says. */
 class FakeClient {
-  connects: LocationConnectOptions[] = [];
+  connects: MqttConnectOptions[] = [];
   subscribes: { filter: string; qos: number }[] = [];
   reconnects = 0;
   ended = 0;
   answer: (filter: string) => SubscribeOutcome = () => ({ granted: true });
-  private events: LocationClientEvents | undefined;
+  private events: MqttClientEvents | undefined;
 
-  readonly connect: ConnectLocationClient = (options, events) => {
+  readonly connect: ConnectMqtt = (options, events) => {
     this.connects.push(options);
     this.events = events;
     return {
@@ -76,12 +65,12 @@ class FakeClient {
     };
   };
 
-  private get on(): LocationClientEvents {
+  private get on(): MqttClientEvents {
     if (this.events === undefined) throw new Error('the adapter has not connected');
     return this.events;
   }
   accept(sessionPresent = false): void {
-    this.on.connect(sessionPresent);
+    this.on.connect({ sessionPresent });
   }
   fail(message: string): void {
     this.on.error(new Error(message));
@@ -151,7 +140,7 @@ describe('LocationMqttAdapter with a fake client', () => {
   });
 
   it('connects as configured, subscribes every topic and reports up', () => {
-    expect(r.client.connects).toEqual([{ url: 'mqtt://user:secret@127.0.0.1:1883', clientId: 'hazgate-uwb', clean: false, keepaliveS: 30, connectTimeoutMs: 10_000, username: 'user', password: 'secret' }]);
+    expect(r.client.connects).toEqual([{ url: 'mqtt://user:secret@127.0.0.1:1883', clientId: 'hazgate-uwb', clean: false, keepaliveS: 30, reconnectMs: 0, connectTimeoutMs: 10_000, username: 'user', password: 'secret' }]);
     expect(r.client.subscribes).toEqual([
       { filter: 'tags', qos: 1 },
       { filter: 'mine/readers/+', qos: 2 },
@@ -270,6 +259,76 @@ describe('LocationMqttAdapter with a fake client', () => {
     expect(metric(metrics, 'hazgate_location_no_fix_total')).toBe(1);
     expect(metric(metrics, 'hazgate_location_rejected_total', { reason: 'not-json' })).toBe(1);
     expect(metrics.find((m) => m.name === 'hazgate_location_rejected_total')?.values.map((v) => v.labels['reason'])).toEqual(REJECT_REASONS);
+  });
+});
+
+describe('SOS from a tag the engine cannot place this blink', () => {
+  let r: Run;
+  beforeEach(async () => {
+    r = run();
+    r.client.accept();
+    await r.started;
+  });
+
+  const fix = (tagId: string, ts: number, extra: Record<string, unknown> = {}) => ({ tagId, timestamp: ts, success: true, data: { coordinates: { x: 1500, y: 2500, z: 1200 } }, ...extra });
+  const noFix = (tagId: string, ts: number, extra: Record<string, unknown> = {}) => ({ tagId, timestamp: ts, success: false, ...extra });
+  const positions = () => r.observations.flatMap((o) => (o.type === 'position' ? [o.position] : []));
+
+  it("is passed on at the tag's last fix, with the time and button of the entry, and its release too", () => {
+    r.client.deliver('tags', [fix('W001', TS, { motion: 'still', battery: 80 })]);
+    r.client.deliver('tags', [noFix('W001', TS + 1_000, { sos: true, battery: 79 })]);
+    r.client.deliver('tags', [noFix('W001', TS + 2_000, { sos: true })]);
+    r.client.deliver('tags', [noFix('W001', TS + 3_000, { sos: false })]);
+    // Nothing to release once released, and a plain no-fix entry says nothing.
+    r.client.deliver('tags', [noFix('W001', TS + 4_000, { sos: false }), noFix('W001', TS + 5_000)]);
+    expect(positions()).toEqual([
+      { tagId: 'W001', x: 1.5, y: 2.5, z: 1.2, floor: '1F', ts: TS, battery: 80, motion: 'still' },
+      { tagId: 'W001', x: 1.5, y: 2.5, z: 1.2, floor: '1F', ts: TS + 1_000, sos: true, battery: 79, motion: 'still' },
+      { tagId: 'W001', x: 1.5, y: 2.5, z: 1.2, floor: '1F', ts: TS + 2_000, sos: true, motion: 'still' },
+      { tagId: 'W001', x: 1.5, y: 2.5, z: 1.2, floor: '1F', ts: TS + 3_000, sos: false, motion: 'still' },
+    ]);
+    expect(r.adapter.stats).toMatchObject({ positions: 4, noFix: 5, sosWithoutFix: 3 });
+    expect(r.errors).toEqual([]);
+  });
+
+  it('is stamped no earlier than the last fix, so the engine does not drop it as out of order', () => {
+    r.client.deliver('tags', [fix('W002', TS + 5_000), noFix('W002', TS, { sos: true })]);
+    expect(positions().map((p) => [p.ts, p.sos])).toEqual([
+      [TS + 5_000, undefined],
+      [TS + 5_000, true],
+    ]);
+  });
+
+  it('from a tag never placed is refused with a coded error and counted (the core needs x/y)', () => {
+    r.client.deliver('tags', [noFix('NEW', TS, { sos: true }), noFix('NEW2', TS, { sos: false }), fix('OTHER', TS)]);
+    expect(positions().map((p) => p.tagId)).toEqual(['OTHER']);
+    expect(r.errors.map((e) => [e.code, e.details['reason'], e.details['indexes']])).toEqual([['HG_ERR_INGEST_MALFORMED', 'sos-without-position', [0]]]);
+    expect(r.errors[0]?.message).toBe('location uwb: payload on "tags" [0] tag NEW: SOS without a fix, and no earlier fix to place it at: not passed on');
+    expect(r.adapter.stats.rejected['sos-without-position']).toBe(1);
+    expect(metric(r.adapter.metrics(), 'hazgate_location_rejected_total', { reason: 'sos-without-position' })).toBe(1);
+  });
+
+  it('is placed after a restart of the adapter too (the last fixes are kept across stop/start)', async () => {
+    r.client.deliver('tags', [fix('W003', TS)]);
+    await r.adapter.stop();
+    const again = r.adapter.start(() => undefined, (e) => r.errors.push(e), () => undefined, (o) => r.observations.push(o));
+    r.client.accept(true);
+    await again;
+    r.client.deliver('tags', [noFix('W003', TS + 1_000, { sos: true })]);
+    expect(positions().at(-1)).toMatchObject({ tagId: 'W003', x: 1.5, sos: true, ts: TS + 1_000 });
+  });
+});
+
+describe('maxEntries', () => {
+  it('reads at most maxEntries entries of a message and refuses the rest with one HG_ERR_INGEST_TOO_LARGE', async () => {
+    const r = run({ maxEntries: 2 });
+    r.client.accept();
+    await r.started;
+    r.client.deliver('site/positions', [1, 2, 3, 4, 5].map((i) => ({ tagId: `T${i}`, x: i, y: 0, ts: TS })));
+    expect(r.observations).toHaveLength(2);
+    expect(r.errors.map((e) => [e.code, e.details['reason'], e.details['count']])).toEqual([['HG_ERR_INGEST_TOO_LARGE', 'too-many-entries', 3]]);
+    expect(r.adapter.stats.rejected['too-many-entries']).toBe(3);
+    expect(r.adapter.stats.errors['HG_ERR_INGEST_TOO_LARGE']).toBe(1);
   });
 });
 

@@ -37,6 +37,7 @@ describe('location-mqtt config', () => {
       connectTimeoutMs: 10_000,
       backoff: { initial: 1_000, max: 30_000 },
       maxPayloadBytes: 1_048_576,
+      maxEntries: 10_000,
       subscriptions: [{ topic: 'tags', format: 'pozyx', qos: 1, timeUnit: 'auto' }],
     });
   });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_MAX_ENTRIES,
   decodeLocationPayload,
   lengthConverter,
+  MAX_DETAIL_CHARS,
+  MAX_DETAILED,
+  parsePozyxEntry,
+  quoted,
   rejectionErrors,
   toEpochMs,
-  topicFilterProblems,
-  topicMatches,
   type DecodedLocation,
   type PayloadFormat,
 } from '../../adapters/location/index.js';
@@ -125,9 +128,9 @@ describe('Pozyx-style positions', () => {
       'bad-value@8',
       'wrong-type@9',
       'missing-field@10',
-      'bad-timestamp@11',
-      'bad-timestamp@12',
     ]);
+    // Only the first ten are described (the first of each reason always is); every one is counted.
+    expect(d.rejected).toEqual({ 'wrong-type': 3, 'missing-field': 2, 'bad-timestamp': 3, 'not-an-object': 1, 'bad-value': 3 });
     expect(d.rejections[0]?.detail).toBe('tag 30331: data.coordinates.x is a string, expected a number');
     expect(d.rejections[1]?.detail).toBe('tag 30331: has no data.coordinates.x');
   });
@@ -156,7 +159,7 @@ describe('whole payloads', () => {
   });
 
   it('takes an empty array as nothing', () => {
-    expect(decode([], pozyx)).toEqual({ positions: [], readerEvents: [], noFix: 0, rejections: [] });
+    expect(decode([], pozyx)).toEqual({ positions: [], readerEvents: [], noFix: 0, sosWithoutFix: [], rejected: {}, rejections: [] });
   });
 });
 
@@ -234,7 +237,7 @@ describe('reader events', () => {
 describe('rejection errors', () => {
   it('gives one coded error per reason per message, naming the first and counting the rest', () => {
     const d = decode([{ tagId: 'A', x: '1', y: 0, ts: TS_MS }, { tagId: 'B', x: '2', y: 0, ts: TS_MS }, { tagId: 'C', x: 0, y: 0, ts: 1 }, { tagId: 'D', x: 0, y: 0, ts: 5 }], generic);
-    const errors = rejectionErrors('uwb', 'site/uwb', d.rejections);
+    const errors = rejectionErrors('uwb', 'site/uwb', d);
     expect(errors.map((e) => [e.code, e.details['reason'], e.details['count']])).toEqual([
       ['HG_ERR_INGEST_MALFORMED', 'wrong-type', 2],
       ['HG_ERR_INGEST_BAD_TIMESTAMP', 'bad-timestamp', 2],
@@ -244,11 +247,11 @@ describe('rejection errors', () => {
   });
 
   it('codes too-large, not-json and not-finite with their own catalogue codes', () => {
-    const big = rejectionErrors('uwb', 't', decodeLocationPayload(Buffer.alloc(10), pozyx, 5).rejections);
+    const big = rejectionErrors('uwb', 't', decodeLocationPayload(Buffer.alloc(10), pozyx, 5));
     expect(big.map((e) => e.code)).toEqual(['HG_ERR_INGEST_TOO_LARGE']);
     expect(big[0]?.details).toEqual({ adapter: 'uwb', topic: 't', reason: 'too-large', count: 1 });
-    expect(rejectionErrors('uwb', 't', decode('{', pozyx).rejections).map((e) => e.code)).toEqual(['HG_ERR_INGEST_MALFORMED']);
-    expect(rejectionErrors('uwb', 't', decode('[{"tagId":"1","x":-1e999,"y":0,"ts":1700000000000}]', generic).rejections).map((e) => e.code)).toEqual(['HG_ERR_INGEST_NOT_FINITE']);
+    expect(rejectionErrors('uwb', 't', decode('{', pozyx)).map((e) => e.code)).toEqual(['HG_ERR_INGEST_MALFORMED']);
+    expect(rejectionErrors('uwb', 't', decode('[{"tagId":"1","x":-1e999,"y":0,"ts":1700000000000}]', generic)).map((e) => e.code)).toEqual(['HG_ERR_INGEST_NOT_FINITE']);
   });
 });
 
@@ -276,21 +279,87 @@ describe('timestamps', () => {
   });
 });
 
-describe('topic filters', () => {
-  it('matches like a broker', () => {
-    expect(topicMatches('tags', 'tags')).toBe(true);
-    expect(topicMatches('tags', 'tags/30331')).toBe(false);
-    expect(topicMatches('tags/#', 'tags')).toBe(true);
-    expect(topicMatches('tags/#', 'tags/30331')).toBe(true);
-    expect(topicMatches('site/+/uwb', 'site/a/uwb')).toBe(true);
-    expect(topicMatches('site/+/uwb', 'site/a/b/uwb')).toBe(false);
-    expect(topicMatches('#', '$SYS/broker')).toBe(false);
-    expect(topicMatches('+/x', '$SYS/x')).toBe(false);
+describe('limits: a message of garbage cannot hold the event loop or the log', () => {
+  it('reads at most maxEntries entries, refuses the rest with one rejection, and describes only the first refusals', () => {
+    const garbage = `[${Array.from({ length: 260_000 }, () => '0').join(',')}]`;
+    const started = performance.now();
+    const d = decodeLocationPayload(Buffer.from(garbage), pozyx, 1_048_576);
+    const ms = performance.now() - started;
+    expect(d.rejected).toEqual({ 'not-an-object': DEFAULT_MAX_ENTRIES, 'too-many-entries': 260_000 - DEFAULT_MAX_ENTRIES });
+    expect(reasons(d)).toEqual([...Array.from({ length: MAX_DETAILED }, (_, i) => `not-an-object@${i}`), `too-many-entries@${DEFAULT_MAX_ENTRIES}`]);
+    // Was about 1.3 s with an error text per entry; generous bound for a loaded CI machine.
+    expect(ms).toBeLessThan(500);
+    const errors = rejectionErrors('uwb', 'tags', d);
+    expect(errors.map((e) => [e.code, e.details['reason'], e.details['count']])).toEqual([
+      ['HG_ERR_INGEST_MALFORMED', 'not-an-object', DEFAULT_MAX_ENTRIES],
+      ['HG_ERR_INGEST_TOO_LARGE', 'too-many-entries', 250_000],
+    ]);
+    expect(errors[1]?.message).toBe(`location uwb: payload on "tags" [10000] has 260000 entries, more than maxEntries 10000: the last 250000 were not read`);
   });
 
-  it('names every problem of an invalid filter', () => {
-    expect(topicFilterProblems('tags/#')).toEqual([]);
-    expect(topicFilterProblems('')).toEqual(['the topic is empty']);
-    expect(topicFilterProblems('a/b+/#/c')).toEqual(["level 2 \"b+\": '+' must be a whole level", "level 3: '#' is allowed only as the last level"]);
+  it('takes maxEntries from the caller', () => {
+    const d = decodeLocationPayload(Buffer.from(JSON.stringify([pozyxEntry({ tagId: 'a' }), pozyxEntry({ tagId: 'b' }), pozyxEntry({ tagId: 'c' })])), pozyx, 1_048_576, 2);
+    expect(d.positions.map((p) => p.tagId)).toEqual(['a', 'b']);
+    expect(d.rejected).toEqual({ 'too-many-entries': 1 });
+  });
+
+  it('describes the first refusal of every reason even after the first ten', () => {
+    const entries = [...Array.from({ length: 12 }, () => 7), { tagId: 'T', x: 0, y: 0, ts: 1 }];
+    const d = decode(entries, generic);
+    expect(reasons(d)).toEqual([...Array.from({ length: 10 }, (_, i) => `not-an-object@${i}`), 'bad-timestamp@12']);
+    expect(d.rejected).toEqual({ 'not-an-object': 12, 'bad-timestamp': 1 });
+  });
+
+  it('cuts what a refusal quotes of the payload', () => {
+    const longKey = 'k'.repeat(5_000);
+    const d = decode(
+      [
+        { tagId: 'T', x: 0, y: 0, ts: TS_MS, [longKey]: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7 },
+        { tagId: 'M', readerId: 'R', event: 'e'.repeat(5_000), ts: TS_MS },
+        { tagId: 'M', readerId: 'R', event: { nested: ['x'.repeat(5_000)] }, ts: TS_MS },
+      ],
+      generic,
+    );
+    expect(d.rejections[0]?.detail).toBe(`tag T: has unknown fields "${'k'.repeat(40)}…", "b", "c", "d", "e" and 2 more`);
+    const r = decode([{ tagId: 'M', readerId: 'R', event: 'e'.repeat(5_000), ts: TS_MS }, { tagId: 'M', readerId: 'R', event: { nested: ['x'.repeat(5_000)] }, ts: TS_MS }], reader);
+    expect(r.rejections.map((x) => x.detail)).toEqual([`tag M: event "${'e'.repeat(40)}…" is not "enter" or "leave"`, 'tag M: event an object is not "enter" or "leave"']);
+    for (const x of [...d.rejections, ...r.rejections]) expect(x.detail.length).toBeLessThanOrEqual(MAX_DETAIL_CHARS);
+    expect(quoted('x'.repeat(100))).toHaveLength(43);
+  });
+});
+
+describe('Pozyx entries without a fix that carry the SOS button', () => {
+  it('are counted as no-fix and handed over with their time, button, floor, battery and motion', () => {
+    const d = decode(
+      [
+        { tagId: 'S1', timestamp: TS_S, success: false, sos: true, battery: 40, floor: '2F', motion: 'still' },
+        { tagId: 'S2', timestamp: TS_S, success: false, data: { tagData: { button: true } } },
+        { tagId: 'S3', timestamp: TS_S, success: false, sos: false },
+        { tagId: 'N', timestamp: TS_S, success: false, errorCode: 'NOT_ENOUGH_ANCHORS' },
+      ],
+      pozyx,
+    );
+    expect(d.noFix).toBe(4);
+    expect(d.positions).toEqual([]);
+    expect(d.sosWithoutFix).toEqual([
+      { index: 0, status: { tagId: 'S1', ts: TS_MS, sos: true, battery: 40, floor: '2F', motion: 'still' } },
+      { index: 1, status: { tagId: 'S2', ts: TS_MS, sos: true } },
+      { index: 2, status: { tagId: 'S3', ts: TS_MS, sos: false } },
+    ]);
+    expect(d.rejections).toEqual([]);
+  });
+
+  it('need a usable time when they carry the button (a plain no-fix entry is not checked further)', () => {
+    const d = decode(
+      [
+        { tagId: 'S', timestamp: 'now', success: false, sos: true },
+        { tagId: 'S', success: false, sos: 'yes' },
+        { tagId: 'N', timestamp: 'now', success: false, data: 'none' },
+      ],
+      pozyx,
+    );
+    expect(reasons(d)).toEqual(['bad-timestamp@0', 'wrong-type@1']);
+    expect(d.noFix).toBe(1);
+    expect(parsePozyxEntry({ tagId: 'N', success: false }, pozyx)).toEqual({ kind: 'no-fix', sos: undefined });
   });
 });
