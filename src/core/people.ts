@@ -122,10 +122,39 @@ export const PEOPLE_RULE_KINDS: readonly PeopleRuleKind[] = ['headcount', 'dwell
  * defaults to configure per site.
  */
 export interface PeopleSettings {
-  /** A tag leaves a polygon zone only once it is outside by more than this, m (default 1). */
+  /**
+   * A tag leaves a polygon zone only once it is outside by more than this, m (default 3: the ±3 m
+   * static accuracy of UWB, AQ 3064.3-2025 as paraphrased in DOMAIN.md). Also widens an active
+   * crowd's circle before it ends.
+   */
   readonly hysteresisM?: number | undefined;
+  /**
+   * A tag enters a polygon zone only once its fixes have been inside it this long, ms (default
+   * 2 s (U)): the first inside fix starts the clock, an outside fix before then cancels it. Reader
+   * zones enter at once (a reader event is a deliberate gate read).
+   */
+  readonly enterAfterMs?: number | undefined;
   /** `tag-offline` after this long without a fix or reader event, ms (default 60 s (U)). */
   readonly offlineAfterMs?: number | undefined;
+  /**
+   * A tag silent this long (no fix, no reader event) is forgotten: it leaves its zones, its alarms
+   * return to normal and its state is dropped, ms (default 1 h (U), or twice offlineAfterMs when
+   * that is longer). A tag in a reader area is never forgotten for silence: readers report changes only.
+   */
+  readonly forgetAfterMs?: number | undefined;
+  /**
+   * A fix stamped (source time) before the tag's latest is dropped while that latest fix arrived
+   * less than this long ago (gateway time), ms (default 10 s (U)); later, older stamps are believed
+   * (the device clock went back) so one fix stamped ahead cannot hold back every correct one.
+   */
+  readonly reorderWindowMs?: number | undefined;
+  /**
+   * After a start, headcount and crowd are not judged for this long while zones fill from fresh
+   * fixes, and retained headcount/crowd alarms handed back are kept meanwhile, ms (default 10 s (U)).
+   */
+  readonly warmupMs?: number | undefined;
+  /** Tracks whose newest point is older than this are dropped from memory, ms (default 24 h (U)). */
+  readonly trackRetentionMs?: number | undefined;
   /** `battery-low` below this charge, % (default 20 (U)); clears at or above it plus `batteryDeadbandPct`. */
   readonly batteryLowPct?: number | undefined;
   /** Default 5 (U). */

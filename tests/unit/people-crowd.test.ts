@@ -19,7 +19,8 @@ const ZONES: ZoneSpec[] = [
   { id: 'rack', kind: 'warning', colour: 'yellow', polygon: rect(300, 0, 400, 200), crowd: { minPeople: 3, radiusM: 10, forMs: 30 * S } },
   { id: 'canteen', kind: 'general', polygon: rect(500, 0, 600, 100) },
 ];
-const SETTINGS: PeopleSettings = { crowdByColour: { red: { minPeople: 5 } } };
+/** Entry at the first fix inside: the times below count from the first second (debounce: people-entry.test.ts). */
+const SETTINGS: PeopleSettings = { crowdByColour: { red: { minPeople: 5 } }, enterAfterMs: 0 };
 
 /** Positions of n people around (cx, cy), at most `spread` m from it. */
 function ring(n: number, cx: number, cy: number, spread: number, t: number, prefix = 'W'): TagPosition[] {
@@ -93,17 +94,17 @@ describe('crowd gathering in a monitor', () => {
     expect(seen).toEqual(['crowd/rack CROWD p3']);
   });
 
-  it('holds an active crowd while one person stands on the rim (hysteresis) and ends it when the group is wider', () => {
+  it('holds an active crowd while one person stands on the rim (hysteresis, 3 m by default) and ends it when the group is wider', () => {
     const m = new PeopleMonitor({ zones: ZONES, settings: SETTINGS });
     const tight = ring(5, 100, 100, 14.5, T0);
     for (let s = 0; s <= 61; s++) second(m, tight, T0 + s * S);
     expect(m.active().map((f) => f.conditionId)).toEqual(['crowd/unit-1']);
-    // Smallest enclosing circle now 15.6 m (over 15, within 15 + 1 m): still the same crowd.
-    const wider = ring(5, 100, 100, 15.6, T0);
+    // Smallest enclosing circle now 17.5 m (over 15, within 15 + 3 m): still the same crowd.
+    const wider = ring(5, 100, 100, 17.5, T0);
     expect(crowdOnly(second(m, wider, T0 + 62 * S))).toEqual([]);
-    const tooWide = ring(5, 100, 100, 16.5, T0);
+    const tooWide = ring(5, 100, 100, 18.5, T0);
     expect(crowdOnly(second(m, tooWide, T0 + 63 * S))).toEqual(['crowd/unit-1 normal p1']);
-    // Back to 15.6 m: not a crowd any more (15 m for a new one).
+    // Back to 17.5 m: not a crowd any more (15 m for a new one).
     expect(crowdOnly(second(m, wider, T0 + 200 * S))).toEqual([]);
   });
 

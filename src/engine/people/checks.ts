@@ -1,6 +1,7 @@
 import { ZONE_KINDS, type CrowdSpec, type PeopleSettings, type Person, type ZoneSpec } from '../../core/index.js';
 import type { PackProblem } from '../packs/problem.js';
-import { boundsOf } from './geometry.js';
+import { boundsOf, polygonArea } from './geometry.js';
+import { resolvePeopleSettings } from './settings.js';
 import { parseClockTime } from './shift.js';
 
 /** Zone kinds where an authorisation means something. */
@@ -30,6 +31,22 @@ export function checkPeopleSetup(zones: readonly ZoneSpec[], people: readonly Pe
   });
   for (const [colour, spec] of Object.entries(settings.crowdByColour ?? {})) {
     if (spec !== undefined) problems.push(...checkCrowd(spec).map((p) => ({ path: ['settings', 'crowdByColour', colour, ...p.path], message: p.message })));
+  }
+  problems.push(...checkTimes(settings));
+  return problems;
+}
+
+const DURATIONS = ['enterAfterMs', 'offlineAfterMs', 'forgetAfterMs', 'reorderWindowMs', 'warmupMs', 'trackRetentionMs'] as const;
+
+function checkTimes(settings: PeopleSettings): PackProblem[] {
+  const problems: PackProblem[] = [];
+  for (const key of DURATIONS) {
+    const ms = settings[key];
+    if (ms !== undefined && !(ms >= 0)) problems.push({ path: ['settings', key], message: `${key} ${ms} must not be negative` });
+  }
+  const { forgetAfterMs, offlineAfterMs } = resolvePeopleSettings(settings);
+  if (settings.forgetAfterMs !== undefined && !(forgetAfterMs > offlineAfterMs)) {
+    problems.push({ path: ['settings', 'forgetAfterMs'], message: `forgetAfterMs ${forgetAfterMs} ms must be longer than offlineAfterMs ${offlineAfterMs} ms: a silent tag would be forgotten before it is called offline` });
   }
   return problems;
 }
@@ -61,18 +78,8 @@ function checkPolygon(polygon: readonly (readonly [number, number])[]): string[]
   if (polygon.length < 3) return [`a polygon needs at least 3 vertices, it has ${polygon.length}`];
   if (polygon.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) return ['a polygon vertex is not a pair of numbers'];
   const box = boundsOf(polygon);
-  if (Math.abs(signedArea(polygon)) < 1e-6 || box.maxX === box.minX || box.maxY === box.minY) return ['the polygon has no area (its vertices are on one line)'];
+  if (polygonArea(polygon) < 1e-6 || box.maxX === box.minX || box.maxY === box.minY) return ['the polygon has no area (its vertices are on one line)'];
   return [];
-}
-
-function signedArea(polygon: readonly (readonly [number, number])[]): number {
-  let twice = 0;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [xi, yi] = polygon[i] as readonly [number, number];
-    const [xj, yj] = polygon[j] as readonly [number, number];
-    twice += xj * yi - xi * yj;
-  }
-  return twice / 2;
 }
 
 function checkCrowd(spec: CrowdSpec): PackProblem[] {

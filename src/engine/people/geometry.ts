@@ -29,6 +29,17 @@ export function boundsOf(polygon: Polygon): Box {
   return { minX, minY, maxX, maxY };
 }
 
+/** Area enclosed by the outline, m² (either winding; 0 for fewer than 3 vertices or a degenerate one). */
+export function polygonArea(polygon: Polygon): number {
+  let twice = 0;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [xi, yi] = polygon[i] as Vertex;
+    const [xj, yj] = polygon[j] as Vertex;
+    twice += xj * yi - xi * yj;
+  }
+  return Math.abs(twice) / 2;
+}
+
 /** Whether (x, y) lies in the box grown by `margin` on every side. */
 export function inBox(box: Box, x: number, y: number, margin: number): boolean {
   return x >= box.minX - margin && x <= box.maxX + margin && y >= box.minY - margin && y <= box.maxY + margin;

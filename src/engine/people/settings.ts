@@ -19,7 +19,12 @@ export interface CrowdRule {
 /** Settings with the defaults filled in (see PeopleSettings for what each means). */
 export interface PeopleConfig {
   readonly hysteresisM: number;
+  readonly enterAfterMs: number;
   readonly offlineAfterMs: number;
+  readonly forgetAfterMs: number;
+  readonly reorderWindowMs: number;
+  readonly warmupMs: number;
+  readonly trackRetentionMs: number;
   readonly batteryLowPct: number;
   readonly batteryDeadbandPct: number;
   readonly stillForMs: number;
@@ -49,15 +54,37 @@ export function crowdRuleOf(spec: { readonly minPeople: number; readonly radiusM
   return { minPeople: spec.minPeople, radiusM: spec.radiusM ?? DEFAULT_CROWD_RADIUS_M, forMs: spec.forMs ?? DEFAULT_CROWD_FOR_MS };
 }
 
+/** Defaults of the plain numeric settings (PeopleSettings says why each is what it is). */
+export const PEOPLE_DEFAULTS = {
+  hysteresisM: 3,
+  enterAfterMs: 2_000,
+  offlineAfterMs: 60_000,
+  forgetAfterMs: 3_600_000,
+  reorderWindowMs: 10_000,
+  warmupMs: 10_000,
+  trackRetentionMs: 86_400_000,
+  batteryLowPct: 20,
+  batteryDeadbandPct: 5,
+  stillForMs: 60_000,
+} as const;
+
 export function resolvePeopleSettings(s: PeopleSettings = {}): PeopleConfig {
   const crowdByColour: Partial<Record<ZoneColour, CrowdRule>> = {};
   for (const [colour, spec] of Object.entries(s.crowdByColour ?? {})) if (spec !== undefined) crowdByColour[colour as ZoneColour] = crowdRuleOf(spec);
+  const d = PEOPLE_DEFAULTS;
+  const offlineAfterMs = s.offlineAfterMs ?? d.offlineAfterMs;
   return {
-    hysteresisM: s.hysteresisM ?? 1,
-    offlineAfterMs: s.offlineAfterMs ?? 60_000,
-    batteryLowPct: s.batteryLowPct ?? 20,
-    batteryDeadbandPct: s.batteryDeadbandPct ?? 5,
-    stillForMs: s.stillForMs ?? 60_000,
+    hysteresisM: s.hysteresisM ?? d.hysteresisM,
+    enterAfterMs: s.enterAfterMs ?? d.enterAfterMs,
+    offlineAfterMs,
+    // A tag forgotten before it could be called offline would never be: keep forgetting well after.
+    forgetAfterMs: s.forgetAfterMs ?? Math.max(d.forgetAfterMs, 2 * offlineAfterMs),
+    reorderWindowMs: s.reorderWindowMs ?? d.reorderWindowMs,
+    warmupMs: s.warmupMs ?? d.warmupMs,
+    trackRetentionMs: s.trackRetentionMs ?? d.trackRetentionMs,
+    batteryLowPct: s.batteryLowPct ?? d.batteryLowPct,
+    batteryDeadbandPct: s.batteryDeadbandPct ?? d.batteryDeadbandPct,
+    stillForMs: s.stillForMs ?? d.stillForMs,
     crowdByColour,
     priorities: { ...DEFAULT_PRIORITIES, ...s.priorities },
     crowdPriority: s.priorities?.crowd,
