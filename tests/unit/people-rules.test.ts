@@ -40,8 +40,9 @@ const PEOPLE: Person[] = [
   { tagId: 'T4', personId: 'P4', name: 'Zhao Liu' },
 ];
 
+/** Entry at the first fix inside (no debounce): these tests are about the rules, people-entry.test.ts about entering. */
 function monitor(settings?: PeopleSettings): PeopleMonitor {
-  return new PeopleMonitor({ zones: ZONES, people: PEOPLE, settings });
+  return new PeopleMonitor({ zones: ZONES, people: PEOPLE, settings: { enterAfterMs: 0, ...settings } });
 }
 
 function fix(tagId: string, x: number, y: number, t: number, extra: Partial<TagPosition> = {}): TagPosition {

@@ -71,12 +71,17 @@ describe('personnel location in the gateway', () => {
     return { people: wirePeople(out.config.people, out.config.points, silentLogger) };
   }
   const at = (tagId: string, x: number, y: number, ts: number) => ({ type: 'position' as const, position: { tagId, x, y, ts } });
+  /** A tag enters a zone once its fixes have been inside for 2 s (enterAfterMs): three fixes a second apart; the results of the last. */
+  const stand = (people: ReturnType<typeof wired>['people'], tagId: string, x: number, y: number, from: number) =>
+    [from, from + 1000, from + 2000].map((ts) => people.observe(at(tagId, x, y, ts), ts)).at(-1) ?? [];
+  /** Past the 10 s warm-up after the start (startedAt 0), when headcounts are judged. */
+  const T = 20_000;
 
   it('turns personnel alarms into rule results of kind people, with whom they concern', () => {
     const { people } = wired();
-    people.observe(at('T1', 5, 5, 1000), 1000);
-    people.observe(at('T2', 6, 5, 1000), 1000);
-    const third = people.observe(at('T3', 7, 5, 1000), 1000);
+    stand(people, 'T1', 5, 5, T);
+    stand(people, 'T2', 6, 5, T);
+    const third = stand(people, 'T3', 7, 5, T);
     expect(third).toEqual(expect.arrayContaining([
       expect.objectContaining({ conditionId: 'unauthorised/ws3/T3', ruleId: 'unauthorised', ruleKind: 'people', zoneId: 'ws3', level: 'INTRUSION', pointId: null }),
       expect.objectContaining({ conditionId: 'headcount/ws3', level: 'HEADCOUNT', value: 3 }),
@@ -87,8 +92,8 @@ describe('personnel location in the gateway', () => {
 
   it('a gas alarm in a zone carries the people in it and the cameras that see it; one outside a zone is unchanged', () => {
     const { people } = wired();
-    people.observe(at('T1', 5, 5, 1000), 1000);
-    people.observe(at('T3', 150, 50, 1000), 1000);
+    stand(people, 'T1', 5, 5, 1000);
+    stand(people, 'T3', 150, 50, 1000);
     const gas: RuleResult = { conditionId: 'gas/GT-1', ruleId: 'gas', ruleKind: 'threshold', pointId: 'GT-1', level: 'AL2', priority: 1, value: 55, time: 1000, message: 'GT-1 AL2' };
     expect(people.enrich(gas)).toMatchObject({ people: [{ tagId: 'T1', personId: 'P1', name: 'Li Wei', role: 'operator' }], cameras: ['cam-7'] });
     const other: RuleResult = { ...gas, conditionId: 'p/PT-1', pointId: 'PT-1' };
@@ -98,7 +103,7 @@ describe('personnel location in the gateway', () => {
   it('refuses a fix stamped too far ahead, so a device with a wrong clock cannot hide its tag', () => {
     const { people } = wired();
     expect(people.observe({ type: 'position', position: { tagId: 'T3', x: 5, y: 5, ts: 10_000_000 } }, 1000)).toEqual([]);
-    expect(people.observe(at('T3', 7, 5, 2000), 2000).map((r) => r.conditionId)).toContain('unauthorised/ws3/T3');
+    expect(stand(people, 'T3', 7, 5, 2000).map((r) => r.conditionId)).toContain('unauthorised/ws3/T3');
   });
 
   it('a fix without a floor keeps the tag on its last floor: floor zones do not flap', () => {
@@ -124,10 +129,12 @@ describe('people API and live headcounts', () => {
     const told: ZoneHeadcount[] = [];
     const people = wirePeople(out.config.people, out.config.points, silentLogger, (h) => void told.push(h));
     const at = (tagId: string, x: number, y: number, ts: number) => people.observe({ type: 'position', position: { tagId, x, y, ts } }, ts);
+    // Each enters after 2 s of fixes inside (enterAfterMs).
     at('T1', 5, 5, 1000);
     at('T1', 5.2, 5, 2000);
-    at('T2', 150, 50, 2000);
-    at('T1', 150, 60, 40_000);
+    at('T1', 5.1, 5, 3000);
+    for (const ts of [2000, 3000, 4000]) at('T2', 150, 50, ts);
+    for (const ts of [40_000, 41_000, 42_000]) at('T1', 150, 60, ts);
     expect(told.map((h) => [h.zoneId, h.headcount])).toEqual([['ws3', 1], ['yard', 1], ['ws3', 0], ['yard', 2]]);
     const app = Fastify();
     registerErrorHandling(app);
@@ -138,7 +145,7 @@ describe('people API and live headcounts', () => {
     expect((await app.inject('/api/people/zones/yard')).json()).toMatchObject({ zone: { headcount: 2 }, people: [{ name: 'Li Wei' }, { name: 'Wang Fang' }] });
     expect((await app.inject('/api/people/zones/nope')).statusCode).toBe(404);
     const track = (await app.inject('/api/people/tags/T1/track?from=0&to=60000')).json() as { points: { x: number; ts: number }[] };
-    // 5.2 is within 1 m of 5 and 1 s later: not kept.
+    // 5.2 and 5.1 are within 1 m of 5 and less than 30 s later, as are the later fixes at 150: not kept.
     expect(track.points.map((p) => [p.x, p.ts])).toEqual([[5, 1000], [150, 40_000]]);
     expect((await app.inject('/api/people/tags/NOPE/track')).statusCode).toBe(404);
     await app.close();

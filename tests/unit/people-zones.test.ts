@@ -30,13 +30,18 @@ function fix(tagId: string, x: number, y: number, atS: number, extra: Partial<Ta
   return { tagId, x, y, ts: T0 + atS * S, ...extra };
 }
 
+/** Entry at the first fix inside and 1 m hysteresis: these tests are about membership (debounce: people-entry.test.ts). */
+function instant(hysteresisM = 1): PeopleState {
+  return new PeopleState(ZONES, PEOPLE, { hysteresisM, enterAfterMs: 0 });
+}
+
 function summary(changes: readonly ZoneChange[]): string[] {
   return changes.map((c) => `${c.change} ${c.zoneId} ${c.tagId}`);
 }
 
 describe('zone membership with hysteresis', () => {
   it('a tag wobbling ±0.5 m across an edge enters once and never flaps', () => {
-    const state = new PeopleState(ZONES, PEOPLE);
+    const state = instant();
     const all: ZoneChange[] = [];
     for (let i = 0; i < 200; i++) {
       const x = 100 + (i % 2 === 0 ? -0.5 : 0.5) + Math.sin(i) * 0.01;
@@ -48,7 +53,7 @@ describe('zone membership with hysteresis', () => {
   });
 
   it('a tag that walks 2 m beyond the edge leaves, and one 1 m beyond stays', () => {
-    const state = new PeopleState(ZONES, PEOPLE);
+    const state = instant();
     state.position(fix('T1', 50, 20, 0), T0);
     expect(summary(state.position(fix('T1', 101, 20, 1), T0 + S))).toEqual([]);
     expect(state.zonesOf('T1')).toEqual(['tank-farm']);
@@ -60,15 +65,19 @@ describe('zone membership with hysteresis', () => {
     expect(summary(state.position(fix('T1', 100, 20, 4), T0 + 4 * S))).toEqual(['enter tank-farm T1']);
   });
 
-  it('uses a configured hysteresis', () => {
-    const state = new PeopleState(ZONES, PEOPLE, 3);
+  it('defaults to 3 m (the ±3 m static accuracy of UWB) and takes a configured hysteresis', () => {
+    const state = new PeopleState(ZONES, PEOPLE, { enterAfterMs: 0 });
     state.position(fix('T1', 50, 20, 0), T0);
     expect(summary(state.position(fix('T1', 102.5, 20, 1), T0 + S))).toEqual([]);
     expect(summary(state.position(fix('T1', 103.5, 20, 2), T0 + 2 * S))).toEqual(['leave tank-farm T1']);
+    const wide = instant(5);
+    wide.position(fix('T1', 50, 20, 0), T0);
+    expect(summary(wide.position(fix('T1', 104.5, 20, 1), T0 + S))).toEqual([]);
+    expect(summary(wide.position(fix('T1', 105.5, 20, 2), T0 + 2 * S))).toEqual(['leave tank-farm T1']);
   });
 
   it('a zone with a floor holds only tags on that floor, and a floor change leaves at once', () => {
-    const state = new PeopleState(ZONES, PEOPLE);
+    const state = instant();
     expect(summary(state.position(fix('T1', 220, 10, 0, { floor: '1F' }), T0))).toEqual([]);
     expect(summary(state.position(fix('T2', 220, 10, 0), T0))).toEqual([]);
     expect(summary(state.position(fix('T1', 220, 10, 1, { floor: '2F' }), T0 + S))).toEqual(['enter control-2f T1']);
@@ -76,7 +85,7 @@ describe('zone membership with hysteresis', () => {
   });
 
   it('drops a fix older than the latest and counts it', () => {
-    const state = new PeopleState(ZONES, PEOPLE);
+    const state = instant();
     state.position(fix('T1', 50, 20, 10), T0 + 10 * S);
     expect(summary(state.position(fix('T1', 150, 20, 5), T0 + 11 * S))).toEqual([]);
     expect(state.zonesOf('T1')).toEqual(['tank-farm']);
@@ -88,7 +97,7 @@ describe('zone membership with hysteresis', () => {
 
 describe('reader zones', () => {
   it('holds a tag while it is in the area of any of the zone readers', () => {
-    const state = new PeopleState(ZONES, PEOPLE);
+    const state = instant();
     expect(summary(state.reader({ tagId: 'T1', readerId: 'R1', kind: 'enter', ts: T0 }, T0))).toEqual(['enter adit T1']);
     expect(summary(state.reader({ tagId: 'T1', readerId: 'R2', kind: 'enter', ts: T0 + S }, T0 + S))).toEqual([]);
     expect(summary(state.reader({ tagId: 'T1', readerId: 'R1', kind: 'leave', ts: T0 + 2 * S }, T0 + 2 * S))).toEqual([]);
@@ -99,7 +108,7 @@ describe('reader zones', () => {
   });
 
   it('a zone with an outline and readers holds a tag placed by either', () => {
-    const state = new PeopleState(ZONES, PEOPLE);
+    const state = instant();
     expect(summary(state.reader({ tagId: 'T1', readerId: 'R9', kind: 'enter', ts: T0 }, T0))).toEqual(['enter gate T1']);
     expect(summary(state.position(fix('T1', 305, 5, 1), T0 + S))).toEqual([]);
     expect(summary(state.reader({ tagId: 'T1', readerId: 'R9', kind: 'leave', ts: T0 + 2 * S }, T0 + 2 * S))).toEqual([]);
@@ -109,7 +118,7 @@ describe('reader zones', () => {
 
 describe('what the state answers', () => {
   it('tags, people and headcount per zone; an unknown tag is a head without a name', () => {
-    const state = new PeopleState(ZONES, PEOPLE);
+    const state = instant();
     state.position(fix('T2', 10, 10, 0), T0);
     state.position(fix('T1', 20, 10, 0), T0);
     state.position(fix('V9', 30, 10, 0), T0);
@@ -135,7 +144,7 @@ describe('what the state answers', () => {
   });
 
   it('keeps the SOS flag when a fix does not carry it and tracks still runs', () => {
-    const state = new PeopleState(ZONES, PEOPLE);
+    const state = instant();
     state.position(fix('T1', 1, 1, 0, { sos: true, motion: 'still' }), T0);
     state.position(fix('T1', 1, 1, 1, { motion: 'still' }), T0 + S);
     expect(state.tag('T1')?.sos).toBe(true);
@@ -147,7 +156,7 @@ describe('what the state answers', () => {
   });
 
   it('takes a new roster for tags already tracked', () => {
-    const state = new PeopleState(ZONES, PEOPLE);
+    const state = instant();
     state.position(fix('V9', 30, 10, 0), T0);
     state.setPeople([...PEOPLE, { tagId: 'V9', personId: 'C17', name: 'Wang Wu', role: 'contractor' }]);
     expect(state.tag('V9')?.person?.name).toBe('Wang Wu');

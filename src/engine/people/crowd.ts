@@ -13,6 +13,11 @@ import type { SiteZone } from './zones.js';
  * hysteresisM holds minPeople any more, so a person standing on the rim does not chatter the alarm;
  * a gathering that breaks up earlier starts its time again.
  */
+/** The return-to-normal subject of a zone's crowd condition. */
+export function crowdSubject(zone: SiteZone): string {
+  return `Crowd in ${zoneLabel(zone.spec)}`;
+}
+
 export class CrowdWatch {
   /** When the present gathering was first seen; NaN when there is none. */
   private since = NaN;
@@ -27,6 +32,16 @@ export class CrowdWatch {
     private readonly priority: Priority,
     private readonly hysteresisM: number,
   ) {}
+
+  /**
+   * Takes up a crowd alarm handed back after a restart as active since `now`: the first judgement
+   * keeps it while the group still fits the wider circle of an active crowd, instead of clearing
+   * it and raising it again forMs later.
+   */
+  resume(now: number): void {
+    this.active = true;
+    if (Number.isNaN(this.since)) this.since = now;
+  }
 
   /**
    * Judges the zone at `now` from the fixes of its tags; fixes older than `freshMs` are left out
@@ -73,7 +88,7 @@ export class CrowdWatch {
       message: `Crowd gathering in ${label}: ${cover.count} people within ${formatNumber(radiusM)} m for ${formatSpan(now - this.since)} (threshold ${minPeople}): ${peopleList(people)}`,
       value: cover.count,
       people,
-      subject: `Crowd in ${label}`,
+      subject: crowdSubject(this.zone),
     };
   }
 }

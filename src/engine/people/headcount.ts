@@ -6,6 +6,11 @@ import { limitAt } from './shift.js';
 import type { PeopleState } from './state.js';
 import type { SiteZone } from './zones.js';
 
+/** The return-to-normal subject of a zone's headcount condition. */
+export function headcountSubject(zone: SiteZone): string {
+  return `Headcount in ${zoneLabel(zone.spec)}`;
+}
+
 /**
  * `HEADCOUNT` (超员) while more people are in a zone than its limit in force now (a fixed number,
  * or the shift's: explosives lines allow 3 in a class 1.1 workshop, 6 in detonator assembly).
@@ -26,6 +31,6 @@ export function headcountFinding(zone: SiteZone, state: PeopleState, config: Peo
     message: `Over headcount in ${label}: ${count} people, limit ${formatNumber(limit)} (${peopleList(people)})`,
     value: count,
     people,
-    subject: `Headcount in ${label}`,
+    subject: headcountSubject(zone),
   };
 }

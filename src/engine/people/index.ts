@@ -1,11 +1,13 @@
 export { PeopleMonitor, type PeopleSetup, type PeopleUpdate } from './monitor.js';
-export { PeopleState, type PersonRef, type TagView, type ZoneChange } from './state.js';
+export { PeopleState, type PeopleStateOptions, type PersonRef, type TagView, type ZoneChange } from './state.js';
+export { isPeopleSnapshot, type PeopleSnapshot, type RestoreLimits, type TagSnapshot } from './snapshot.js';
+export type { RetainedCondition } from './seed.js';
 export { ConditionBook, type Finding, type PeopleAlarm } from './result.js';
 export { checkPeopleSetup } from './checks.js';
 export { maxCircleCover, type Cover } from './circle-cover.js';
 export { CrowdWatch } from './crowd.js';
-export { pointInPolygon, distanceToBoundary, outsideBy, boundsOf, type Polygon, type Vertex } from './geometry.js';
+export { pointInPolygon, distanceToBoundary, outsideBy, boundsOf, polygonArea, type Polygon, type Vertex } from './geometry.js';
 export { cstMinuteOfDay, limitAt, parseClockTime } from './shift.js';
-export { resolvePeopleSettings, crowdRuleFor, type CrowdRule, type PeopleConfig } from './settings.js';
-export { ZoneMap, outlinedZonesAt, type SiteZone } from './zones.js';
-export { TrackBuffer, type TrackOptions } from './track.js';
+export { resolvePeopleSettings, crowdRuleFor, PEOPLE_DEFAULTS, type CrowdRule, type PeopleConfig } from './settings.js';
+export { ZoneMap, outlinedZonesAt, GUARDED_KINDS, type SiteZone } from './zones.js';
+export { TrackBuffer, type TrackOptions, type TrackStats } from './track.js';

@@ -73,4 +73,28 @@ export class ConditionBook {
     else this.scopes.set(scope, after);
     return out;
   }
+
+  /**
+   * Puts a condition handed back after a restart in its scope without announcing it (the alarm
+   * manager has it active already), so the scope's next evaluation keeps it or returns it to normal
+   * as usual. A condition already active (found since the start) keeps what was found.
+   */
+  seed(scope: string, f: Finding): void {
+    if (this.active.has(f.conditionId)) return;
+    const findings = this.scopes.get(scope) ?? new Map<string, Finding>();
+    findings.set(f.conditionId, f);
+    this.scopes.set(scope, findings);
+    this.active.set(f.conditionId, f);
+  }
+
+  /** Returns every condition of a scope to normal, saying why in the message (`… back to normal (why)`). */
+  release(scope: string, time: number, why: string): readonly PeopleAlarm[] {
+    const before = this.scopes.get(scope);
+    if (before === undefined) return NO_ALARMS;
+    this.scopes.delete(scope);
+    return [...before.values()].map((f) => {
+      this.active.delete(f.conditionId);
+      return alarmOf(f, null, time, `${f.subject}: ${f.level} back to normal (${why})`);
+    });
+  }
 }

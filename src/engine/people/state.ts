@@ -1,4 +1,6 @@
 import type { Person, ReaderEvent, TagPosition, ZoneSpec } from '../../core/index.js';
+import { PEOPLE_DEFAULTS } from './settings.js';
+import { restoreTrack, tagSnapshot, type PeopleSnapshot, type RestoreLimits } from './snapshot.js';
 import { outlinedZonesAt, readerZonesOf, ZoneMap } from './zones.js';
 
 /** A tag entered or left a zone (gateway time). */
@@ -23,49 +25,87 @@ export interface TagView {
   readonly person: Person | undefined;
   /** The latest fix from a location engine; undefined for tags only readers have seen. */
   readonly fix: TagPosition | undefined;
-  /** When a fix or reader event last came. */
+  /** When a fix or reader event last came (kept true across a restore). */
   readonly lastSeen: number;
+  /**
+   * Where `tag-offline` counts silence from: lastSeen, except for a tag restored after a restart
+   * that was reporting when the snapshot was taken, which gets the restore time (it had no chance to report).
+   */
+  readonly silentSince: number;
   /** When the tag began reporting `still` without a break; NaN unless its latest fix says still. */
   readonly stillSince: number;
   /** The SOS button as last reported. */
   readonly sos: boolean;
   /** Reader areas the tag is in. */
   readonly readers: ReadonlySet<string>;
-  /** Zone id → when the tag entered it. */
+  /** Zone id → when the tag entered it (for an outline, its first fix inside: the entry debounce does not shorten a dwell). */
   readonly zones: ReadonlyMap<string, number>;
+  /** Outlined zones its fixes are inside but not yet for enterAfterMs: zone id → first fix inside. */
+  readonly entering: ReadonlyMap<string, number>;
 }
 
-interface TagTrack extends TagView {
+/** The mutable record behind a TagView (shared with snapshot.ts only). */
+export interface TagTrack extends TagView {
   person: Person | undefined;
   fix: TagPosition | undefined;
   lastSeen: number;
+  silentSince: number;
   stillSince: number;
   sos: boolean;
+  /** Gateway time the latest fix was accepted (the out-of-order window runs from it). */
+  fixAcceptedAt: number;
   readonly readers: Set<string>;
+  /** Reader id → source time of the latest event of that reader about this tag. */
+  readonly readerTs: Map<string, number>;
+  /** Outlined zones the tag is in (entered and not left). */
   outlined: ReadonlySet<string>;
+  readonly entering: Map<string, number>;
   readonly zones: Map<string, number>;
 }
 
+export interface PeopleStateOptions {
+  /** m; see PeopleSettings.hysteresisM. */
+  readonly hysteresisM?: number | undefined;
+  /** ms; see PeopleSettings.enterAfterMs. */
+  readonly enterAfterMs?: number | undefined;
+  /** ms; see PeopleSettings.reorderWindowMs. */
+  readonly reorderWindowMs?: number | undefined;
+}
+
 const NONE: ReadonlySet<string> = new Set();
+const NO_TIMES: ReadonlyMap<string, number> = new Map();
+
+function newTrack(tagId: string, person: Person | undefined): TagTrack {
+  return {
+    tagId, person, fix: undefined, lastSeen: -Infinity, silentSince: -Infinity, stillSince: NaN, sos: false, fixAcceptedAt: -Infinity,
+    readers: new Set(), readerTs: new Map(), outlined: NONE, entering: new Map(), zones: new Map(),
+  };
+}
 
 /**
- * Where every tag is: fed positions and reader events, it keeps each tag's zones (hysteresis on
- * outlines, reader areas as reported) and each zone's tags, and says what entered and left.
- * A zone with both an outline and readers holds a tag placed by either.
+ * Where every tag is: fed positions and reader events, it keeps each tag's zones (outlines entered
+ * after enterAfterMs inside and left beyond hysteresisM, reader areas as reported) and each zone's
+ * tags, and says what entered and left. A zone with both an outline and readers holds a tag placed by either.
  */
 export class PeopleState {
   readonly zones: ZoneMap;
   private people = new Map<string, Person>();
   private readonly tracks = new Map<string, TagTrack>();
   private readonly occupants = new Map<string, Set<string>>();
-  /** Fixes dropped: older than the tag's latest, or with coordinates that are not numbers. */
+  private readonly hysteresisM: number;
+  private readonly enterAfterMs: number;
+  private readonly reorderWindowMs: number;
+  /** Fixes dropped: stamped before the tag's latest within the reorder window, or with coordinates that are not numbers. */
   rejectedFixes = 0;
+  /** Reader events dropped: stamped before the latest event of the same reader about the same tag. */
+  rejectedReaderEvents = 0;
 
-  constructor(
-    zones: readonly ZoneSpec[],
-    people: readonly Person[] = [],
-    private readonly hysteresisM = 1,
-  ) {
+  /** `options` as a number is the hysteresis in metres (the older signature). */
+  constructor(zones: readonly ZoneSpec[], people: readonly Person[] = [], options: number | PeopleStateOptions = {}) {
+    const o = typeof options === 'number' ? { hysteresisM: options } : options;
+    this.hysteresisM = o.hysteresisM ?? PEOPLE_DEFAULTS.hysteresisM;
+    this.enterAfterMs = o.enterAfterMs ?? PEOPLE_DEFAULTS.enterAfterMs;
+    this.reorderWindowMs = o.reorderWindowMs ?? PEOPLE_DEFAULTS.reorderWindowMs;
     this.zones = new ZoneMap(zones);
     for (const zone of this.zones.zones) this.occupants.set(zone.id, new Set());
     this.setPeople(people);
@@ -77,32 +117,106 @@ export class PeopleState {
     for (const track of this.tracks.values()) track.person = this.people.get(track.tagId);
   }
 
-  /** Takes a fix; an out-of-order one (older than the tag's latest) is dropped and changes nothing. */
+  /** Takes a fix; a refused one (see takePosition) changes nothing. */
   position(p: TagPosition, now: number): ZoneChange[] {
-    const latest = this.tracks.get(p.tagId)?.fix;
-    if (!Number.isFinite(p.x) || !Number.isFinite(p.y) || (latest !== undefined && p.ts < latest.ts)) {
+    return this.takePosition(p, now) ?? [];
+  }
+
+  /**
+   * Takes a fix and returns the zone changes, or null when it is refused: coordinates that are not
+   * numbers, or stamped before the tag's latest fix while that one arrived less than
+   * reorderWindowMs ago. Past the window an older stamp is believed (the device clock went back):
+   * otherwise one fix stamped minutes ahead would hold back every correct fix after it.
+   */
+  takePosition(p: TagPosition, now: number): ZoneChange[] | null {
+    const known = this.tracks.get(p.tagId);
+    const latest = known?.fix;
+    const early = latest !== undefined && p.ts < latest.ts && now - (known?.fixAcceptedAt ?? -Infinity) < this.reorderWindowMs;
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y) || early) {
       this.rejectedFixes++;
-      return [];
+      return null;
     }
-    const track = this.track(p.tagId);
+    const track = known ?? this.track(p.tagId);
     // A fix without a floor keeps the tag's last known floor: floor zones must not flap when
     // some fixes name it and others do not.
     const floor = p.floor ?? latest?.floor;
     track.fix = floor === p.floor ? p : { ...p, floor };
-    track.lastSeen = Math.max(track.lastSeen, now);
+    track.fixAcceptedAt = now;
+    this.heard(track, now);
     track.stillSince = p.motion !== 'still' ? NaN : Number.isNaN(track.stillSince) ? now : track.stillSince;
     if (p.sos !== undefined) track.sos = p.sos;
-    track.outlined = outlinedZonesAt(this.zones, track.fix, track.outlined, this.hysteresisM);
-    return this.settle(track, now);
+    const entered = this.debounce(track, outlinedZonesAt(this.zones, track.fix, track.outlined, this.hysteresisM), now);
+    return this.settle(track, now, entered);
   }
 
-  /** Takes a reader event: `enter` puts the tag in the reader's area, `leave` takes it out. */
+  /** Takes a reader event: `enter` puts the tag in the reader's area, `leave` takes it out; a refused one changes nothing. */
   reader(e: ReaderEvent, now: number): ZoneChange[] {
+    return this.takeReader(e, now) ?? [];
+  }
+
+  /**
+   * Takes a reader event and returns the zone changes, or null when it is stamped before the latest
+   * event of the same reader about the same tag: a late `enter` after a `leave` must not pin the tag
+   * in the zone. Reader areas are entered at once (a gate read is deliberate, no debounce).
+   */
+  takeReader(e: ReaderEvent, now: number): ZoneChange[] | null {
+    const latest = this.tracks.get(e.tagId)?.readerTs.get(e.readerId);
+    if (latest !== undefined && e.ts < latest) {
+      this.rejectedReaderEvents++;
+      return null;
+    }
     const track = this.track(e.tagId);
-    track.lastSeen = Math.max(track.lastSeen, now);
+    track.readerTs.set(e.readerId, e.ts);
+    this.heard(track, now);
     if (e.kind === 'enter') track.readers.add(e.readerId);
     else track.readers.delete(e.readerId);
     return this.settle(track, now);
+  }
+
+  /** Drops a tag: it leaves every zone (the changes) and everything known of it is gone. */
+  forget(tagId: string, now: number): ZoneChange[] {
+    const track = this.tracks.get(tagId);
+    if (track === undefined) return [];
+    const changes: ZoneChange[] = [];
+    for (const zoneId of track.zones.keys()) {
+      this.occupants.get(zoneId)?.delete(tagId);
+      changes.push({ tagId, zoneId, change: 'leave', time: now });
+    }
+    this.tracks.delete(tagId);
+    return changes;
+  }
+
+  /**
+   * What a restart needs to keep: per tag its reader areas (with each reader's latest event time),
+   * its zones with their entry times, its last fix and lastSeen. Plain JSON. `now` is the gateway
+   * time it is taken at (default: the latest lastSeen).
+   */
+  snapshot(now?: number): PeopleSnapshot {
+    let latest = 0;
+    const tags = [...this.tracks.values()].map((track) => {
+      if (track.lastSeen > latest) latest = track.lastSeen;
+      return tagSnapshot(track);
+    });
+    return { version: 1, takenAt: now ?? latest, tags };
+  }
+
+  /**
+   * Puts back the tags of a snapshot (see snapshot.ts for what is restored and what is skipped);
+   * tags already reporting since the start keep their live state. The zone entries it makes.
+   */
+  restore(s: PeopleSnapshot, now: number, limits: RestoreLimits): ZoneChange[] {
+    const changes: ZoneChange[] = [];
+    for (const saved of s.tags) {
+      if (this.tracks.has(saved.tagId)) continue;
+      const track = newTrack(saved.tagId, this.people.get(saved.tagId));
+      if (!restoreTrack(track, saved, s.takenAt, now, this.zones, this.hysteresisM, limits)) continue;
+      this.tracks.set(track.tagId, track);
+      for (const zoneId of track.zones.keys()) {
+        this.occupants.get(zoneId)?.add(track.tagId);
+        changes.push({ tagId: track.tagId, zoneId, change: 'enter', time: now });
+      }
+    }
+    return changes;
   }
 
   tag(tagId: string): TagView | undefined {
@@ -111,6 +225,11 @@ export class PeopleState {
 
   tags(): IterableIterator<TagView> {
     return this.tracks.values();
+  }
+
+  /** How many tags are known. */
+  get size(): number {
+    return this.tracks.size;
   }
 
   zonesOf(tagId: string): string[] {
@@ -144,14 +263,48 @@ export class PeopleState {
   private track(tagId: string): TagTrack {
     let track = this.tracks.get(tagId);
     if (track === undefined) {
-      track = { tagId, person: this.people.get(tagId), fix: undefined, lastSeen: -Infinity, stillSince: NaN, sos: false, readers: new Set(), outlined: NONE, zones: new Map() };
+      track = newTrack(tagId, this.people.get(tagId));
       this.tracks.set(tagId, track);
     }
     return track;
   }
 
-  /** Brings a track's zones in line with its outlines and readers; the changes, leaves first. */
-  private settle(track: TagTrack, now: number): ZoneChange[] {
+  private heard(track: TagTrack, now: number): void {
+    track.lastSeen = Math.max(track.lastSeen, now);
+    track.silentSince = Math.max(track.silentSince, now);
+  }
+
+  /**
+   * Entry debounce on outlines: a zone the fix is in joins the tag's outlined zones once its fixes
+   * have been inside for enterAfterMs, timed from the first of them; a fix outside cancels a
+   * pending entry. Zones already held stay by the hysteresis of outlinedZonesAt. Returns when the
+   * zones entered now were first found inside.
+   */
+  private debounce(track: TagTrack, inside: ReadonlySet<string>, now: number): ReadonlyMap<string, number> {
+    const entered = new Map<string, number>();
+    for (const zoneId of track.entering.keys()) if (!inside.has(zoneId)) track.entering.delete(zoneId);
+    const held = new Set<string>();
+    for (const zoneId of inside) {
+      if (track.outlined.has(zoneId)) {
+        held.add(zoneId);
+        continue;
+      }
+      const since = track.entering.get(zoneId) ?? now;
+      if (now - since >= this.enterAfterMs) {
+        held.add(zoneId);
+        track.entering.delete(zoneId);
+        entered.set(zoneId, since);
+      } else track.entering.set(zoneId, since);
+    }
+    track.outlined = held;
+    return entered;
+  }
+
+  /**
+   * Brings a track's zones in line with its outlines and readers; the changes, leaves first.
+   * `enteredAt`: when outlined zones entered now were first found inside (default now).
+   */
+  private settle(track: TagTrack, now: number, enteredAt: ReadonlyMap<string, number> = NO_TIMES): ZoneChange[] {
     const inReaders = track.readers.size === 0 ? NONE : readerZonesOf(this.zones, track.readers);
     const changes: ZoneChange[] = [];
     for (const zoneId of track.zones.keys()) {
@@ -163,7 +316,7 @@ export class PeopleState {
     for (const set of [track.outlined, inReaders]) {
       for (const zoneId of set) {
         if (track.zones.has(zoneId)) continue;
-        track.zones.set(zoneId, now);
+        track.zones.set(zoneId, Math.min(now, enteredAt.get(zoneId) ?? now));
         this.occupants.get(zoneId)?.add(track.tagId);
         changes.push({ tagId: track.tagId, zoneId, change: 'enter', time: now });
       }

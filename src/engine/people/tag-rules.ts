@@ -4,7 +4,7 @@ import { formatSpan, personLabel, whereLabel, zoneLabel } from './labels.js';
 import type { Finding } from './result.js';
 import type { PeopleConfig } from './settings.js';
 import type { PersonRef, TagView } from './state.js';
-import type { ZoneMap } from './zones.js';
+import { GUARDED_KINDS, type ZoneMap } from './zones.js';
 
 /** What the per-tag rules need besides the tag. */
 export interface TagRuleContext {
@@ -14,9 +14,6 @@ export interface TagRuleContext {
   /** The active level of a condition, for rules with hysteresis (battery). */
   levelOf(conditionId: string): string | null;
 }
-
-/** Zone kinds nobody enters without an authorisation for the zone (AQ 1119-2023: restricted-area intrusion). */
-const GUARDED: ReadonlySet<ZoneSpec['kind']> = new Set(['restricted', 'authorised-only', 'danger']);
 
 /** Every condition of one tag active at `now`: SOS, man-down, offline, battery, and per zone dwell and intrusion. */
 export function tagFindings(tag: TagView, ctx: TagRuleContext, now: number): Finding[] {
@@ -37,10 +34,20 @@ export function tagFindings(tag: TagView, ctx: TagRuleContext, now: number): Fin
   return found;
 }
 
-function tagFinding(rule: Finding['rule'], level: string, tag: TagView, ctx: TagRuleContext, message: string, value: number | null, zoneId: string | null = null): Finding {
-  const conditionId = zoneId === null ? `${rule}/${tag.tagId}` : `${rule}/${zoneId}/${tag.tagId}`;
-  const subject = zoneId === null ? personLabel(ctx.person) : `${personLabel(ctx.person)} in ${zoneId}`;
-  return { conditionId, rule, zoneId, tagId: tag.tagId, level, priority: ctx.config.priorities[rule], message, value, people: [ctx.person], subject };
+/** The return-to-normal subject of a tag's condition: the person, and the zone for per-zone ones (dwell, unauthorised). */
+export function tagSubject(person: PersonRef, keyZone: string | null): string {
+  return keyZone === null ? personLabel(person) : `${personLabel(person)} in ${keyZone}`;
+}
+
+/**
+ * A tag's condition. Per-zone ones (dwell, unauthorised: `keyZone`) are keyed `<rule>/<zone>/<tag>`;
+ * the others `<rule>/<tag>`, and carry the tag's most specific zone now (guarded, then smallest;
+ * null outside every zone) so an SOS or a fall comes with that zone's cameras and people.
+ */
+function tagFinding(rule: Finding['rule'], level: string, tag: TagView, ctx: TagRuleContext, message: string, value: number | null, keyZone: string | null = null): Finding {
+  const conditionId = keyZone === null ? `${rule}/${tag.tagId}` : `${rule}/${keyZone}/${tag.tagId}`;
+  const zoneId = keyZone ?? ctx.zones.mostSpecific(tag.zones.keys())?.id ?? null;
+  return { conditionId, rule, zoneId, tagId: tag.tagId, level, priority: ctx.config.priorities[rule], message, value, people: [ctx.person], subject: tagSubject(ctx.person, keyZone) };
 }
 
 /** Where the tag is, for messages: its zones and position. */
@@ -67,11 +74,12 @@ function manDown(tag: TagView, ctx: TagRuleContext, now: number): Finding | unde
 
 /**
  * `OFFLINE` after offlineAfterMs without a fix or reader event, for tags a location engine reports
- * (about 1 Hz): readers report only changes, so a reader-only tag's silence proves nothing.
+ * (about 1 Hz): readers report only changes, so a reader-only tag's silence proves nothing. Timed
+ * from silentSince (a tag restored after a restart gets a fresh chance); the message says the true silence.
  */
 function offline(tag: TagView, ctx: TagRuleContext, now: number): Finding | undefined {
+  if (tag.fix === undefined || !(now - tag.silentSince > ctx.config.offlineAfterMs)) return undefined;
   const silent = now - tag.lastSeen;
-  if (tag.fix === undefined || !(silent > ctx.config.offlineAfterMs)) return undefined;
   return tagFinding('tag-offline', 'OFFLINE', tag, ctx, `Tag offline: ${personLabel(ctx.person)} silent for ${formatSpan(silent)}, last seen ${whereabouts(tag)}`, silent);
 }
 
@@ -95,7 +103,7 @@ function dwell(tag: TagView, zone: ZoneSpec, since: number, ctx: TagRuleContext,
 
 /** `INTRUSION` while a tag is in a guarded zone its wearer is not authorised for (an unknown tag never is). */
 function unauthorised(tag: TagView, zone: ZoneSpec, ctx: TagRuleContext): Finding | undefined {
-  if (!GUARDED.has(zone.kind) || tag.person?.authorisedZones?.includes(zone.id) === true) return undefined;
+  if (!GUARDED_KINDS.has(zone.kind) || tag.person?.authorisedZones?.includes(zone.id) === true) return undefined;
   const at = tag.fix === undefined ? '' : ` at ${whereLabel(tag.fix)}`;
   const message = `Unauthorised entry: ${personLabel(ctx.person)} in ${zone.kind} zone ${zoneLabel(zone)}${at}`;
   return tagFinding('unauthorised', 'INTRUSION', tag, ctx, message, null, zone.id);

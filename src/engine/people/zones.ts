@@ -1,13 +1,18 @@
 import type { ZoneSpec } from '../../core/index.js';
-import { boundsOf, inBox, ON_EDGE_M, outsideBy, type Box, type Polygon } from './geometry.js';
+import { boundsOf, inBox, ON_EDGE_M, outsideBy, polygonArea, type Box, type Polygon } from './geometry.js';
 
-/** A zone ready for membership tests: its outline's bounds computed once. */
+/** A zone ready for membership tests: its outline's bounds and area computed once. */
 export interface SiteZone {
   readonly id: string;
   readonly spec: ZoneSpec;
   readonly polygon: Polygon | undefined;
   readonly box: Box | undefined;
+  /** m²; Infinity for a zone placed by readers only (its extent is unknown). */
+  readonly area: number;
 }
+
+/** Zone kinds nobody enters without an authorisation for the zone (AQ 1119-2023: restricted-area intrusion). */
+export const GUARDED_KINDS: ReadonlySet<ZoneSpec['kind']> = new Set(['restricted', 'authorised-only', 'danger']);
 
 /** Where a fix is: the zone floor test needs the floor, the outline test x and y. */
 export interface Fix {
@@ -26,7 +31,7 @@ export class ZoneMap {
   constructor(specs: readonly ZoneSpec[]) {
     this.zones = specs.map((spec) => {
       const polygon = spec.polygon !== undefined && spec.polygon.length >= 3 ? spec.polygon : undefined;
-      return { id: spec.id, spec, polygon, box: polygon === undefined ? undefined : boundsOf(polygon) };
+      return { id: spec.id, spec, polygon, box: polygon === undefined ? undefined : boundsOf(polygon), area: polygon === undefined ? Infinity : polygonArea(polygon) };
     });
     this.outlined = this.zones.filter((z) => z.polygon !== undefined);
     for (const zone of this.zones) {
@@ -43,10 +48,31 @@ export class ZoneMap {
     return this.byId.get(id);
   }
 
+  /**
+   * The most specific of these zones, for an alarm about a tag that names no zone of its own (SOS,
+   * man-down, offline, battery): a guarded zone (restricted, authorised-only, danger) first, then
+   * the smallest outline, zones placed by readers only last, ties by id; undefined for none.
+   */
+  mostSpecific(zoneIds: Iterable<string>): SiteZone | undefined {
+    let best: SiteZone | undefined;
+    for (const id of zoneIds) {
+      const zone = this.byId.get(id);
+      if (zone !== undefined && (best === undefined || moreSpecific(zone, best))) best = zone;
+    }
+    return best;
+  }
+
   /** Zones that include this reader's area. */
   zonesOfReader(readerId: string): readonly SiteZone[] {
     return this.byReader.get(readerId) ?? [];
   }
+}
+
+function moreSpecific(a: SiteZone, b: SiteZone): boolean {
+  const guarded = Number(GUARDED_KINDS.has(b.spec.kind)) - Number(GUARDED_KINDS.has(a.spec.kind));
+  if (guarded !== 0) return guarded < 0;
+  if (a.area !== b.area) return a.area < b.area;
+  return a.id < b.id;
 }
 
 /**
