@@ -62,6 +62,22 @@ interface StoredRow {
 
 type DropRow = Pick<StoredRow, 'seq' | 'kind' | 'bytes'>;
 
+/** The statements every append, batch and ack runs, prepared once. */
+function prepareStatements(db: Database.Database) {
+  return {
+    insert: db.prepare<[number, FeedKind, number, string, number]>('INSERT INTO outbox (seq, kind, time, body, bytes) VALUES (?, ?, ?, ?, ?)'),
+    setMeta: db.prepare<[string, number | string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    pending: db.prepare<[{ after: number; limit: number }], StoredRow>('SELECT seq, kind, time, body, bytes FROM outbox WHERE seq > @after ORDER BY seq LIMIT @limit'),
+    oldest: db.prepare<[], { seq: number; time: number }>('SELECT seq, time FROM outbox ORDER BY seq LIMIT 1'),
+    aged: db.prepare<[{ cutoff: number; keep: number }], DropRow>('SELECT seq, kind, bytes FROM outbox WHERE time < @cutoff AND seq < @keep ORDER BY seq'),
+    oldestExpendable: db.prepare<[number], DropRow>("SELECT seq, kind, bytes FROM outbox WHERE kind <> 'journal' AND seq < ? ORDER BY seq LIMIT 256"),
+    oldestJournal: db.prepare<[number], DropRow>("SELECT seq, kind, bytes FROM outbox WHERE kind = 'journal' AND seq < ? ORDER BY seq LIMIT 256"),
+    deleteOne: db.prepare<[number]>('DELETE FROM outbox WHERE seq = ?'),
+    ackedTotals: db.prepare<[number], { n: number; b: number | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS b FROM outbox WHERE seq <= ?'),
+    deleteUpTo: db.prepare<[number]>('DELETE FROM outbox WHERE seq <= ?'),
+  };
+}
+
 /** What is counted in memory (all of it also recoverable from the db at open). */
 interface Counters {
   lastSeq: number;
@@ -85,6 +101,7 @@ export class SqliteOutbox {
   readonly maxBytes: number;
   readonly maxAgeMs: number;
   private readonly db: Database.Database;
+  private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly onDrop: (e: HazgateError) => void;
   private c: Counters;
 
@@ -103,6 +120,7 @@ export class SqliteOutbox {
       db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       db.exec(SCHEMA);
       this.c = loadCounters(db, options.site);
+      this.sql = prepareStatements(db);
     } catch (cause) {
       db?.close();
       if (cause instanceof HazgateError) throw cause;
@@ -157,9 +175,7 @@ export class SqliteOutbox {
    * `limit`, and no more body bytes than `maxBytes` (but always one, however large, when any is there).
    */
   pending(limit: number, maxBytes: number, after = this.c.ackedSeq): FeedMessage[] {
-    const rows = this.db
-      .prepare<[{ after: number; limit: number }], StoredRow>('SELECT seq, kind, time, body, bytes FROM outbox WHERE seq > @after ORDER BY seq LIMIT @limit')
-      .all({ after: Math.max(after, this.c.ackedSeq), limit });
+    const rows = this.sql.pending.all({ after: Math.max(after, this.c.ackedSeq), limit });
     const out: FeedMessage[] = [];
     let bytes = 0;
     for (const row of rows) {
@@ -190,8 +206,8 @@ export class SqliteOutbox {
     if (!(target > this.c.ackedSeq)) return this.c.ackedSeq;
     const next = { ...this.c };
     this.transaction('an ack', () => {
-      const gone = this.db.prepare<[number], { n: number; b: number | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS b FROM outbox WHERE seq <= ?').get(target);
-      this.db.prepare('DELETE FROM outbox WHERE seq <= ?').run(target);
+      const gone = this.sql.ackedTotals.get(target);
+      this.sql.deleteUpTo.run(target);
       this.setMeta('acked_seq', target);
       next.depth -= gone?.n ?? 0;
       next.bytes -= gone?.b ?? 0;
@@ -207,7 +223,7 @@ export class SqliteOutbox {
   }
 
   stats(): OutboxStats {
-    const oldest = this.db.prepare<[], { seq: number; time: number }>('SELECT seq, time FROM outbox ORDER BY seq LIMIT 1').get();
+    const oldest = this.sql.oldest.get();
     const { depth, bytes, lastSeq, ackedSeq, journalSeq } = this.c;
     return { depth, bytes, oldestSeq: oldest?.seq ?? null, oldestTime: oldest?.time ?? null, lastSeq, ackedSeq, journalSeq, dropped: { ...this.c.dropped } };
   }
@@ -250,7 +266,7 @@ export class SqliteOutbox {
     const seq = c.lastSeq + 1;
     const text = JSON.stringify(body);
     const bytes = Buffer.byteLength(text);
-    this.db.prepare('INSERT INTO outbox (seq, kind, time, body, bytes) VALUES (?, ?, ?, ?, ?)').run(seq, kind, time, text, bytes);
+    this.sql.insert.run(seq, kind, time, text, bytes);
     this.setMeta('last_seq', seq);
     c.lastSeq = seq;
     c.depth++;
@@ -266,15 +282,13 @@ export class SqliteOutbox {
   private enforceBounds(c: Counters, now: number): { reason: DropReason; byKind: Record<FeedKind, number> }[] {
     const drops: { reason: DropReason; byKind: Record<FeedKind, number> }[] = [];
     const cutoff = now - this.maxAgeMs;
-    const aged = this.db
-      .prepare<[{ cutoff: number; keep: number }], DropRow>('SELECT seq, kind, bytes FROM outbox WHERE time < @cutoff AND seq < @keep ORDER BY seq')
-      .all({ cutoff, keep: c.lastSeq });
+    const aged = this.sql.aged.all({ cutoff, keep: c.lastSeq });
     if (aged.length > 0) drops.push({ reason: 'age', byKind: this.drop(c, aged) });
     if (c.bytes <= this.maxBytes) return drops;
     const byKind = zeroByKind();
     for (const cls of ['expendable', 'journal'] as const) {
       while (c.bytes > this.maxBytes) {
-        const rows = this.oldestOf(cls, c.lastSeq);
+        const rows = (cls === 'journal' ? this.sql.oldestJournal : this.sql.oldestExpendable).all(c.lastSeq);
         if (rows.length === 0) break;
         const chosen: DropRow[] = [];
         let bytes = c.bytes;
@@ -291,16 +305,10 @@ export class SqliteOutbox {
     return drops;
   }
 
-  private oldestOf(cls: 'expendable' | 'journal', keep: number): DropRow[] {
-    const where = cls === 'journal' ? "kind = 'journal'" : "kind <> 'journal'";
-    return this.db.prepare<[number], DropRow>(`SELECT seq, kind, bytes FROM outbox WHERE ${where} AND seq < ? ORDER BY seq LIMIT 256`).all(keep);
-  }
-
   private drop(c: Counters, rows: readonly DropRow[]): Record<FeedKind, number> {
     const byKind = zeroByKind();
-    const del = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
     for (const row of rows) {
-      del.run(row.seq);
+      this.sql.deleteOne.run(row.seq);
       c.depth--;
       c.bytes -= row.bytes;
       c.dropped[row.kind]++;
@@ -319,7 +327,7 @@ export class SqliteOutbox {
   }
 
   private setMeta(key: string, value: number | string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.sql.setMeta.run(key, value);
   }
 
   private messageOf(row: StoredRow): FeedMessage {
