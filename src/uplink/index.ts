@@ -6,3 +6,5 @@ export { buildSnapshot, regulatoryCodesOf, type LatestSample } from './snapshot.
 export { batchHeaders, IDEMPOTENCY_HEADER, idempotencyKey, requireSignature, SIGNATURE_HEADER, signBody, verifySignature } from './sign.js';
 export { CentreSiteState, type ApplyResult, type BatchResult, type CentreSiteReport, type FeedGap } from './centre-apply.js';
 export { JournalChainCheck, type ChainProblem, type HeadVerdict, type JournalChainReport, type TamperReport } from './centre-chain.js';
+export * from './kj.js';
+export { checkKjLayouts, KJ_DEFAULT_LAYOUTS, kjBatchesOf, type KjLayouts } from './kj-feed.js';
