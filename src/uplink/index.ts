@@ -4,6 +4,7 @@ export { CATCH_UP_BATCH, catchUpJournal } from './repair.js';
 export { buildStatus, type GatewayFacts } from './status.js';
 export { buildSnapshot, regulatoryCodesOf, type LatestSample } from './snapshot.js';
 export { batchHeaders, IDEMPOTENCY_HEADER, idempotencyKey, requireSignature, SIGNATURE_HEADER, signBody, verifySignature } from './sign.js';
+export { feedAckSchema, feedBatchSchema, feedMessageSchema, parseFeedAck, parseFeedBatch } from './message-schema.js';
 export { CentreSiteState, type ApplyResult, type BatchResult, type CentreSiteReport, type FeedGap } from './centre-apply.js';
 export { JournalChainCheck, type ChainProblem, type HeadVerdict, type JournalChainReport, type TamperReport } from './centre-chain.js';
 export * from './kj.js';
