@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Authorise } from './auth.js';
 
 /**
@@ -23,18 +23,26 @@ export interface WebhookAnswer {
 }
 
 export type RefusedRequest = 'too-large' | 'unauthorised' | 'no-route';
+/** A connection closed by the listener: over maxConnections, or a request not whole in time. */
+export type RefusedConnection = 'too-many-connections' | 'timeout';
 
 export interface HttpListenerOptions {
   readonly host: string;
   readonly port: number;
   readonly paths: ReadonlySet<string>;
   readonly maxBodyBytes: number;
+  /** Open connections at most; more are closed at once (counted). */
+  readonly maxConnections: number;
+  /** Headers must arrive within this (an idle new connection included); at most requestTimeoutMs. */
+  readonly headersTimeoutMs: number;
+  /** The whole request must arrive within this. */
   readonly requestTimeoutMs: number;
   readonly authorise: Authorise;
   /** For a `WWW-Authenticate` challenge on 401 (basic auth), else undefined. */
   readonly challenge: string | undefined;
   readonly handle: (request: WebhookRequest) => WebhookAnswer;
   readonly onRefused: (reason: RefusedRequest, remote: string, what: string) => void;
+  readonly onConnectionRefused: (reason: RefusedConnection, remote: string, what: string) => void;
 }
 
 export interface HttpListener {
@@ -47,11 +55,20 @@ export interface HttpListener {
 /** A refused body is drained (so the sender reads our 413) up to this many times the limit, then cut. */
 const DRAIN_FACTOR = 8;
 
-/** Listens, or rejects with the listen error (EADDRINUSE, EACCES…). */
+/** How often node:http looks for requests past their timeouts (its default, 30 s, would let a slow client stay that much longer). */
+const MAX_TIMEOUT_CHECK_MS = 1_000;
+
+/**
+ * Listens, or rejects with the listen error (EADDRINUSE, EACCES…). Slow or idle clients cannot hold
+ * sockets: headers must come within headersTimeoutMs of the connection (or of the previous request
+ * on a kept-alive one) and the request within requestTimeoutMs, else 408 and the connection is
+ * closed; beyond maxConnections new connections are closed at once.
+ */
 export async function startHttpListener(options: HttpListenerOptions): Promise<HttpListener> {
-  const server = createServer((req, res) => onRequest(options, req, res));
-  server.requestTimeout = options.requestTimeoutMs;
-  server.headersTimeout = Math.min(options.requestTimeoutMs, 60_000);
+  const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
+  const connectionsCheckingInterval = Math.max(50, Math.min(MAX_TIMEOUT_CHECK_MS, Math.floor(headersTimeout / 4)));
+  const server = createServer({ connectionsCheckingInterval, requestTimeout: options.requestTimeoutMs, headersTimeout }, (req, res) => onRequest(options, req, res));
+  server.maxConnections = options.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -61,9 +78,25 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
   });
   // An error after listening (EMFILE, say) must not crash the gateway through an unhandled 'error'.
   server.on('error', () => undefined);
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => onClientError(options, error, socket));
+  // net.Server emits 'drop' for each connection closed because maxConnections are open.
+  server.on('drop', (peer?: { remoteAddress?: string; remotePort?: number }) => {
+    options.onConnectionRefused('too-many-connections', `${peer?.remoteAddress ?? '?'}:${peer?.remotePort ?? '?'}`, `connection closed: ${options.maxConnections} (maxConnections) are open`);
+  });
   const { port } = server.address() as AddressInfo;
   return { host: options.host, port, close: () => closeServer(server) };
+}
+
+/** A timed-out request hears 408 before its connection closes; any other client error just closes it. */
+function onClientError(options: HttpListenerOptions, error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    options.onConnectionRefused('timeout', `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, 'request not received whole in time (headersTimeoutMs / requestTimeoutMs)');
+    if (socket.writable) {
+      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
+      return;
+    }
+  }
+  socket.destroy();
 }
 
 function onRequest(options: HttpListenerOptions, req: IncomingMessage, res: ServerResponse): void {

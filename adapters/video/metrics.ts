@@ -1,12 +1,15 @@
 import type { AdapterMetric } from '../../src/core/ports.js';
 import type { VideoEventType } from '../../src/core/observation.js';
 
-/** Why a message (or one event of it) was refused. */
-export type VideoRejectReason = 'malformed' | 'too-large' | 'unknown-type' | 'unauthorised' | 'no-route';
+/**
+ * Why a message (or one event of it) was refused; for the webhook also why a connection was closed
+ * before a request was read (`too-many-connections`, `timeout`).
+ */
+export type VideoRejectReason = 'malformed' | 'too-large' | 'unknown-type' | 'unauthorised' | 'no-route' | 'too-many-connections' | 'timeout';
 /** Messages that were understood and deliberately not turned into detections. */
 export type VideoIgnoreReason = 'inactive' | 'mapped';
 
-export const VIDEO_REJECT_REASONS: readonly VideoRejectReason[] = ['malformed', 'too-large', 'unknown-type', 'unauthorised', 'no-route'];
+export const VIDEO_REJECT_REASONS: readonly VideoRejectReason[] = ['malformed', 'too-large', 'unknown-type', 'unauthorised', 'no-route', 'too-many-connections', 'timeout'];
 
 /** Live counters of one video adapter, kept across start/stop; read them, do not write them. */
 export interface VideoStats {
@@ -46,7 +49,7 @@ export function videoMetrics(adapter: string, stats: Readonly<VideoStats>): Adap
     family('hazgate_video_messages_total', 'HTTP posts or MQTT messages received by a video adapter', ['adapter'], single(stats.messages)),
     family('hazgate_video_events_total', 'Video detections emitted, by normalised type', ['adapter', 'type'], byKey(stats.events, 'type')),
     family('hazgate_video_duplicates_total', 'Video detections dropped as repeats of one camera/type/zone within the de-duplication window', ['adapter', 'type'], byKey(stats.duplicates, 'type')),
-    family('hazgate_video_rejected_total', 'Video messages or events refused, by reason (malformed, too-large, unknown-type, unauthorised, no-route)', ['adapter', 'reason'], byKey(stats.rejected, 'reason')),
+    family('hazgate_video_rejected_total', 'Video messages or events refused, by reason (malformed, too-large, unknown-type, unauthorised, no-route; webhook connections: too-many-connections, timeout)', ['adapter', 'reason'], byKey(stats.rejected, 'reason')),
     family('hazgate_video_ignored_total', 'Video messages understood but not detections (inactive state, mapped to ignore)', ['adapter', 'reason'], byKey(stats.ignored, 'reason')),
     family('hazgate_video_heartbeats_total', 'Camera heartbeat observations emitted (every heartbeat or event of a camera)', ['adapter'], single(stats.heartbeats)),
     family('hazgate_video_receive_time_used_total', 'Video detections stamped with the receive time (source time missing or unusable)', ['adapter'], single(stats.receiveTimeUsed)),

@@ -114,6 +114,10 @@ export const videoWebhookSchema = z
     maxBodyBytes: z.number().int().min(1_024).max(64 * 1_048_576).default(2 * 1_048_576),
     /** A request must arrive whole within this time (slow senders are cut off). */
     requestTimeoutMs: durationSchema.refine((ms) => ms >= 100, 'requestTimeoutMs must be at least 100ms').default(10_000),
+    /** Its headers within this (an idle connection too); at most requestTimeoutMs applies. */
+    headersTimeoutMs: durationSchema.refine((ms) => ms >= 100, 'headersTimeoutMs must be at least 100ms').default(5_000),
+    /** Open connections at most (AI boxes keep theirs alive); beyond, new ones are closed at once and counted. */
+    maxConnections: z.number().int().min(1).max(10_000).default(64),
     auth: videoAuthSchema.optional(),
     ...commonShape,
   })

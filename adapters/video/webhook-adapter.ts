@@ -3,7 +3,7 @@ import { HazgateError } from '../../src/core/errors.js';
 import type { EmitObservation } from '../../src/core/observation.js';
 import type { Adapter, AdapterDeps, AdapterFactory, AdapterMetric, EmitReading, OnAdapterError, OnStatus } from '../../src/core/ports.js';
 import { makeAuthoriser } from './auth.js';
-import { startHttpListener, type HttpListener, type WebhookAnswer, type WebhookRequest } from './http-listener.js';
+import { startHttpListener, type HttpListener, type RefusedConnection, type WebhookAnswer, type WebhookRequest } from './http-listener.js';
 import { VideoIngest, type IngestSummary, type VideoSinks } from './ingest.js';
 import { emptyVideoStats, videoMetrics, type VideoStats } from './metrics.js';
 import { videoWebhookSchema, type VideoWebhookConfig } from './schema.js';
@@ -24,6 +24,8 @@ export class VideoWebhookAdapter implements Adapter {
   private listener: HttpListener | undefined;
   private sinks: VideoSinks | undefined;
   private onStatus: OnStatus | undefined;
+  /** Gateway time of the last warning about closed connections (at most one a minute). */
+  private lastConnectionWarning = -Infinity;
 
   /** Validates; opens nothing. */
   constructor(
@@ -49,6 +51,8 @@ export class VideoWebhookAdapter implements Adapter {
         port: config.port,
         paths: new Set([config.paths.isapi, config.paths.events]),
         maxBodyBytes: config.maxBodyBytes,
+        maxConnections: config.maxConnections,
+        headersTimeoutMs: config.headersTimeoutMs,
         requestTimeoutMs: config.requestTimeoutMs,
         authorise: makeAuthoriser(config.auth),
         challenge: config.auth?.type === 'basic' ? 'Basic realm="hazgate video", charset="UTF-8"' : undefined,
@@ -57,6 +61,7 @@ export class VideoWebhookAdapter implements Adapter {
           this.counters.messages += 1;
           this.ingest.refuse(reason, remote, what, this.sinks);
         },
+        onConnectionRefused: (reason, remote, what) => this.connectionRefused(reason, remote, what),
       });
     } catch (cause) {
       this.sinks = undefined;
@@ -92,6 +97,23 @@ export class VideoWebhookAdapter implements Adapter {
     return videoMetrics(this.id, this.counters);
   }
 
+  /**
+   * Counted (hazgate_video_rejected_total) and not passed to onError: whoever reaches the port can
+   * cause them, as unauthorised requests. A box's detections may be among those closed, though, so
+   * the log says so once a minute while it goes on.
+   */
+  private connectionRefused(reason: RefusedConnection, remote: string, what: string): void {
+    this.ingest.refuse(reason, remote, what, undefined);
+    const now = this.deps.clock.now();
+    if (now - this.lastConnectionWarning < CONNECTION_WARNING_EVERY_MS) return;
+    this.lastConnectionWarning = now;
+    const { rejected } = this.counters;
+    this.deps.logger.warn(
+      { adapter: this.id, reason, remote, tooManyConnections: rejected['too-many-connections'] ?? 0, timeouts: rejected.timeout ?? 0 },
+      `video-webhook ${this.id}: ${remote}: ${what}`,
+    );
+  }
+
   private handle(request: WebhookRequest): WebhookAnswer {
     const sinks = this.sinks;
     if (sinks === undefined) return { status: 503, body: { ok: false, reason: 'stopping' } };
@@ -111,6 +133,8 @@ export class VideoWebhookAdapter implements Adapter {
     }
   }
 }
+
+const CONNECTION_WARNING_EVERY_MS = 60_000;
 
 /** 200 when anything in the body was understood (bad items are counted and reported); 400 when nothing was. */
 function answerOf(s: IngestSummary): WebhookAnswer {

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVideoWebhookAdapter, type VideoWebhookAdapter } from '../../adapters/video/index.js';
 import { videoWebhookSchema, type VideoWebhookConfigInput } from '../../adapters/video/schema.js';
@@ -58,6 +59,20 @@ function post(url: string, body: Buffer | string, headers: Record<string, string
     // A 413 arrives while we are still sending; the reset that may follow is not the test's concern.
     req.on('error', (e) => (req.writableEnded ? undefined : reject(e)));
     req.end(body);
+  });
+}
+
+/** A raw TCP connection to the listener that records what it hears and when it is closed. */
+function rawConnection(base: string): Promise<{ socket: Socket; heard: () => string; closed: Promise<number> }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const opened = Date.now();
+    const socket = connect(Number(port), hostname, () => resolve({ socket, heard: () => text, closed }));
+    const closed = new Promise<number>((done) => socket.on('close', () => done(Date.now() - opened)));
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    socket.on('error', () => undefined);
+    socket.once('error', reject);
   });
 }
 
@@ -154,6 +169,42 @@ describe('video-webhook adapter with the camera simulator', () => {
     await waitFor(() => sim.stats.failed >= 2, WAIT_MS, 'posts to a closed port failing');
     expect(run.observations.length).toBe(count);
     expect(run.statuses.at(-1)?.state).toBe('stopped');
+  });
+
+  it('closes connections beyond maxConnections at once, counts them, and serves again when one is free', async () => {
+    const { run, base } = await startWebhook({ maxConnections: 2 });
+    const first = await rawConnection(base);
+    const second = await rawConnection(base);
+    cleanups.push(async () => void [first, second].forEach((c) => c.socket.destroy()));
+    const third = await rawConnection(base);
+    expect(await third.closed).toBeLessThan(2_000);
+    expect(third.heard()).toBe('');
+    await waitFor(() => run.adapter.stats.rejected['too-many-connections'] === 1, WAIT_MS, 'the refused connection counted');
+    expect(run.adapter.stats.messages).toBe(0);
+    expect(run.errors).toEqual([]);
+    first.socket.destroy();
+    await first.closed;
+    await waitFor(async () => (await post(`${base}/events`, JSON.stringify({ cameraId: 'cam-1', type: 'heartbeat' }))).status === 200, WAIT_MS, 'a post once a connection is free');
+    expect(heartbeatsOf(run, 'cam-1')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers 408 and closes a connection that sends no headers, or a body too slowly, in time', async () => {
+    const { run, base } = await startWebhook({ headersTimeoutMs: 200, requestTimeoutMs: 600 });
+    const idle = await rawConnection(base);
+    const slowHeaders = await rawConnection(base);
+    slowHeaders.socket.write('POST /events HTTP/1.1\r\nHost: x\r\n');
+    const slowBody = await rawConnection(base);
+    slowBody.socket.write('POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"cam');
+    const [idleMs, headersMs, bodyMs] = await Promise.all([idle.closed, slowHeaders.closed, slowBody.closed]);
+    // Timeouts are checked every headersTimeoutMs / 4 (at most every second): closed well before node's default 30 s check.
+    expect(idleMs).toBeLessThan(2_000);
+    expect(headersMs).toBeLessThan(2_000);
+    expect(bodyMs).toBeGreaterThanOrEqual(500);
+    expect(bodyMs).toBeLessThan(3_000);
+    for (const c of [idle, slowHeaders, slowBody]) expect(c.heard()).toMatch(/^HTTP\/1\.1 408/);
+    expect(run.adapter.stats.rejected).toEqual({ timeout: 3 });
+    expect(run.observations).toEqual([]);
+    expect((await post(`${base}/events`, JSON.stringify({ cameraId: 'cam-1', type: 'heartbeat' }))).status).toBe(200);
   });
 
   it('fails to start, coded, when the port is taken', async () => {

@@ -20,6 +20,8 @@ describe('video-webhook config', () => {
       paths: { isapi: '/isapi', events: '/events' },
       maxBodyBytes: 2_097_152,
       requestTimeoutMs: 10_000,
+      headersTimeoutMs: 5_000,
+      maxConnections: 64,
       dedupWindow: 30_000,
       cameras: [],
       eventTypeMap: {},
@@ -43,6 +45,8 @@ describe('video-webhook config', () => {
   it.each([
     [{ ...webhook, extra: 1 }, /Unrecognized key/],
     [{ ...webhook, port: 70_000 }, /^port/],
+    [{ ...webhook, maxConnections: 0 }, /^maxConnections/],
+    [{ ...webhook, headersTimeoutMs: '50ms' }, /headersTimeoutMs must be at least 100ms/],
     [{ ...webhook, paths: { isapi: '/x', events: '/x' } }, /paths\.events: paths.isapi and paths.events must differ/],
     [{ ...webhook, paths: { isapi: 'isapi' } }, /paths\.isapi: a path starts with/],
     [{ ...webhook, auth: { type: 'header', secret: 'short' } }, /auth\.secret: a shared secret has at least 16/],
