@@ -280,24 +280,23 @@ export class PeopleState {
    * pending entry. Zones already held stay by the hysteresis of outlinedZonesAt. Returns when the
    * zones entered now were first found inside.
    */
-  private debounce(track: TagTrack, inside: ReadonlySet<string>, now: number): ReadonlyMap<string, number> {
-    const entered = new Map<string, number>();
+  private debounce(track: TagTrack, inside: Set<string>, now: number): ReadonlyMap<string, number> {
+    let entered: Map<string, number> | undefined;
     for (const zoneId of track.entering.keys()) if (!inside.has(zoneId)) track.entering.delete(zoneId);
-    const held = new Set<string>();
+    // `inside` is the fix's own set: zones still being entered are taken out, the rest are held.
     for (const zoneId of inside) {
-      if (track.outlined.has(zoneId)) {
-        held.add(zoneId);
-        continue;
-      }
+      if (track.outlined.has(zoneId)) continue;
       const since = track.entering.get(zoneId) ?? now;
       if (now - since >= this.enterAfterMs) {
-        held.add(zoneId);
         track.entering.delete(zoneId);
-        entered.set(zoneId, since);
-      } else track.entering.set(zoneId, since);
+        (entered ??= new Map()).set(zoneId, since);
+      } else {
+        track.entering.set(zoneId, since);
+        inside.delete(zoneId);
+      }
     }
-    track.outlined = held;
-    return entered;
+    track.outlined = inside;
+    return entered ?? NO_TIMES;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Person, TagPosition, ZoneKind, ZoneSpec } from '../../../src/core/index.js';
-import { PeopleMonitor, type PeopleAlarm } from '../../../src/engine/people/index.js';
+import { PeopleMonitor, TrackBuffer, type PeopleAlarm } from '../../../src/engine/people/index.js';
 import { median } from '../lib/median.js';
 import type { BenchContext, BenchSection, Figures } from '../lib/section.js';
 
@@ -10,6 +10,10 @@ import type { BenchContext, BenchSection, Figures } from '../lib/section.js';
  * membership with hysteresis, per-tag rules, headcounts of the zones entered or left) and then
  * runs the 1 Hz tick (dwell, no motion, offline, shift limits, and the crowd detector of every
  * warning zone). Generating the walks is outside the timing. Goal: ≤ 50 ms (5 % of the tick).
+ *
+ * `track_bytes_per_tag_hour`: the same 5,000 tags walk for a simulated hour into the gateway's
+ * TrackBuffer (default options: a point per metre moved or 30 s); the bytes of its typed arrays
+ * (TrackBuffer.stats(), capacity included) per tag, not the process memory.
  */
 const TAGS = 5_000;
 const SITE_M = 1_000;
@@ -22,7 +26,9 @@ const NOISE_M = 0.3;
 const GROUPS = 6;
 const GROUP_SIZE = 20;
 
-const KEYS = ['crowd_tick_ms', 'crowd_tick_p95_ms', 'crowd_eval_ms', 'people_fixes_ms', 'people_crowd_alarms'] as const;
+const TRACK_HOUR_S = 3_600;
+
+const KEYS = ['crowd_tick_ms', 'crowd_tick_p95_ms', 'crowd_eval_ms', 'people_fixes_ms', 'people_crowd_alarms', 'track_bytes_per_tag_hour', 'track_points_per_tag_hour', 'track_add_us'] as const;
 
 /** A small seeded generator: every run walks the same site. */
 function lcg(seed: number): () => number {
@@ -167,6 +173,22 @@ function percentile(xs: readonly number[], p: number): number {
 
 const round = (v: number, decimals: number): number => Math.round(v * 10 ** decimals) / 10 ** decimals;
 
+/** An hour of the walks into a TrackBuffer: its size by stats(), and the time of one add (walk generation outside the timing). */
+function trackHour(zones: readonly ZoneSpec[], start: number): { bytesPerTag: number; pointsPerTag: number; addUs: number } {
+  const walks = new Walks(zones, lcg(11));
+  const tracks = new TrackBuffer();
+  let addMs = 0;
+  for (let s = 0; s < TRACK_HOUR_S; s++) {
+    const now = start + s * 1000;
+    const fixes = walks.step(now);
+    const t0 = performance.now();
+    for (const fix of fixes) tracks.add(fix, now);
+    addMs += performance.now() - t0;
+  }
+  const { tags, points, bytes } = tracks.stats();
+  return { bytesPerTag: bytes / tags, pointsPerTag: points / tags, addUs: (addMs * 1000) / (TRACK_HOUR_S * TAGS) };
+}
+
 async function run(ctx: BenchContext): Promise<Figures> {
   const rand = lcg(9);
   const zones = siteZones(rand);
@@ -209,6 +231,8 @@ async function run(ctx: BenchContext): Promise<Figures> {
   ctx.log(`people: ${TAGS} tags, ${zones.length} zones (${occupied} occupied at the end); alarms raised over ${WARMUP_TICKS + MEASURED_TICKS} ticks: ${raisedText}`);
   ctx.log(`people: per tick over the last ${MEASURED_TICKS}: total median ${median(totals).toFixed(2)} ms, p95 ${percentile(totals, 95).toFixed(2)} ms, max ${Math.max(...totals).toFixed(2)} ms`);
   if (crowdAlarms === 0) ctx.error('people_crowd_alarms', `none of the ${GROUPS} gathered groups raised a crowd alarm: the detector had no crowd to find`);
+  const track = trackHour(zones, start);
+  ctx.log(`people: tracks after ${TRACK_HOUR_S} s of ${TAGS} tags: ${Math.round(track.pointsPerTag)} points and ${Math.round(track.bytesPerTag)} bytes per tag, ${track.addUs.toFixed(2)} µs per add`);
   await Promise.resolve();
   return {
     crowd_tick_ms: round(median(totals), 2),
@@ -216,12 +240,15 @@ async function run(ctx: BenchContext): Promise<Figures> {
     crowd_eval_ms: round(median(evalMs), 2),
     people_fixes_ms: round(median(fixesMs), 2),
     people_crowd_alarms: crowdAlarms,
+    track_bytes_per_tag_hour: Math.round(track.bytesPerTag),
+    track_points_per_tag_hour: Math.round(track.pointsPerTag),
+    track_add_us: round(track.addUs, 3),
   };
 }
 
 export const peopleSection: BenchSection = {
   name: 'people',
-  description: `personnel location: ${TAGS} tags at 1 Hz on a 1 km² site, 50 zones (10 warning); per 1 s tick, fixes through zone rules then the tick with the crowd detector`,
+  description: `personnel location: ${TAGS} tags at 1 Hz on a 1 km² site, 50 zones (10 warning); per 1 s tick, fixes through zone rules then the tick with the crowd detector; an hour of their tracks`,
   keys: KEYS,
   run,
 };
