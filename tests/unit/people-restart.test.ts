@@ -88,6 +88,9 @@ describe('seed: conditions handed back at a restart', () => {
       ['crowd/yard', 'yard', null],
       ['tag-offline/T9', null, 'T9'],
     ]);
+    // A tag's condition names its wearer even when the retained one came without people.
+    m.seed(retained('battery-low/T2', 'BATTERY_LOW', { people: [] }), T0);
+    expect(m.active().find((f) => f.conditionId === 'battery-low/T2')?.people).toEqual([{ tagId: 'T2', personId: 'P2', name: 'Li Si', role: null }]);
   });
 
   it('keeps a tag condition as it was through ticks until the tag reports, then judges it as usual', () => {

@@ -75,5 +75,7 @@ export function retainedTarget(a: RetainedCondition, ctx: SeedContext): SeedTarg
   // SOS, man-down, offline and battery name the tag's zone only as information: one since removed is dropped.
   const zoneId = keyZone?.id ?? (a.zoneId !== null && ctx.zones.get(a.zoneId) !== undefined ? a.zoneId : null);
   const person = ctx.personRef(tagId);
-  return { scope: 'tag', tagId, finding: { ...base, zoneId, tagId, people: a.people ?? [person], subject: tagSubject(person, keyZone?.id ?? null) } };
+  // A tag's condition is about its wearer: an empty or missing list names them from the roster.
+  const people = a.people !== undefined && a.people.length > 0 ? a.people : [person];
+  return { scope: 'tag', tagId, finding: { ...base, zoneId, tagId, people, subject: tagSubject(person, keyZone?.id ?? null) } };
 }
