@@ -6,14 +6,17 @@ import type { Scenario } from './scenario.js';
 
 /** Reads a scenario YAML file and validates it (HG_ERR_SIM_SCENARIO on any problem, read errors included). */
 export async function loadScenario(file: string): Promise<Scenario> {
-  let text: string;
+  return parseScenario(await readScenarioText(file), file);
+}
+
+/** A scenario file's text; a read error is an HG_ERR_SIM_SCENARIO naming the file, as any other problem. */
+export async function readScenarioText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw scenarioError(file, [{ path: '', line: undefined, message: `cannot be read: ${reason}` }], error);
   }
-  return parseScenario(text, file);
 }
 
 /**

@@ -17,18 +17,26 @@ export interface ReportedProblem {
  * HG_ERR_SIM_SCENARIO error naming the file, the YAML path and the line of each.
  */
 export function parseScenario(text: string, file: string): Scenario {
+  return toScenario(validateScenarioYaml(text, file, scenarioFileSchema, checkScenarioFile));
+}
+
+/**
+ * YAML → the schema's output, checked across keys by `check` (which runs once the shape is right).
+ * Every problem at once, in one HG_ERR_SIM_SCENARIO naming the file, YAML path and line of each.
+ * Shared by the plant scenarios (this folder) and the people scenarios (devices/location).
+ */
+export function validateScenarioYaml<S extends z.ZodType>(text: string, file: string, schema: S, check: (data: z.output<S>) => ScenarioProblem[]): z.output<S> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw scenarioError(file, doc.errors.map((e) => ({ path: '', line: lineCounter.linePos(e.pos[0]).line, message: e.message })));
   }
-  const parsed = scenarioFileSchema.safeParse(doc.toJS());
-  // Cross-key checks need the right shape, so they run once the schema is satisfied.
-  const problems: ScenarioProblem[] = parsed.success ? checkScenarioFile(parsed.data) : parsed.error.issues.flatMap(issueProblems);
+  const parsed = schema.safeParse(doc.toJS());
+  const problems: ScenarioProblem[] = parsed.success ? check(parsed.data) : parsed.error.issues.flatMap(issueProblems);
   if (problems.length > 0 || !parsed.success) {
     throw scenarioError(file, problems.map((p) => ({ path: formatYamlPath(p.path), line: lineOf(doc, p.path, lineCounter), message: p.message })));
   }
-  return toScenario(parsed.data);
+  return parsed.data;
 }
 
 export function scenarioError(file: string, problems: readonly ReportedProblem[], cause?: unknown): HazgateError {
