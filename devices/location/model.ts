@@ -69,17 +69,18 @@ export class LocationModel {
     this.byId = new Map(this.plans.map((p) => [p.tagId, p]));
   }
 
-  /** The fixes every tag sends at scenario time tMs (silent tags send none), in tag order. */
+  /** The fixes every tag sends at scenario time tMs (silent tags and RFID-only tags send none), in tag order. */
   fixesAt(tMs: number): SimFix[] {
     const out: SimFix[] = [];
     for (const plan of this.plans) {
+      if (!plan.group.positions) continue;
       const fix = this.fixOf(plan, tMs);
       if (fix !== undefined) out.push(fix);
     }
     return out;
   }
 
-  /** One tag's fix at tMs; undefined while it is silent (or for an unknown tag). */
+  /** One tag's fix at tMs (an RFID-only tag's too: where it is); undefined while it is silent (or for an unknown tag). */
   fixAt(tagId: string, tMs: number): SimFix | undefined {
     const plan = this.byId.get(tagId);
     return plan === undefined ? undefined : this.fixOf(plan, tMs);

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import type { TagMotion, ZoneColour, ZoneKind } from '../../src/core/people.js';
-import { formatYamlPath, issueProblems, lineOf, scenarioError } from '../simulator/parse.js';
-import type { ScenarioProblem } from '../simulator/scenario-checks.js';
+import { readScenarioText } from '../simulator/load.js';
+import { validateScenarioYaml } from '../simulator/parse.js';
 import { centroid } from './geometry.js';
 import type { LocationScenario, RouteStop, SimZone, TagAction, TagEvent, TagGroup, Vec } from './scenario.js';
 import { checkLocationScenario } from './scenario-checks.js';
@@ -25,32 +23,19 @@ export const LOCATION_DEFAULTS = {
  * HG_ERR_SIM_SCENARIO error naming the file, the YAML path and the line of each.
  */
 export function parseLocationScenario(text: string, file: string): LocationScenario {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw scenarioError(file, doc.errors.map((e) => ({ path: '', line: lineCounter.linePos(e.pos[0]).line, message: e.message })));
-  }
-  const parsed = locationScenarioFileSchema.safeParse(doc.toJS());
-  let problems: ScenarioProblem[];
+  // The checks work out each group's tag ids on the way; the conversion needs them too.
   let groupIds: string[][] = [];
-  if (parsed.success) ({ problems, groupIds } = checkLocationScenario(parsed.data));
-  else problems = parsed.error.issues.flatMap(issueProblems);
-  if (problems.length > 0 || !parsed.success) {
-    throw scenarioError(file, problems.map((p) => ({ path: formatYamlPath(p.path), line: lineOf(doc, p.path, lineCounter), message: p.message })));
-  }
-  return toScenario(parsed.data, groupIds);
+  const data = validateScenarioYaml(text, file, locationScenarioFileSchema, (parsed) => {
+    const checked = checkLocationScenario(parsed);
+    groupIds = checked.groupIds;
+    return checked.problems;
+  });
+  return toScenario(data, groupIds);
 }
 
 /** Reads a people scenario file and validates it (HG_ERR_SIM_SCENARIO on any problem, read errors included). */
 export async function loadLocationScenario(file: string): Promise<LocationScenario> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw scenarioError(file, [{ path: '', line: undefined, message: `cannot be read: ${reason}` }], error);
-  }
-  return parseLocationScenario(text, file);
+  return parseLocationScenario(await readScenarioText(file), file);
 }
 
 const vec = ([x, y]: readonly [number, number]): Vec => ({ x, y });
@@ -63,6 +48,7 @@ function toScenario(file: LocationScenarioFile, groupIds: readonly string[][]): 
     colour: z.colour as ZoneColour | undefined,
     floor: z.floor,
     polygon: z.polygon.map(vec),
+    readers: z.readers ?? [],
   }));
   const zoneById = new Map(zones.map((z) => [z.id, z]));
   const events = (file.events ?? []).map((entry, index) => toEvent(entry, index, zoneById));
@@ -93,6 +79,7 @@ function toGroup(g: GroupEntry, tagIds: readonly string[]): TagGroup {
     z: g.z ?? LOCATION_DEFAULTS.z,
     floor: g.floor,
     battery: g.battery ?? LOCATION_DEFAULTS.battery,
+    positions: g.positions ?? true,
   };
 }
 

@@ -26,6 +26,8 @@ export const zoneSchema = z.strictObject({
   colour: z.enum(['red', 'orange', 'yellow', 'blue']).optional(),
   floor: z.string().min(1).optional(),
   polygon: z.array(point).min(3, 'a polygon needs at least 3 vertices'),
+  /** RFID readers (mine base stations) whose area is this zone's polygon: tags crossing it make reader events. */
+  readers: z.array(simId).min(1).optional(),
 });
 
 /** A route stop: a zone id, or a point [x, y]. */
@@ -44,6 +46,8 @@ export const groupSchema = z.strictObject({
   z: z.number().optional(),
   floor: z.string().min(1).optional(),
   battery: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).optional(),
+  /** false: the tags carry RFID cards only (no UWB): no positions are published, readers still see them. */
+  positions: z.boolean().optional(),
 });
 
 const windowSchema = z.strictObject({ for: positiveDuration });

@@ -34,6 +34,8 @@ export interface SimZone {
   readonly colour: ZoneColour | undefined;
   readonly floor: string | undefined;
   readonly polygon: readonly Vec[];
+  /** RFID readers whose area is the polygon (empty: none). */
+  readonly readers: readonly string[];
 }
 
 /** Where a route goes next: somewhere inside a zone (a point of its own for each tag) or a fixed point. */
@@ -53,6 +55,8 @@ export interface TagGroup {
   readonly floor: string | undefined;
   /** Charge at the start of a round, drawn per tag from [low, high] %. */
   readonly battery: readonly [number, number];
+  /** False for tags with an RFID card only: they send no positions (readers still see them). */
+  readonly positions: boolean;
 }
 
 export type TagAction =

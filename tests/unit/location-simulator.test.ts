@@ -77,6 +77,7 @@ const group = (route: TagGroup['route'], over: Partial<TagGroup> = {}): TagGroup
   z: 1.2,
   floor: undefined,
   battery: [80, 80],
+  positions: true,
   ...over,
 });
 
