@@ -97,6 +97,7 @@ export interface Change extends Partial<AlarmFlags> {
   readonly audiences?: readonly string[];
   readonly people?: readonly PersonRef[];
   readonly cameras?: readonly string[];
+  readonly zoneId?: string;
   readonly user?: string | undefined;
   readonly comment?: string | undefined;
 }

@@ -80,6 +80,8 @@ export function applyResult(current: AlarmTransition, r: RuleResult, ctx: StepCo
     audiences: r.audiences ?? [],
     ...(r.people === undefined ? {} : { people: r.people }),
     ...(r.cameras === undefined ? {} : { cameras: r.cameras }),
+    // A tag's alarm is placed in the zone the tag is in now.
+    ...(r.zoneId === undefined ? {} : { zoneId: r.zoneId }),
   };
   if (r.level === null) {
     if (!current.active) return null;

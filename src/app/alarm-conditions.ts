@@ -8,8 +8,11 @@ function topPriority(rule: RuleSpec): Priority {
   return rule.priority;
 }
 
-/** Every configured condition as the alarm manager needs it: what it is, its policy, its design suppression. */
-export function conditionCatalogue(engine: RuleEngine): (conditionId: string) => ConditionSetup | undefined {
+/**
+ * Every configured condition as the alarm manager needs it: what it is, its policy, its design
+ * suppression; `others` answers for conditions raised outside the rule engine (personnel location).
+ */
+export function conditionCatalogue(engine: RuleEngine, others: (conditionId: string) => ConditionSetup | undefined = () => undefined): (conditionId: string) => ConditionSetup | undefined {
   const setups = new Map<string, ConditionSetup>();
   for (const id of engine.conditionIds()) {
     const c = engine.condition(id);
@@ -20,5 +23,6 @@ export function conditionCatalogue(engine: RuleEngine): (conditionId: string) =>
       suppress: c.rule.suppress,
     });
   }
-  return (conditionId) => setups.get(conditionId);
+  // Rule ids that personnel location and video use are reserved (config check), so the two never overlap.
+  return (conditionId) => setups.get(conditionId) ?? others(conditionId);
 }

@@ -14,6 +14,7 @@ import { AlarmPath } from './alarm-path.js';
 import { conditionCatalogue } from './alarm-conditions.js';
 import { wireBypasses, type BypassWiring } from './bypass-wiring.js';
 import { wirePeople, type PeopleWiring } from './people-wiring.js';
+import { PeopleStateFile } from './people-state-file.js';
 import { wireVideo, type VideoWiring } from './video-wiring.js';
 
 export interface GatewayOptions {
@@ -60,6 +61,7 @@ export class Gateway {
     p.alarmPath.retry();
     p.alarmPath.apply(p.enrich(p.engine.tick(p.clock.now())));
     p.alarmPath.apply(p.enrich(p.people.tick(p.clock.now())));
+    p.peopleFile.keep(p.people, p.clock.now());
     p.alarmPath.apply(p.enrich(p.video.tick(p.clock.now())));
     p.alarmPath.tick(p.clock.now());
     for (const f of p.health.advance(p.clock.now())) announceFlood(f, p.hub, p.logger);
@@ -73,6 +75,7 @@ export class Gateway {
     for (const t of this.timers) clearInterval(t);
     await p.hub.close();
     await p.http.close();
+    p.peopleFile.keep(p.people, p.clock.now(), true);
     // What the InfluxDB sink still holds goes to its spool, sent at the next start.
     await p.influx?.close();
     await p.store.close();
@@ -101,6 +104,8 @@ interface GatewayParts {
   readonly bypasses: BypassWiring;
   readonly people: PeopleWiring;
   readonly video: VideoWiring;
+  /** Who was where, kept over restarts (`<store dir>/people-state.json`). */
+  readonly peopleFile: PeopleStateFile;
   /** Results with the people and cameras of their zone. */
   readonly enrich: (results: readonly RuleResult[]) => readonly RuleResult[];
 }
@@ -124,12 +129,16 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   const directory = pointDirectory(points, cache);
   let hub: WsHub | null = null;
   const engine = new RuleEngine(points, rulesOf(config), clock.now());
+  const people = wirePeople(config.people, points, logger.child({ component: 'people' }), (h, t) => hub?.broadcastHeadcount(h, t), config.ingest.maxFutureMs, clock.now());
+  const video = wireVideo(config.video, clock.now());
+  const peopleFile = new PeopleStateFile(`${config.store.dir}/people-state.json`, logger.child({ component: 'people' }));
+  peopleFile.restoreInto(people, clock.now());
   const alarms = new AlarmManager({
     siteId: config.site.id,
     journal,
     clock,
     newEventId: randomUUID,
-    conditions: conditionCatalogue(engine),
+    conditions: conditionCatalogue(engine, people.setup),
     latest: (pointId) => cache.get(pointId),
     maxShelveMs: config.alarms.maxShelve,
     ...(config.site.enterpriseCode === undefined ? {} : { siteCodes: { enterpriseCode: config.site.enterpriseCode } }),
@@ -142,7 +151,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     },
   });
   const alarmPath = new AlarmPath(alarms, logger.child({ component: 'alarms' }));
-  resumeRetained(alarms.restore(), engine, alarmPath, clock.now(), logger);
+  resumeRetained(alarms.restore(), { engine, people, video }, alarmPath, clock.now(), logger);
   hub = new WsHub({
     siteId: config.site.id,
     version: VERSION,
@@ -152,11 +161,10 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     now: () => clock.now(),
     maxBufferedBytes: config.server.wsMaxBufferedBytes,
     floods: () => health.floods(),
+    ...(people.service === null ? {} : { headcounts: people.service.headcounts }),
     maxMessageBytes: 64 * 1024,
   });
   const wsHub = hub;
-  const people = wirePeople(config.people, points, logger.child({ component: 'people' }), (h, t) => hub?.broadcastHeadcount(h, t), config.ingest.maxFutureMs);
-  const video = wireVideo(config.video, clock.now());
   const enrich = (results: readonly RuleResult[]): readonly RuleResult[] => (results.length === 0 || people.monitor === null ? results : results.map(people.enrich));
   const errorLog = new ThrottledErrorLog(logger.child({ component: 'ingest' }), 10_000, () => clock.now());
   const ingest = new Ingest({
@@ -175,7 +183,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   const bypasses = wireBypasses(points, config.store.dir, journal, clock, ingest.accept);
   const adapters = config.adapters.map((a) => createAdapter(a, config, opts));
   const broker = config.broker?.enabled ? createEmbeddedBroker(config.broker, logger) : null;
-  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, enrich };
+  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, peopleFile, enrich };
   const http = createHttpServer({
     siteId: config.site.id,
     version: VERSION,
@@ -199,10 +207,10 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
  * Rules resume from the levels the journal retained. A retained active condition whose rule, point
  * or level is no longer configured could never return to normal: it is returned now, with a reason.
  */
-function resumeRetained(retained: readonly AlarmTransition[], engine: RuleEngine, path: AlarmPath, now: number, logger: Logger): void {
+function resumeRetained(retained: readonly AlarmTransition[], owners: RetainedOwners, path: AlarmPath, now: number, logger: Logger): void {
   const orphans: RuleResult[] = [];
   for (const t of retained) {
-    if (engine.seed(t.conditionId, t.active ? t.level : null) || !t.active) continue;
+    if (seedRetained(t, owners, now) || !t.active) continue;
     logger.warn({ code: 'HG_ERR_CONFIG_INVALID', conditionId: t.conditionId, level: t.level }, `retained alarm ${t.conditionId} is no longer configured; returning it`);
     orphans.push({
       conditionId: t.conditionId, ruleId: t.ruleId, ruleKind: t.ruleKind, pointId: t.pointId, level: null, priority: t.priority,
@@ -211,6 +219,20 @@ function resumeRetained(retained: readonly AlarmTransition[], engine: RuleEngine
     });
   }
   path.apply(orphans);
+}
+
+/** Who raises retained conditions again: the rule engine, personnel location, video. */
+interface RetainedOwners {
+  readonly engine: RuleEngine;
+  readonly people: PeopleWiring;
+  readonly video: VideoWiring;
+}
+
+/** Hands a retained condition to whoever raises it; false when nobody configured now could. */
+function seedRetained(t: AlarmTransition, o: RetainedOwners, now: number): boolean {
+  if (t.ruleKind === 'people') return t.active && o.people.seed(t, now);
+  if (t.ruleKind === 'video') return t.active && o.video.seed(t, now);
+  return o.engine.seed(t.conditionId, t.active ? t.level : null);
 }
 
 /** A position entering or leaving alarm flood is told to every console and logged. */
@@ -312,6 +334,6 @@ function metricsSources(parts: GatewayParts) {
     retained: () => parts.alarms.retained(),
     store: () => ({ ...parts.store.stats, diskBytes: parts.store.diskBytes() }),
     ws: parts.hub.stats,
-    adapterMetrics: () => [...parts.adapters.flatMap((a) => a.adapter.metrics?.() ?? []), ...(parts.influx?.metrics() ?? [])],
+    adapterMetrics: () => [...parts.adapters.flatMap((a) => a.adapter.metrics?.() ?? []), ...(parts.influx?.metrics() ?? []), ...parts.people.metrics()],
   };
 }

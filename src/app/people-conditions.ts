@@ -39,8 +39,8 @@ export function peopleConditionSetup(conditionId: string, dir: PeopleDirectory):
     if (!dir.hasZone(rest)) return undefined;
     zoneId = rest;
   } else if (rule === 'dwell' || rule === 'unauthorised') {
-    // Zone ids may hold `/`; tag ids are matched against the tail.
-    const cut = rest.lastIndexOf('/');
+    // Zone ids hold no `/` (config); tag ids may.
+    const cut = rest.indexOf('/');
     if (cut < 0 || !dir.hasZone(rest.slice(0, cut)) || !dir.hasTag(rest.slice(cut + 1))) return undefined;
     zoneId = rest.slice(0, cut);
   } else if (!dir.hasTag(rest)) {

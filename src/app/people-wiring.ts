@@ -1,6 +1,8 @@
-import type { Logger, Observation, PeopleService, Point, RuleResult, ZoneHeadcount, ZoneSpec } from '../core/index.js';
-import { limitAt, PeopleMonitor, TrackBuffer, type PeopleAlarm } from '../engine/people/index.js';
+import type { ConditionSetup } from '../alarms/index.js';
+import type { AdapterMetric, AlarmTransition, Logger, Observation, PeopleService, Point, RuleResult, ZoneHeadcount, ZoneSpec } from '../core/index.js';
+import { limitAt, PeopleMonitor, TrackBuffer, type PeopleAlarm, type PeopleSnapshot } from '../engine/people/index.js';
 import type { PeopleSection } from '../config/index.js';
+import { peopleConditionSetup } from './people-conditions.js';
 
 /** Personnel location in the gateway: observations in, alarms out, and the people of each zone on every alarm. */
 export interface PeopleWiring {
@@ -13,6 +15,16 @@ export interface PeopleWiring {
   enrich(r: RuleResult): RuleResult;
   /** Headcounts, people per zone, tracks (null without a people section). */
   readonly service: PeopleService | null;
+  /** The alarm manager's view of a personnel-location condition (policy: SOS and man-down latch). */
+  setup(conditionId: string): ConditionSetup | undefined;
+  /** Takes back a retained personnel-location condition at a restart; false when none of the site's rules could raise it. */
+  seed(t: AlarmTransition, now: number): boolean;
+  /** Who is where, for the state file (null without a people section). */
+  snapshot(now: number): PeopleSnapshot | null;
+  /** Puts back who was where before a restart (before retained alarms are seeded). */
+  restore(s: PeopleSnapshot, now: number): void;
+  /** Counters and gauges for /metrics (empty without a people section). */
+  metrics(): AdapterMetric[];
 }
 
 /** Told when a zone's headcount changes (the WS hub pushes it to consoles). */
@@ -52,12 +64,13 @@ function zoneResolver(points: readonly Point[], zones: ReadonlyMap<string, ZoneS
  * `maxFutureMs`: a position or reader event stamped further ahead than this is refused (logged):
  * one fix from a device with a wrong clock would otherwise hide every later fix of its tag.
  */
-export function wirePeople(section: PeopleSection | undefined, points: readonly Point[], logger: Logger, onHeadcount: OnHeadcount = () => undefined, maxFutureMs = 300_000): PeopleWiring {
-  if (section === undefined) return { monitor: null, service: null, observe: () => [], tick: () => [], enrich: (r) => r };
-  const monitor = new PeopleMonitor({ zones: section.zones, people: section.people, settings: section.settings });
+export function wirePeople(section: PeopleSection | undefined, points: readonly Point[], logger: Logger, onHeadcount: OnHeadcount = () => undefined, maxFutureMs = 300_000, startedAt = 0): PeopleWiring {
+  if (section === undefined) return { monitor: null, service: null, observe: () => [], tick: () => [], enrich: (r) => r, setup: () => undefined, seed: () => false, snapshot: () => null, restore: () => undefined, metrics: () => [] };
+  const monitor = new PeopleMonitor({ zones: section.zones, people: section.people, settings: section.settings, startedAt });
   const zones = new Map(section.zones.map((z) => [z.id, z]));
   const zoneOf = zoneResolver(points, zones);
-  const tracks = new TrackBuffer();
+  const tracks = new TrackBuffer({ retentionMs: monitor.config.trackRetentionMs, reorderWindowMs: monitor.config.reorderWindowMs });
+  let evictedAt = startedAt;
   const headcountOf = (z: ZoneSpec, now: number): ZoneHeadcount => ({
     zoneId: z.id, name: z.name ?? null, kind: z.kind, headcount: monitor.state.headcount(z.id), limit: limitAt(z.headcountLimit, now) ?? null,
   });
@@ -75,6 +88,22 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
       if (z !== undefined) onHeadcount(headcountOf(z, now), now);
     }
   };
+  // A shift change moves a zone's limit without anyone moving: consoles hear the new limit.
+  const limits = new Map(section.zones.map((z) => [z.id, limitAt(z.headcountLimit, startedAt) ?? null]));
+  const toldLimits = (now: number): void => {
+    for (const z of section.zones) {
+      const limit = limitAt(z.headcountLimit, now) ?? null;
+      if (limits.get(z.id) === limit) continue;
+      limits.set(z.id, limit);
+      onHeadcount(headcountOf(z, now), now);
+    }
+  };
+  const directory = {
+    priorities: monitor.config.priorities,
+    hasZone: (id: string) => zones.has(id),
+    hasTag: (id: string) => rosterTags.has(id) || monitor.state.tag(id) !== undefined,
+  };
+  const rosterTags = new Set(section.people.map((p) => p.tagId));
   let ignored = 0;
   let future = 0;
   const tooFarAhead = (ts: number, tagId: string, now: number): boolean => {
@@ -88,7 +117,7 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
     observe: (o, now) => {
       if ((o.type === 'position' && tooFarAhead(o.position.ts, o.position.tagId, now)) || (o.type === 'reader' && tooFarAhead(o.event.ts, o.event.tagId, now))) return [];
       if (o.type === 'position') {
-        tracks.add(o.position);
+        tracks.add(o.position, now);
         const update = monitor.position(o.position, now);
         told(update.changes, now);
         return update.alarms.map(peopleResult);
@@ -101,7 +130,37 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
       if (ignored++ === 0) logger.debug({ type: o.type }, 'observation of a kind personnel location does not use');
       return [];
     },
-    tick: (now) => monitor.tick(now).map(peopleResult),
+    tick: (now) => {
+      toldLimits(now);
+      const update = monitor.step(now);
+      told(update.changes, now);
+      if (now - evictedAt >= 60_000) {
+        evictedAt = now;
+        tracks.evictSilent(now);
+      }
+      return update.alarms.map(peopleResult);
+    },
+    snapshot: (now) => monitor.state.snapshot(now),
+    metrics: () => {
+      const t = tracks.stats();
+      const refused = [
+        { labels: { reason: 'out-of-order' }, value: monitor.state.rejectedFixes },
+        { labels: { reason: 'reader-out-of-order' }, value: monitor.state.rejectedReaderEvents },
+        { labels: { reason: 'future-timestamp' }, value: future },
+      ];
+      return [
+        { name: 'hazgate_people_refused_total', help: 'Positions and reader events refused by personnel location, by reason.', type: 'counter', labelNames: ['reason'], values: refused },
+        { name: 'hazgate_people_tags', help: 'Tags personnel location knows now (forgotten after settings.forgetAfter of silence).', type: 'gauge', labelNames: [], values: [{ labels: {}, value: [...monitor.state.tags()].length }] },
+        { name: 'hazgate_people_track_points', help: 'Track points kept in memory.', type: 'gauge', labelNames: [], values: [{ labels: {}, value: t.points }] },
+        { name: 'hazgate_people_track_bytes', help: 'Memory held by track points, bytes.', type: 'gauge', labelNames: [], values: [{ labels: {}, value: t.bytes }] },
+      ];
+    },
+    restore: (s, now) => told(monitor.restore(s, now), now),
+    setup: (id) => peopleConditionSetup(id, directory),
+    seed: (t, now) =>
+      t.level !== null &&
+      peopleConditionSetup(t.conditionId, { ...directory, hasTag: () => true }) !== undefined &&
+      monitor.seed({ conditionId: t.conditionId, level: t.level, rule: t.ruleId, zoneId: t.zoneId ?? null, tagId: null, priority: t.priority, value: t.value, message: t.message, people: t.people ?? [] }, now),
     enrich: (r) => {
       const zone = zoneOf(r);
       if (zone === undefined) return r;

@@ -57,6 +57,11 @@ const settingsSchema = z
     batteryLowPct: z.number().min(0).max(100).optional(),
     batteryDeadbandPct: z.number().min(0).max(50).optional(),
     stillFor: durationSchema.optional(),
+    enterAfter: durationSchema.optional(),
+    forgetAfter: durationSchema.optional(),
+    reorderWindow: durationSchema.optional(),
+    warmup: durationSchema.optional(),
+    trackRetention: durationSchema.optional(),
     crowdByColour: z.partialRecord(z.enum(['red', 'orange', 'yellow', 'blue']), crowdSchema).optional(),
     priorities: z.partialRecord(z.enum(['headcount', 'dwell', 'unauthorised', 'sos', 'man-down', 'tag-offline', 'battery-low', 'crowd']), prioritySchema).optional(),
   })
@@ -67,6 +72,11 @@ const settingsSchema = z
     ...(s.batteryLowPct === undefined ? {} : { batteryLowPct: s.batteryLowPct }),
     ...(s.batteryDeadbandPct === undefined ? {} : { batteryDeadbandPct: s.batteryDeadbandPct }),
     ...(s.stillFor === undefined ? {} : { stillForMs: s.stillFor }),
+    ...(s.enterAfter === undefined ? {} : { enterAfterMs: s.enterAfter }),
+    ...(s.forgetAfter === undefined ? {} : { forgetAfterMs: s.forgetAfter }),
+    ...(s.reorderWindow === undefined ? {} : { reorderWindowMs: s.reorderWindow }),
+    ...(s.warmup === undefined ? {} : { warmupMs: s.warmup }),
+    ...(s.trackRetention === undefined ? {} : { trackRetentionMs: s.trackRetention }),
     ...(s.crowdByColour === undefined ? {} : { crowdByColour: s.crowdByColour }),
     ...(s.priorities === undefined ? {} : { priorities: s.priorities }),
   }));

@@ -41,7 +41,7 @@ adapters:
     port: \${HAZGATE_VIDEO_PORT}
 video:
   cameras: [{ id: cam-3, name: Reactor hall east, zone: reactor }]
-  hold: 30s
+  hold: 45s
 broker: { enabled: true, port: \${HAZGATE_MQTT_PORT} }
 store: { dir: \${HAZGATE_DATA_DIR} }
 server: { port: \${HAZGATE_HTTP_PORT} }
@@ -52,6 +52,12 @@ let http = '';
 let mqttUrl = '';
 let videoUrl = '';
 let gw: GatewayProcess;
+let env: Record<string, string> = {};
+
+async function startGateway(): Promise<void> {
+  gw = GatewayProcess.spawn(['start', '--config', join(dir, 'site.yaml')], env);
+  await gw.waitReady(http);
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hg-people-gw-'));
@@ -60,8 +66,8 @@ beforeAll(async () => {
   http = `http://127.0.0.1:${h}`;
   mqttUrl = `mqtt://127.0.0.1:${m}`;
   videoUrl = `http://127.0.0.1:${v}`;
-  gw = GatewayProcess.spawn(['start', '--config', join(dir, 'site.yaml')], { HAZGATE_HTTP_PORT: String(h), HAZGATE_MQTT_PORT: String(m), HAZGATE_VIDEO_PORT: String(v), HAZGATE_DATA_DIR: join(dir, 'data') });
-  await gw.waitReady(http);
+  env = { HAZGATE_HTTP_PORT: String(h), HAZGATE_MQTT_PORT: String(m), HAZGATE_VIDEO_PORT: String(v), HAZGATE_DATA_DIR: join(dir, 'data') };
+  await startGateway();
 }, 30_000);
 
 afterAll(async () => {
@@ -76,7 +82,27 @@ async function publish(topic: string, payload: unknown): Promise<void> {
 }
 
 /** A Pozyx-style fix: millimetres, epoch seconds. */
-const fix = (tagId: string, xM: number, yM: number) => ({ tagId, timestamp: Date.now() / 1000, success: true, data: { coordinates: { x: xM * 1000, y: yM * 1000, z: 1200 } } });
+const fix = (tagId: string, xM: number, yM: number, extra: Record<string, unknown> = {}) => ({ tagId, timestamp: Date.now() / 1000, success: true, data: { coordinates: { x: xM * 1000, y: yM * 1000, z: 1200 } }, ...extra });
+
+interface Alarm {
+  conditionId: string;
+  eventId: string;
+  state: string;
+  latched: boolean;
+  message: string;
+  zoneId?: string;
+  cameras?: string[];
+}
+
+async function alarm(conditionId: string): Promise<Alarm | undefined> {
+  const list = ((await (await fetch(`${http}/api/alarms`)).json()) as { alarms: Alarm[] }).alarms;
+  return list.find((a) => a.conditionId === conditionId);
+}
+
+async function act(conditionId: string, action: string, body: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${http}/api/alarms/${conditionId}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'zhang.san', ...body }) });
+  return res.status;
+}
 
 describe('personnel location in a gateway process', () => {
   it('an unauthorised person entering a restricted zone is an INTRUSION on /ws; the API counts heads; a gas alarm there names who is inside', async () => {
@@ -121,4 +147,29 @@ describe('personnel location in a gateway process', () => {
     expect(String(alarm['message'])).toContain('snapshot http://nvr/snap/9.jpg');
     await ws.close();
   }, 30_000);
+
+  it('an SOS latches, comes back after kill -9 as the same alarm (not as an unconfigured one), and is reset over REST; headcounts come with the snapshot', async () => {
+    await publish('tags', [fix('0x6a12', 12, 12, { sos: true })]);
+    await waitFor(async () => (await alarm('sos/0x6a12'))?.state === 'active-unacked', 10_000, 'the SOS alarm');
+    const before = await alarm('sos/0x6a12');
+    expect(before).toMatchObject({ zoneId: 'reactor', cameras: ['cam-3'] });
+    expect(await act('sos/0x6a12', 'shelve', { kind: 'timed', duration: '10m' })).toBe(403);
+
+    expect(await gw.kill9()).toBe(128);
+    await startGateway();
+    expect(await alarm('sos/0x6a12')).toEqual(before);
+    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+    await ws.waitForMessage((m) => m.type === 'headcount' && m['zoneId'] === 'yard', 5000, 'headcounts after the snapshot');
+    expect(ws.ofType('headcount').map((m) => m['zoneId'])).toEqual(['reactor', 'yard']);
+    await ws.close();
+
+    // The button is released: the condition returns, the alarm stays latched until reset.
+    await publish('tags', [fix('0x6a12', 12, 12, { sos: false })]);
+    await waitFor(async () => (await alarm('sos/0x6a12'))?.state === 'returned-unacked', 10_000, 'returned after the release');
+    expect(await act('sos/0x6a12', 'acknowledge', { eventId: (await alarm('sos/0x6a12'))?.eventId })).toBe(200);
+    expect(await alarm('sos/0x6a12')).toMatchObject({ state: 'latched', latched: true });
+    expect(await act('sos/0x6a12', 'reset', { comment: 'Zhao Lei found well' })).toBe(200);
+    expect(await alarm('sos/0x6a12')).toBeUndefined();
+  }, 60_000);
 });
+

@@ -77,6 +77,23 @@ describe('entry debounce (enterAfterMs)', () => {
     expect(instant.position(fix('V1', 5, 5, 0), T0).alarms.map((a) => a.level)).toEqual(['INTRUSION']);
   });
 
+  it('a tag that stopped just inside enters when the debounce runs out at a tick, not at its next fix; a fix outside first cancels it', () => {
+    const zones: ZoneSpec[] = [{ id: 'sub', kind: 'restricted', polygon: rect(0, 0, 20, 20), headcountLimit: 0 }];
+    const m = new PeopleMonitor({ zones, settings: { warmupMs: 0 } });
+    expect(m.position(fix('V1', 5, 5, 0), T0).alarms).toEqual([]);
+    expect(m.step(T0 + 1.9 * S).changes).toEqual([]);
+    const at = m.step(T0 + 2 * S);
+    expect(at.changes).toEqual([{ tagId: 'V1', zoneId: 'sub', change: 'enter', time: T0 + 2 * S }]);
+    expect(at.alarms.map((a) => `${a.conditionId} ${a.level}`).sort()).toEqual(['headcount/sub HEADCOUNT', 'unauthorised/sub/V1 INTRUSION']);
+    expect(m.state.tag('V1')?.zones.get('sub')).toBe(T0);
+    expect(m.step(T0 + 3 * S).changes).toEqual([]);
+
+    m.position(fix('V2', 5, 5, 10), T0 + 10 * S);
+    m.position(fix('V2', 50, 50, 11), T0 + 11 * S);
+    expect(m.step(T0 + 13 * S).changes).toEqual([]);
+    expect(m.state.headcount('sub')).toBe(1);
+  });
+
   it('leaving keeps the hysteresis rule (3 m by default) and is not debounced', () => {
     const state = new PeopleState(ZONES, [], { enterAfterMs: 0 });
     feed(state, fix('T1', 50, 20, 0), 0);

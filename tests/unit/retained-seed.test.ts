@@ -36,15 +36,18 @@ describe('video conditions retained across a restart', () => {
 describe('personnel-location conditions in the alarm catalogue', () => {
   const dir: PeopleDirectory = {
     priorities: { headcount: 2, dwell: 3, unauthorised: 2, sos: 1, 'man-down': 1, 'tag-offline': 3, 'battery-low': 4, crowd: 2 },
-    hasZone: (id) => id === 'ws/3' || id === 'tank-farm',
-    hasTag: (id) => id === 'T1',
+    hasZone: (id) => id === 'ws3' || id === 'tank-farm',
+    // tag ids may hold `/`, zone ids may not
+    
+    hasTag: (id) => id === 'T1' || id === 'mine/T7',
   };
 
   it('SOS and man-down latch and cannot be shelved; intrusion behaves as a process alarm', () => {
     expect(peopleConditionSetup('sos/T1', dir)).toEqual({ info: { conditionId: 'sos/T1', ruleId: 'sos', ruleKind: 'people', pointId: null, priority: 1 }, policy: PEOPLE_POLICIES.sos });
     expect(PEOPLE_POLICIES.sos).toMatchObject({ latch: true, shelvable: false });
     expect(peopleConditionSetup('man-down/T1', dir)?.policy).toMatchObject({ latch: true, shelvable: false });
-    expect(peopleConditionSetup('unauthorised/ws/3/T1', dir)).toMatchObject({ info: { zoneId: 'ws/3', priority: 2 }, policy: { latch: false, shelvable: true } });
+    expect(peopleConditionSetup('sos/mine/T7', dir)?.info.ruleId).toBe('sos');
+    expect(peopleConditionSetup('unauthorised/ws3/mine/T7', dir)).toMatchObject({ info: { zoneId: 'ws3', priority: 2 }, policy: { latch: false, shelvable: true } });
     expect(peopleConditionSetup('headcount/tank-farm', dir)?.info).toMatchObject({ zoneId: 'tank-farm', ruleId: 'headcount' });
   });
 

@@ -84,6 +84,11 @@ export class PeopleMonitor {
   step(now: number): PeopleUpdate {
     const changes: ZoneChange[] = [];
     const alarms: PeopleAlarm[] = [];
+    for (const [tagId, entered] of this.state.completeEntries(now)) {
+      const update = this.after(tagId, entered, now);
+      changes.push(...update.changes);
+      alarms.push(...update.alarms);
+    }
     for (const tag of this.state.tags()) {
       if (this.silentTooLong(tag, now)) {
         const why = `tag forgotten after ${formatSpan(now - tag.lastSeen)} without a fix or reader event`;

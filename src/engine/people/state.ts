@@ -91,6 +91,8 @@ export class PeopleState {
   readonly zones: ZoneMap;
   private people = new Map<string, Person>();
   private readonly tracks = new Map<string, TagTrack>();
+  /** Tags with an outline entry still being debounced. */
+  private readonly pending = new Set<string>();
   private readonly occupants = new Map<string, Set<string>>();
   private readonly hysteresisM: number;
   private readonly enterAfterMs: number;
@@ -149,6 +151,34 @@ export class PeopleState {
     return this.settle(track, now, entered);
   }
 
+  /**
+   * Completes entries whose debounce has run out at `now` without a fix outside since: a tag that
+   * stopped just inside a fence (and reports seldom while still) enters on time, not at its next fix.
+   * The zone changes by tag.
+   */
+  completeEntries(now: number): Map<string, ZoneChange[]> {
+    const out = new Map<string, ZoneChange[]>();
+    for (const tagId of this.pending) {
+      const track = this.tracks.get(tagId);
+      if (track === undefined) {
+        this.pending.delete(tagId);
+        continue;
+      }
+      let entered: Map<string, number> | undefined;
+      for (const [zoneId, since] of track.entering) {
+        if (now - since < this.enterAfterMs) continue;
+        track.entering.delete(zoneId);
+        (entered ??= new Map()).set(zoneId, since);
+      }
+      if (track.entering.size === 0) this.pending.delete(tagId);
+      if (entered === undefined) continue;
+      track.outlined = new Set([...track.outlined, ...entered.keys()]);
+      const changes = this.settle(track, now, entered);
+      if (changes.length > 0) out.set(tagId, changes);
+    }
+    return out;
+  }
+
   /** Takes a reader event: `enter` puts the tag in the reader's area, `leave` takes it out; a refused one changes nothing. */
   reader(e: ReaderEvent, now: number): ZoneChange[] {
     return this.takeReader(e, now) ?? [];
@@ -176,6 +206,7 @@ export class PeopleState {
   /** Drops a tag: it leaves every zone (the changes) and everything known of it is gone. */
   forget(tagId: string, now: number): ZoneChange[] {
     const track = this.tracks.get(tagId);
+    this.pending.delete(tagId);
     if (track === undefined) return [];
     const changes: ZoneChange[] = [];
     for (const zoneId of track.zones.keys()) {
@@ -296,6 +327,8 @@ export class PeopleState {
       }
     }
     track.outlined = inside;
+    if (track.entering.size > 0) this.pending.add(track.tagId);
+    else this.pending.delete(track.tagId);
     return entered ?? NO_TIMES;
   }
 
