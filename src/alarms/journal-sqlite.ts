@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainHash, GENESIS, verifyChain, type ChainRow, type ChainVerdict } from './chain.js';
 import { WalGroupSync } from './wal-group-sync.js';
-import { HazgateError, type AlarmJournal, type AlarmTransition, type JournalQuery } from '../core/index.js';
+import { HazgateError, type AlarmJournal, type AlarmTransition, type JournalFeedSource, type JournalQuery } from '../core/index.js';
 
 /**
  * Every mode survives a process crash and kill -9 (WAL). Against power loss:
@@ -94,7 +94,7 @@ function isTransition(v: unknown): v is AlarmTransition {
  * The alarm journal in SQLite (WAL). Every transition is one row with its full record as JSON;
  * `append` returns once the row is committed (and synced, in `full` mode).
  */
-export class SqliteAlarmJournal implements AlarmJournal {
+export class SqliteAlarmJournal implements AlarmJournal, JournalFeedSource {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly insert: Database.Statement<[InsertParams]>;
@@ -102,6 +102,7 @@ export class SqliteAlarmJournal implements AlarmJournal {
   /** `recent` statements by the filters they use, each prepared on first use. */
   private readonly recentStatements = new Map<string, RecentStatement>();
   private readonly groupSync: WalGroupSync | null;
+  private rowsAfterStatement: Database.Statement<[{ after: number; limit: number }], ChainRow> | undefined;
   /** The chain's head: the last record's sequence number and hash. */
   private seq = 0;
   private head = GENESIS;
@@ -165,6 +166,16 @@ export class SqliteAlarmJournal implements AlarmJournal {
     if (q.pointId !== undefined) params.pointId = q.pointId;
     if (q.since !== undefined) params.since = q.since;
     return this.read(() => this.recentStatement(params).all(params));
+  }
+
+  /** Records after `after` exactly as stored (text and hash), in order: what the provincial feed copies. */
+  rowsAfter(after: number, limit: number): ChainRow[] {
+    this.rowsAfterStatement ??= this.db.prepare<[{ after: number; limit: number }], ChainRow>('SELECT seq, record, hash FROM alarm_transitions WHERE seq > @after ORDER BY seq LIMIT @limit');
+    try {
+      return this.rowsAfterStatement.all({ after, limit });
+    } catch (cause) {
+      throw new HazgateError('HG_ERR_STORE_QUERY', `alarm journal ${this.file} cannot be read: ${String(cause)}`, { file: this.file }, cause);
+    }
   }
 
   /** Checks the whole hash chain (see chain.ts). */

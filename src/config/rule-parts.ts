@@ -80,3 +80,14 @@ export function withRealarmMs<T extends { realarm?: number | undefined }>({ real
   return { ...rest, ...(realarm === undefined ? {} : { realarmMs: realarm }) };
 }
 
+/** Byte sizes: a number, or `512MiB`, `2GiB`, `500MB`. */
+export const bytesSchema = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.exec(v.trim());
+  if (m === null) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a size (e.g. 512MiB, 2GiB)` });
+    return z.NEVER;
+  }
+  const unit = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[m[2] as 'B'];
+  return Math.round(Number(m[1]) * unit);
+});

@@ -3,6 +3,7 @@ import { pointSchema } from './points.js';
 import { peopleSectionSchema } from './people.js';
 import { videoSectionSchema } from './video.js';
 import { durationSchema, ruleSchema } from './rules.js';
+import { bytesSchema } from './rule-parts.js';
 
 const siteInfoSchema = z
   .object({
@@ -30,18 +31,6 @@ const storeSchema = z
     journalSync: z.enum(['full', 'group', 'normal']).default('group'),
   })
   .strict();
-
-/** Byte sizes: a number, or `512MiB`, `2GiB`, `500MB`. */
-const bytesSchema = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.exec(v.trim());
-  if (m === null) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a size (e.g. 512MiB, 2GiB)` });
-    return z.NEVER;
-  }
-  const unit = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[m[2] as 'B'];
-  return Math.round(Number(m[1]) * unit);
-});
 
 /** InfluxDB (or VictoriaMetrics) as the production historian, with a disk spool for outages. */
 const influxSchema = z
