@@ -72,6 +72,10 @@ export const ERROR_CODES = {
   HG_ERR_UPLINK_BAD_MESSAGE: 'A feed message, batch or ack does not match the published feed schema (docs/uplink/feed.schema.json) or names another site.',
   HG_ERR_UPLINK_BAD_SIGNATURE: 'A feed batch’s X-Hazgate-Signature is missing, malformed or does not verify with the site’s key.',
   HG_ERR_UPLINK_KJ_LAYOUT: 'A KJ (coal-mine networking text) table layout is invalid: a table or database name that is not 1-16 letters, digits or underscores, no fields, an empty path, an unknown format.',
+  HG_ERR_UPLINK_CONFIG: 'An uplink transport or exporter option is invalid (a site id that cannot be a topic level, partitions not 1-65536, a URL of the wrong scheme) or a TLS file it names cannot be read: refused when the transport is created.',
+  HG_ERR_UPLINK_TRANSPORT: 'A feed batch could not be handed to the centre (broker or server unreachable, connection lost, timeout, HTTP 5xx, 408 or 429) or the KJ exporter lost its TCP connection: retried with back-off (1 s doubling to 60 s), nothing is dropped. Reported once per outage, every one counted.',
+  HG_ERR_UPLINK_REFUSED: 'The centre refused a feed batch (HTTP 4xx other than 408 and 429, a redirect): a wrong key or signature, an unknown site, a wrong URL. A misconfiguration: counted, retried slowly (every 60 s by default), nothing is dropped.',
+  HG_ERR_UPLINK_NO_ACK: 'No acknowledgement advanced within ackTimeoutMs while batches were in flight (the centre is down or slow, or its acks do not reach the gateway): the sender goes back to the oldest unacknowledged message and sends again, waiting twice as long each time up to 60 s.',
 
   HG_ERR_API_BAD_REQUEST: 'A request’s parameters or body are invalid.',
   HG_ERR_API_NOT_FOUND: 'No such point, condition or route.',

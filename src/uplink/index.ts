@@ -9,3 +9,8 @@ export { CentreSiteState, type ApplyResult, type BatchResult, type CentreSiteRep
 export { JournalChainCheck, type ChainProblem, type HeadVerdict, type JournalChainReport, type TamperReport } from './centre-chain.js';
 export * from './kj.js';
 export { checkKjLayouts, KJ_DEFAULT_LAYOUTS, kjBatchesOf, type KjLayouts } from './kj-feed.js';
+export { backoffDelay, systemTimers, UPLINK_BACKOFF, type BackoffOptions, type CancelTimer, type UplinkTimers } from './timers.js';
+export { DEFAULT_PARTITIONS, fnv1a32, isPartitionCount, MAX_PARTITIONS, partitionOf } from './partition.js';
+export { ACK_TOPIC_PREFIX, ackTopic, checkTopicSettings, FEED_TOPIC_FILTER, FEED_TOPIC_PREFIX, feedTopic, isTopicSafeSite, parseAckTopic, parseFeedTopic } from './mqtt-topics.js';
+export { parseAckText, TransportState, type TransportStatus, type UplinkTransport } from './transport.js';
+export { SENDER_DEFAULTS, UplinkSender, type SenderOutbox, type SenderStats, type UplinkSenderOptions } from './sender.js';
