@@ -14,3 +14,8 @@ export { DEFAULT_PARTITIONS, fnv1a32, isPartitionCount, MAX_PARTITIONS, partitio
 export { ACK_TOPIC_PREFIX, ackTopic, checkTopicSettings, FEED_TOPIC_FILTER, FEED_TOPIC_PREFIX, feedTopic, isTopicSafeSite, parseAckTopic, parseFeedTopic } from './mqtt-topics.js';
 export { parseAckText, TransportState, type TransportStatus, type UplinkTransport } from './transport.js';
 export { SENDER_DEFAULTS, UplinkSender, type SenderOutbox, type SenderStats, type UplinkSenderOptions } from './sender.js';
+export { readTlsFiles, type UplinkTlsMaterial, type UplinkTlsOptions } from './tls-files.js';
+export { MQTT_TRANSPORT_DEFAULTS, MqttTransport, SIGNATURE_PROPERTY, type MqttTransportOptions } from './mqtt-transport.js';
+export { HTTPS_TRANSPORT_DEFAULTS, HttpsTransport, type HttpsTransportOptions } from './http-transport.js';
+export { netKjConnect, type KjConnect, type KjSocket, type KjSocketEvents } from './kj-socket.js';
+export { KJ_TCP_DEFAULTS, KjTcpExporter, type KjExportOutbox, type KjTcpExporterOptions, type KjTcpStats } from './kj-tcp.js';
