@@ -67,6 +67,12 @@ export const ERROR_CODES = {
   HG_ERR_INFLUX_SPOOL_FULL: 'The InfluxDB spool passed its size or age limit and its oldest batch was discarded (counted; a warning comes at 80 %).',
   HG_ERR_JOURNAL_WRITE: 'An alarm transition could not be written to the journal.',
 
+  HG_ERR_CENTRE_STORE: 'The centre store (centre.db) cannot be opened, read or written: the batch is not acknowledged (HTTP 503; over MQTT the connection is dropped so the broker delivers it again) and the gateway sends it again.',
+  HG_ERR_CENTRE_UNKNOWN_SITE: 'A feed batch names a site the centre config does not list: refused and counted (HTTP 401; over MQTT unless acceptUnknownSites). Over HTTP(S) an unlisted site has no key to verify and is always refused.',
+  HG_ERR_CENTRE_WRONG_PARTITION: 'An MQTT feed batch arrived on a partition other than fnv1a32(site) mod partitions: the gateway’s uplink partitions differ from the centre’s; refused and counted.',
+  HG_ERR_CENTRE_FEED_GAP: 'Feed messages of a site are missing (a batch lost in transit, or dropped at the gateway’s bounds): listed on GET /api/sites until filled (lost ones stay listed); the ack waits below the first gap the gateway may still fill.',
+  HG_ERR_CENTRE_CHAIN_BROKEN: 'A site’s journal record does not match its chain hash, or a head the gateway sent differs from the centre’s record at that seq: shown on GET /api/sites (chain verdict tampered or head-mismatch, with the seq), logged and counted.',
+
   HG_ERR_UPLINK_OUTBOX: 'The uplink outbox (uplink.db) cannot be opened (unwritable, corrupt, made for another site) or written: feed messages are not queued until it can be.',
   HG_ERR_UPLINK_OUTBOX_FULL: 'The uplink outbox passed its size or age bound and dropped its oldest messages (snapshots, status and heads first, journal records last; counted by kind): the centre sees a gap. Warnings come at 50 % and 80 % of the bound.',
   HG_ERR_UPLINK_BAD_MESSAGE: 'A feed message, batch or ack does not match the published feed schema (docs/uplink/feed.schema.json) or names another site.',

@@ -14,6 +14,13 @@ export { DEFAULT_PARTITIONS, fnv1a32, isPartitionCount, MAX_PARTITIONS, partitio
 export { ACK_TOPIC_PREFIX, ackTopic, checkTopicSettings, FEED_TOPIC_FILTER, FEED_TOPIC_PREFIX, feedTopic, isTopicSafeSite, parseAckTopic, parseFeedTopic } from './mqtt-topics.js';
 export { parseAckText, TransportState, type TransportStatus, type UplinkTransport } from './transport.js';
 export { SENDER_DEFAULTS, UplinkSender, type SenderOutbox, type SenderStats, type UplinkSenderOptions } from './sender.js';
+export { CentreFeed, FEED_CHANNELS, type CentreFeedEvents, type CentreFeedOptions, type CentreFeedStats, type CentreFeedStore, type FeedChannel, type RefusalReason } from './centre-feed.js';
+export { readJournalFacts, type JournalFacts } from './centre-records.js';
+export { CentreStoreReader, type CentreJournalEntry, type CentrePointValue, type CentreSiteRecord, type HistoryQuery } from './centre-store-read.js';
+export { SqliteCentreStore, type SqliteCentreStoreOptions, type StoredBatch, type StoredRecord } from './centre-store-sqlite.js';
+export { chainVerdict, emptySummary, siteStatusChanged, summariseSite, SUMMARY_LIST_LIMIT, type CentreChainSummary, type CentreChainVerdict, type CentreGapSummary, type CentreSiteSummary, type SeqRange } from './centre-summary.js';
+export { CentreMqttClient, type CentreMqttClientOptions, type CentreMqttEvents } from './centre-mqtt-client.js';
+export { CentreMqttInput, feedFilters, type CentreMqttInputOptions, type CentreMqttInputStats, type FeedBrokerPort, type MessageOutcome } from './centre-mqtt-input.js';
 export { readTlsFiles, type UplinkTlsMaterial, type UplinkTlsOptions } from './tls-files.js';
 export { MQTT_TRANSPORT_DEFAULTS, MqttTransport, SIGNATURE_PROPERTY, type MqttTransportOptions } from './mqtt-transport.js';
 export { HTTPS_TRANSPORT_DEFAULTS, HttpsTransport, type HttpsTransportOptions } from './http-transport.js';
