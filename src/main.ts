@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import { parseCli, USAGE, type CliArgs } from './cli/args.js';
 import { DEMO_SITE, EXIT, loadOrReport, runDemo, runSimulate, runStart, runValidate, type Running } from './cli/commands.js';
+import { runCentre } from './cli/centre.js';
 import { journalFileOf, runJournalVerify } from './cli/journal.js';
 import { runPki } from './cli/pki.js';
 import { runRuleTests } from './cli/rules.js';
@@ -20,6 +21,7 @@ async function main(argv: readonly string[]): Promise<number | Running> {
   if (args.command === 'version') return (process.stdout.write(`hazgate ${VERSION}\n`), EXIT.ok);
   if (args.command === 'journal' && args.journalFile !== undefined) return runJournalVerify(args.journalFile);
   if (args.command === 'rules' && args.ruleTests !== undefined) return runRuleTests(args.ruleTests, (line) => process.stdout.write(`${line}\n`));
+  if (args.command === 'centre') return runCentre(args.config ?? '', args.logLevel);
   const file = args.config ?? DEMO_SITE;
   if (args.command === 'validate') return runValidate(file);
   const config = loadOrReport(file);

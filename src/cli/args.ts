@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { HazgateError } from '../core/index.js';
 
-export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'rules' | 'version' | 'help';
+export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'rules' | 'centre' | 'version' | 'help';
 
 /** `hazgate pki list|trust`: OPC UA certificates of a site's adapters. */
 export interface PkiArgs {
@@ -37,6 +37,7 @@ Commands:
   journal verify (--config FILE | --file JOURNAL.db)
                             check the alarm journal's hash chain; names the first broken record, exit 1
   rules test FILE...        run rule tests (a series of readings and the alarm transitions expected); exit 1 on a failure
+  centre    --config FILE   run a monitoring centre: take many sites' feeds, serve their alarms (docs/centre.md)
   version                   print the version (also --version)
 
 Options:
@@ -48,7 +49,7 @@ Exit codes: 0 ok, 1 invalid config, 2 bad command line, 3 failed to start.`;
 
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'journal', 'rules', 'version', 'help'];
+const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'journal', 'rules', 'centre', 'version', 'help'];
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
   let parsed;
@@ -89,7 +90,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
     return { command, logLevel, ruleTests: extra.slice(1) };
   }
   if (command !== 'pki' && extra.length > 0) throw new HazgateError('HG_ERR_CLI_USAGE', `unexpected argument "${extra[0] ?? ''}"`);
-  const needsConfig = command === 'start' || command === 'validate' || command === 'simulate' || command === 'pki';
+  const needsConfig = command === 'start' || command === 'validate' || command === 'simulate' || command === 'pki' || command === 'centre';
   if (needsConfig && values.config === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `${command} needs --config FILE`);
   return { command, logLevel, ...(values.config === undefined ? {} : { config: values.config }), ...(pki === undefined ? {} : { pki }) };
 }

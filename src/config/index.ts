@@ -6,3 +6,4 @@ export { buildSiteSchema, type SiteSchema } from './site.js';
 export { parseYamlText, readYamlFile, substituteEnv, type YamlFile } from './yaml-file.js';
 export { peopleSectionSchema, type PeopleSection } from './people.js';
 export { videoSectionSchema, type VideoSection } from './video.js';
+export { centreConfigSchema, centreCrossChecks, centreSiteSchema, type CentreConfig, type CentreSiteConfig } from './centre.js';

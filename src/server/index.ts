@@ -2,3 +2,9 @@ export { createHttpServer, listen, type HttpServerDeps } from './http-server.js'
 export { createMetricsRegistry, type MetricsSources } from './metrics.js';
 export { WsHub, type WsHubOptions, type WsHubStats } from './ws-hub.js';
 export { parseClientMessage, type ClientMessage } from './ws-protocol.js';
+export { createCentreHttpServer, type CentreHttpServerDeps } from './centre-http-server.js';
+export { createCentreMetricsRegistry, type CentreMetricsSources, type CentreSiteGauges } from './centre-metrics.js';
+export { CentreWsHub, type CentreWsHubOptions, type CentreWsHubStats, type SiteScoped } from './centre-ws-hub.js';
+export { centreClientMessageSchema, parseCentreClientMessage } from './centre-ws-protocol.js';
+export { registerCentreFeedRoute, type FeedReceiver } from './routes-centre-feed.js';
+export { registerCentreRoutes, type CentreReadModel } from './routes-centre.js';

@@ -1,0 +1,38 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { ComponentStatus } from '../core/index.js';
+import type { CentreWsHub } from './centre-ws-hub.js';
+import { registerErrorHandling } from './http-errors.js';
+import { registerCentreFeedRoute, type FeedReceiver } from './routes-centre-feed.js';
+import { registerCentreRoutes, type CentreReadModel } from './routes-centre.js';
+import { registerHealthRoutes } from './routes-health.js';
+
+export interface CentreHttpServerDeps {
+  readonly centreId: string;
+  readonly version: string;
+  readonly read: CentreReadModel;
+  readonly feed: FeedReceiver;
+  readonly hub: CentreWsHub;
+  readonly metrics: Registry;
+  readonly components: () => Readonly<Record<string, ComponentStatus>>;
+  readonly now: () => number;
+  readonly maxBatchBytes: number;
+  /** PEM key and certificate: serve HTTPS. */
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+}
+
+/** The centre's fastify app: the feed input, the read-only API, health, metrics and the /ws upgrade. */
+export function createCentreHttpServer(deps: CentreHttpServerDeps): FastifyInstance {
+  const options = { logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true } as const;
+  // fastify types an HTTPS server apart; the routes do not care which it is.
+  const app = (deps.tls === undefined ? Fastify(options) : Fastify({ ...options, https: { key: deps.tls.key, cert: deps.tls.cert } })) as unknown as FastifyInstance;
+  registerErrorHandling(app);
+  registerHealthRoutes(app, { components: deps.components, metrics: deps.metrics });
+  registerCentreRoutes(app, { centreId: deps.centreId, version: deps.version, read: deps.read, now: deps.now });
+  registerCentreFeedRoute(app, { feed: deps.feed, maxBatchBytes: deps.maxBatchBytes });
+  app.server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').split('?')[0] === '/ws') deps.hub.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  return app;
+}
