@@ -311,6 +311,9 @@ async function startAdapters(parts: GatewayParts): Promise<void> {
     const now = parts.clock.now();
     const results = o.type === 'video' || o.type === 'camera-heartbeat' ? parts.video.observe(o, now) : parts.people.observe(o, now);
     parts.alarmPath.apply(parts.enrich(results));
+    // Readers report changes only and the adapter acknowledges the message once this returns: who
+    // is underground is on disk first (positions repeat every second; they wait for the period).
+    if (o.type === 'reader') parts.peopleFile.keep(parts.people, now, true);
   };
   for (const a of parts.adapters) await a.start(parts.ingest.accept, parts.ingest.refuse, observe);
 }

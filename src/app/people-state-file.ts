@@ -1,4 +1,5 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Logger } from '../core/index.js';
 import { isPeopleSnapshot, type PeopleSnapshot } from '../engine/people/index.js';
 import type { PeopleWiring } from './people-wiring.js';
@@ -49,20 +50,50 @@ export class PeopleStateFile {
     } catch {
       // reported below
     }
-    this.logger.warn({ code: 'HG_ERR_STORE_OPEN', file: this.file }, 'personnel location state is not a snapshot this version reads; starting with nobody placed');
+    const kept = `${this.file}.unreadable`;
+    try {
+      copyFileSync(this.file, kept);
+    } catch {
+      // reported below without the copy
+    }
+    this.logger.warn({ code: 'HG_ERR_STORE_OPEN', file: this.file, kept }, `personnel location state is not a snapshot this version reads (kept as ${kept}); starting with nobody placed`);
     return undefined;
   }
 
-  /** Writes a snapshot; false (logged) when the disk refuses: the next one is tried at the next period. */
+  /**
+   * Writes a snapshot durably: the temporary file is synced before the rename and the folder after
+   * it, so a power loss leaves the old file or the new one, never an empty one. False (logged) when
+   * the disk refuses: the next one is tried at the next period.
+   */
   write(s: PeopleSnapshot): boolean {
     const tmp = `${this.file}.tmp`;
     try {
-      writeFileSync(tmp, JSON.stringify(s));
+      const fd = openSync(tmp, 'w');
+      try {
+        writeSync(fd, JSON.stringify(s));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, this.file);
+      syncFolder(dirname(this.file));
       return true;
     } catch (e) {
       this.logger.warn({ code: 'HG_ERR_STORE_WRITE', file: this.file, err: String(e) }, 'personnel location state could not be written; retried at the next period');
       return false;
     }
+  }
+}
+
+/** Makes a rename durable (best effort: some file systems refuse to open a folder for sync). */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // the rename itself succeeded; only its durability across a power loss is weaker here
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

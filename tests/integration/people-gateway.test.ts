@@ -22,6 +22,7 @@ people:
   zones:
     - { id: reactor, name: Reactor hall, kind: restricted, polygon: [[0, 0], [20, 0], [20, 20], [0, 20]], headcountLimit: 2, cameras: [cam-3] }
     - { id: yard, kind: general, polygon: [[100, 0], [200, 0], [200, 100], [100, 100]] }
+    - { id: adit, name: Adit, kind: key, readers: [KJ-04] }
   people:
     - { tagId: "0x6a11", personId: P1, name: Li Wei, authorisedZones: [reactor] }
     - { tagId: "0x6a12", personId: P2, name: Zhao Lei }
@@ -35,7 +36,7 @@ adapters:
     id: uwb
     url: mqtt://127.0.0.1:\${HAZGATE_MQTT_PORT}
     clientId: hazgate-people-uwb
-    subscriptions: [{ topic: tags, format: pozyx }]
+    subscriptions: [{ topic: tags, format: pozyx }, { topic: readers, format: reader }]
   - kind: video-webhook
     id: ai-box
     port: \${HAZGATE_VIDEO_PORT}
@@ -159,8 +160,8 @@ describe('personnel location in a gateway process', () => {
     await startGateway();
     expect(await alarm('sos/0x6a12')).toEqual(before);
     const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
-    await ws.waitForMessage((m) => m.type === 'headcount' && m['zoneId'] === 'yard', 5000, 'headcounts after the snapshot');
-    expect(ws.ofType('headcount').map((m) => m['zoneId'])).toEqual(['reactor', 'yard']);
+    await ws.waitForMessage((m) => m.type === 'headcount' && m['zoneId'] === 'adit', 5000, 'headcounts after the snapshot');
+    expect(ws.ofType('headcount').map((m) => m['zoneId'])).toEqual(['reactor', 'yard', 'adit']);
     await ws.close();
 
     // The button is released: the condition returns, the alarm stays latched until reset.
@@ -170,6 +171,17 @@ describe('personnel location in a gateway process', () => {
     expect(await alarm('sos/0x6a12')).toMatchObject({ state: 'latched', latched: true });
     expect(await act('sos/0x6a12', 'reset', { comment: 'Zhao Lei found well' })).toBe(200);
     expect(await alarm('sos/0x6a12')).toBeUndefined();
+  }, 60_000);
+
+  it('a miner a reader put underground is still underground after a kill -9 right after the event was acknowledged', async () => {
+    const headcount = async () => ((await (await fetch(`${http}/api/people/zones/adit`)).json()) as { zone: { headcount: number } }).zone.headcount;
+    await publish('readers', [{ tagId: 'M-0117', readerId: 'KJ-04', event: 'enter', ts: Date.now() }]);
+    await waitFor(async () => (await headcount()) === 1, 10_000, 'the miner in the adit');
+    expect(await gw.kill9()).toBe(128);
+    await startGateway();
+    expect(await headcount()).toBe(1);
+    await publish('readers', [{ tagId: 'M-0117', readerId: 'KJ-04', event: 'leave', ts: Date.now() }]);
+    await waitFor(async () => (await headcount()) === 0, 10_000, 'the miner out');
   }, 60_000);
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,8 @@ describe('the people state file', () => {
     expect(lines).toEqual([]);
     writeFileSync(join(dir, 'bad.json'), '{"version": 1, "tags": "nope"');
     expect(new PeopleStateFile(join(dir, 'bad.json'), recordingLogger(lines)).read()).toBeUndefined();
+    // kept for a look, not overwritten by the next write
+    expect(readFileSync(join(dir, 'bad.json.unreadable'), 'utf8')).toBe('{"version": 1, "tags": "nope"');
     writeFileSync(join(dir, 'other.json'), JSON.stringify({ version: 9, takenAt: 0, tags: [] }));
     expect(new PeopleStateFile(join(dir, 'other.json'), recordingLogger(lines)).read()).toBeUndefined();
     mkdirSync(join(dir, 'taken'));
