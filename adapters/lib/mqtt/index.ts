@@ -17,6 +17,6 @@ export {
   type SubscribeOutcome,
 } from './client-port.js';
 export { brokerConnectionShape, brokerUrlSchema, checkCredentials, checkUniqueTopics, mqttQosSchema, topicFilterSchema, type BrokerConnectionConfig } from './schema.js';
-export { countError, errorReporter, MqttSession, redactUrl, type MqttSessionSetup, type MqttSessionSinks, type ReconnectPolicy, type SessionCounters, type SessionSubscription } from './session.js';
+export { countError, errorReporter, MqttSession, redactUrl, STABLE_CONNECTION_MS, stableAfterMs, type MqttSessionSetup, type MqttSessionSinks, type ReconnectPolicy, type SessionCounters, type SessionSubscription } from './session.js';
 export { SessionSlot } from './session-slot.js';
 export { topicFilterProblems, topicMatches } from './topic-filter.js';

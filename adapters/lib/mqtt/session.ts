@@ -19,7 +19,7 @@ export interface SessionSubscription {
 export type ReconnectPolicy =
   /** MQTT.js, every `everyMs`. */
   | { readonly kind: 'client'; readonly everyMs: number }
-  /** The session: `initialMs` doubling up to `maxMs`, back to `initialMs` once connected. */
+  /** The session: `initialMs` doubling up to `maxMs`, back to `initialMs` once a connection was stable (`stableAfterMs`). */
   | { readonly kind: 'backoff'; readonly initialMs: number; readonly maxMs: number; readonly timers: Timers };
 
 /** Counters the session keeps in the adapter's stats (kept across start/stop). */
@@ -28,6 +28,20 @@ export interface SessionCounters {
   reconnects: number;
   /** Every error by code, connection failures not passed to onError again included. */
   errors: Partial<Record<ErrorCode, number>>;
+  /**
+   * Connections that closed before they were stable (`stableAfterMs` after their CONNACK): a
+   * clientId shared with another client, a broker kicking us after a refused subscribe. Set by the
+   * session on the first one; an adapter that declares it (as 0) shows it from the start.
+   */
+  flaps?: number;
+}
+
+/** Uptime after which a connection counts as stable: shorter ones are flaps. */
+export const STABLE_CONNECTION_MS = 30_000;
+
+/** How long a connection must stay up before its drop starts a new outage: 30 s, or the back-off max if that is shorter. */
+export function stableAfterMs(policy: ReconnectPolicy): number {
+  return policy.kind === 'backoff' ? Math.min(STABLE_CONNECTION_MS, policy.maxMs) : STABLE_CONNECTION_MS;
 }
 
 export interface MqttSessionSetup {
@@ -54,6 +68,9 @@ export interface MqttSessionSinks {
  * reconnects. A persistent session is found again by clientId; subscriptions are sent again only
  * when the broker lost the session (CONNACK sessionPresent 0) or had not granted them yet; a
  * connection error reaches onError once per outage (the counter sees every one).
+ * An outage ends, and the back-off starts again from `initialMs`, only when a connection stayed up
+ * for `stableAfterMs`: a broker that accepts and drops us at once (a twin with our clientId taking
+ * the session over, an ACL kick) is one outage with a growing back-off, not an error per CONNACK.
  * Status: starting → up (connected, all granted) | degraded (some refused) | down (not connected) → stopped.
  */
 export class MqttSession {
@@ -64,10 +81,16 @@ export class MqttSession {
   private closed = false;
   private connected = false;
   private everConnected = false;
-  /** Failed attempts since the last successful connect: the back-off exponent. */
+  /** Attempts since the last stable connection: the back-off exponent. */
   private attempts = 0;
   private retry: CancelTimer | undefined;
+  /** Set by the outage's first error; cleared only when a connection proved stable. */
   private outageReported = false;
+  /** Subscriptions whose refusal onError has seen in this outage (a flapping broker refuses each time). */
+  private readonly refusalsReported = new Set<SessionSubscription>();
+  private connectedAt = 0;
+  /** Connections in a row that closed before they were stable. */
+  private flapsInRow = 0;
   private lastError: Error | undefined;
   /** Bumped on every connect and close so answers meant for an older connection are ignored. */
   private generation = 0;
@@ -124,8 +147,7 @@ export class MqttSession {
   private onConnect(sessionPresent: boolean): void {
     if (this.closed) return;
     this.connected = true;
-    this.attempts = 0;
-    this.outageReported = false;
+    this.connectedAt = this.setup.clock.now();
     this.lastError = undefined;
     if (this.everConnected) this.setup.counters.reconnects += 1;
     this.everConnected = true;
@@ -170,7 +192,10 @@ export class MqttSession {
     if (this.closed || generation !== this.generation) return false;
     const { label, id } = this.setup;
     const message = `${label} ${id}: subscription to "${sub.filter}" failed: ${failure}`;
-    this.report(new HazgateError('HG_ERR_MQTT_SUBSCRIBE', message, { adapter: id, topic: sub.topic, filter: sub.filter }, cause));
+    const error = new HazgateError('HG_ERR_MQTT_SUBSCRIBE', message, { adapter: id, topic: sub.topic, filter: sub.filter }, cause);
+    if (this.refusalsReported.has(sub)) this.count(error.code);
+    else this.report(error);
+    this.refusalsReported.add(sub);
     return false;
   }
 
@@ -179,6 +204,7 @@ export class MqttSession {
     const wasConnected = this.connected;
     this.connected = false;
     this.generation += 1;
+    if (wasConnected) this.judgeConnection();
     const reason = this.lastError?.message ?? (wasConnected ? 'connection lost' : 'connection closed');
     const { label, id } = this.setup;
     const url = redactUrl(this.setup.broker.url);
@@ -189,9 +215,27 @@ export class MqttSession {
     else this.report(error);
     this.outageReported = true;
     this.lastError = undefined;
-    this.setStatus('down', reason);
+    this.setStatus('down', this.flapsInRow < 2 ? reason : `${reason} (dropped within ${this.stableMs / 1000} s of connecting ${this.flapsInRow} times in a row)`);
     this.settleFirstAttempt();
     this.scheduleReconnect();
+  }
+
+  /** A connection that just closed: stable ends the outage and its back-off, short is one more flap. */
+  private judgeConnection(): void {
+    if (this.setup.clock.now() - this.connectedAt >= this.stableMs) {
+      this.attempts = 0;
+      this.outageReported = false;
+      this.refusalsReported.clear();
+      this.flapsInRow = 0;
+      return;
+    }
+    this.flapsInRow += 1;
+    const counters = this.setup.counters;
+    counters.flaps = (counters.flaps ?? 0) + 1;
+  }
+
+  private get stableMs(): number {
+    return stableAfterMs(this.setup.reconnect);
   }
 
   private scheduleReconnect(): void {
