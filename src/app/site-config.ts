@@ -6,6 +6,7 @@ import type { Point, RuleSpec } from '../core/index.js';
 import { checkSelectors, packChecks } from '../engine/index.js';
 import { checkPeopleSetup } from '../engine/people/index.js';
 import { expandModbusProfiles } from './modbus-profiles.js';
+import { mqttClientIdChecks } from './mqtt-checks.js';
 import { peopleVideoChecks } from './people-video-checks.js';
 import { adapterSchemas } from './registry.js';
 
@@ -38,6 +39,7 @@ function crossChecks(config: SiteConfig): CrossCheckProblem[] {
     for (const p of checkPeopleSetup(zones, people, settings)) problems.push({ path: ['people', ...p.path], message: p.message });
   }
   problems.push(...peopleVideoChecks(config));
+  problems.push(...mqttClientIdChecks(config));
   const pointIds = new Set(config.points.map((p) => p.id));
   config.rules.forEach((r, i) =>
     (r.suppress?.when ?? []).forEach((w, j) => {
