@@ -56,6 +56,8 @@ export interface KjTcpStats {
   readonly messagesWithoutTable: number;
   /** Messages that could not be encoded (HG_ERR_UPLINK_BAD_MESSAGE): passed over, counted. */
   readonly messagesUnencodable: number;
+  /** Outbox reads or cursor commits that failed (HG_ERR_UPLINK_OUTBOX); retried at the next poll (a chunk whose cursor was not committed is written again). */
+  readonly outboxErrors: number;
   readonly connects: number;
   /** Connections lost or attempts failed. */
   readonly connectionErrors: number;
@@ -63,7 +65,7 @@ export interface KjTcpStats {
   readonly cursor: number;
 }
 
-type Counters = { -readonly [K in 'writes' | 'bytesWritten' | 'messagesExported' | 'messagesWithoutTable' | 'messagesUnencodable' | 'connects' | 'connectionErrors']: number };
+type Counters = { -readonly [K in 'writes' | 'bytesWritten' | 'messagesExported' | 'messagesWithoutTable' | 'messagesUnencodable' | 'outboxErrors' | 'connects' | 'connectionErrors']: number };
 
 /**
  * The legacy exporter: streams the outbox's messages, as KJ batches (kjBatchesOf), to a centre over
@@ -73,7 +75,7 @@ type Counters = { -readonly [K in 'writes' | 'bytesWritten' | 'messagesExported'
  */
 export class KjTcpExporter {
   private readonly o: Omit<KjTcpExporterOptions, 'onError'> & Required<Pick<KjTcpExporterOptions, 'layouts' | 'kj' | 'maxMessages' | 'maxBytes' | 'connectTimeoutMs' | 'writeTimeoutMs' | 'reconnect' | 'pollMs' | 'clock' | 'timers' | 'connect'>> & Pick<KjTcpExporterOptions, 'onError'>;
-  private readonly c: Counters = { writes: 0, bytesWritten: 0, messagesExported: 0, messagesWithoutTable: 0, messagesUnencodable: 0, connects: 0, connectionErrors: 0 };
+  private readonly c: Counters = { writes: 0, bytesWritten: 0, messagesExported: 0, messagesWithoutTable: 0, messagesUnencodable: 0, outboxErrors: 0, connects: 0, connectionErrors: 0 };
   private running = false;
   private socket: KjSocket | undefined;
   private connected = false;
@@ -161,6 +163,15 @@ export class KjTcpExporter {
   }
 
   private pump(): void {
+    try {
+      this.pumpOnce();
+    } catch (error) {
+      // pump runs from timers and socket callbacks: never throw there. The next poll tries again.
+      this.outboxFailed(error);
+    }
+  }
+
+  private pumpOnce(): void {
     const socket = this.socket;
     if (!this.running || !this.connected || socket === undefined || this.writing !== undefined) return;
     for (;;) {
@@ -168,15 +179,15 @@ export class KjTcpExporter {
       const last = messages[messages.length - 1]?.seq;
       if (last === undefined) return;
       const { text, exported, withoutTable, unencodable } = this.encode(messages);
-      this.c.messagesWithoutTable += withoutTable;
-      this.c.messagesUnencodable += unencodable;
       if (text === '') {
         // Nothing of these has a KJ table: move past them without writing.
         this.o.outbox.ack(last);
+        this.c.messagesWithoutTable += withoutTable;
+        this.c.messagesUnencodable += unencodable;
         continue;
       }
       const data = Buffer.from(text, 'utf8');
-      this.writing = this.write(socket, data, last, exported).finally(() => {
+      this.writing = this.write(socket, data, last, { exported, withoutTable, unencodable }).finally(() => {
         this.writing = undefined;
         this.pump();
       });
@@ -184,7 +195,13 @@ export class KjTcpExporter {
     }
   }
 
-  private async write(socket: KjSocket, data: Buffer, last: number, exported: number): Promise<void> {
+  private outboxFailed(error: unknown): void {
+    this.c.outboxErrors++;
+    const e = error instanceof HazgateError ? error : new HazgateError('HG_ERR_UPLINK_OUTBOX', `KJ exporter of site "${this.o.outbox.site}": ${String(error)}`, {}, error);
+    this.o.onError?.(e);
+  }
+
+  private async write(socket: KjSocket, data: Buffer, last: number, counts: { exported: number; withoutTable: number; unencodable: number }): Promise<void> {
     const cancel = this.o.timers.schedule(() => socket.destroy(`a write of ${data.length} bytes was not taken within ${this.o.writeTimeoutMs} ms`), this.o.writeTimeoutMs);
     try {
       await socket.write(data);
@@ -194,11 +211,18 @@ export class KjTcpExporter {
     } finally {
       cancel();
     }
-    // Handed to the OS: this is all "written" can mean without an ack (docs/uplink/kj.md).
-    this.o.outbox.ack(last);
     this.c.writes++;
     this.c.bytesWritten += data.length;
-    this.c.messagesExported += exported;
+    this.c.messagesExported += counts.exported;
+    this.c.messagesWithoutTable += counts.withoutTable;
+    this.c.messagesUnencodable += counts.unencodable;
+    try {
+      // Handed to the OS: this is all "written" can mean without an ack (docs/uplink/kj.md).
+      this.o.outbox.ack(last);
+    } catch (error) {
+      // Not committed: the chunk is written again after the next read (the centre gets it twice).
+      this.outboxFailed(error);
+    }
   }
 
   /** KJ text of the messages; a message that cannot be encoded is passed over, reported and counted. */

@@ -61,6 +61,8 @@ export interface SenderStats {
   readonly transportErrors: number;
   /** Hand-overs the centre refused (HG_ERR_UPLINK_REFUSED). */
   readonly refused: number;
+  /** Outbox reads or acks that failed (HG_ERR_UPLINK_OUTBOX: disk full, I/O error); retried like a failed hand-over. */
+  readonly outboxErrors: number;
   /** Epoch ms of the last ack that moved forward; null before the first. */
   readonly lastAckTime: number | null;
   readonly ackedSeq: number;
@@ -72,7 +74,7 @@ export interface SenderStats {
   readonly transport: TransportStatus;
 }
 
-type Counters = { -readonly [K in 'batchesSent' | 'batchesResent' | 'messagesSent' | 'acks' | 'staleAcks' | 'ackTimeouts' | 'transportErrors' | 'refused']: number };
+type Counters = { -readonly [K in 'batchesSent' | 'batchesResent' | 'messagesSent' | 'acks' | 'staleAcks' | 'ackTimeouts' | 'transportErrors' | 'refused' | 'outboxErrors']: number };
 
 /**
  * Drains the outbox to a centre through a transport: batches in seq order from the last ack, up to
@@ -84,7 +86,7 @@ type Counters = { -readonly [K in 'batchesSent' | 'batchesResent' | 'messagesSen
  */
 export class UplinkSender {
   private readonly o: Required<Omit<UplinkSenderOptions, 'onError'>> & Pick<UplinkSenderOptions, 'onError'>;
-  private readonly c: Counters = { batchesSent: 0, batchesResent: 0, messagesSent: 0, acks: 0, staleAcks: 0, ackTimeouts: 0, transportErrors: 0, refused: 0 };
+  private readonly c: Counters = { batchesSent: 0, batchesResent: 0, messagesSent: 0, acks: 0, staleAcks: 0, ackTimeouts: 0, transportErrors: 0, refused: 0, outboxErrors: 0 };
   private running = false;
   private sending: Promise<void> | undefined;
   /** Bumped at every go-back: a hand-over that started before it no longer counts as in flight. */
@@ -164,8 +166,14 @@ export class UplinkSender {
   private pump(): void {
     if (!this.running || this.sending !== undefined || this.retryTimer !== undefined) return;
     if (this.inFlight.length >= this.o.window) return;
-    const after = Math.max(this.sentUpto, this.o.outbox.stats().ackedSeq);
-    const batch = this.o.outbox.batch(this.o.maxMessages, this.o.maxBytes, after);
+    let batch: FeedBatch;
+    try {
+      batch = this.o.outbox.batch(this.o.maxMessages, this.o.maxBytes, Math.max(this.sentUpto, this.o.outbox.stats().ackedSeq));
+    } catch (error) {
+      // pump runs from timers and transport callbacks: a throw here would be uncaught.
+      this.failed(asHazgateError(error, this.o.transport.kind));
+      return;
+    }
     if (batch.messages.length === 0) return;
     this.sending = this.handOver(batch).finally(() => {
       this.sending = undefined;
@@ -212,7 +220,15 @@ export class UplinkSender {
       this.c.staleAcks++;
       return;
     }
-    const acked = this.o.outbox.ack(upto);
+    let acked: number;
+    try {
+      acked = this.o.outbox.ack(upto);
+    } catch (error) {
+      // Called from the transport's message handler: report, never throw. A later ack covers this one.
+      this.c.outboxErrors++;
+      this.o.onError?.(asHazgateError(error, this.o.transport.kind));
+      return;
+    }
     const now = this.o.clock.now();
     this.c.acks++;
     this.lastAckTime = now;
@@ -258,6 +274,7 @@ export class UplinkSender {
 
   private failed(error: HazgateError): void {
     if (error.code === 'HG_ERR_UPLINK_REFUSED') this.c.refused++;
+    else if (error.code === 'HG_ERR_UPLINK_OUTBOX') this.c.outboxErrors++;
     else this.c.transportErrors++;
     // One report per run of failures, and again when the kind of failure changes.
     if (this.reportedFailure !== error.code) this.o.onError?.(error);

@@ -141,6 +141,6 @@ describe('uplink over MQTT (Mosquitto)', () => {
     expect(stats.transportErrors + stats.ackTimeouts).toBeGreaterThan(0);
     expect(stats.transport.reconnects).toBeGreaterThanOrEqual(1);
     expect(g.errors.map((e) => e.code)).toContain('HG_ERR_UPLINK_TRANSPORT');
-    console.info(`uplink mqtt outage: ${total} messages, ${appended - outageFrom} appended during a 3 s broker outage; ${report.duplicates} duplicates at the centre; sender ${JSON.stringify({ ...stats, transport: undefined })}`);
+    console.info(`uplink mqtt outage: ${total} messages, ${appended - outageFrom} appended from the broker's stop to 1 s after its restart (3 s down); ${report.duplicates} duplicates at the centre; sender ${JSON.stringify({ ...stats, transport: undefined })}`);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HazgateError } from '../../src/core/index.js';
-import { ackTopic, checkTopicSettings, feedTopic, fnv1a32, parseAckTopic, parseFeedTopic, partitionOf } from '../../src/uplink/index.js';
+import { ackTopic, checkTopicSettings, feedTopic, fnv1a32, HttpsTransport, MqttTransport, parseAckText, parseAckTopic, parseFeedTopic, partitionOf } from '../../src/uplink/index.js';
 
 /** The MQTT topics the sender's transport publishes on; the centre computes the same partition. */
 describe('partitionOf', () => {
@@ -47,5 +47,35 @@ describe('feed topics', () => {
       expect((e as HazgateError).details['problems']).toHaveLength(2);
     }
     for (const bad of ['', 'a+b', 'a#', 'x\u0000']) expect(() => checkTopicSettings(bad, 16)).toThrow(/topic level/);
+  });
+});
+
+describe('transport options', () => {
+  const code = (make: () => unknown): string | undefined => {
+    try {
+      make();
+      return undefined;
+    } catch (e) {
+      return e instanceof HazgateError ? e.code : String(e);
+    }
+  };
+
+  it('are checked when a transport is made, before anything is opened', () => {
+    expect(code(() => new MqttTransport({ url: 'mqtts://broker.invalid:8883', site: 'plant-3' }))).toBeUndefined();
+    expect(new MqttTransport({ url: 'mqtt://broker.invalid', site: 'plant-3', partitions: 4 }).feedTopic).toBe(`hazgate/v1/feed/${partitionOf('plant-3', 4)}/plant-3`);
+    expect(code(() => new MqttTransport({ url: 'http://broker.invalid', site: 'plant-3' }))).toBe('HG_ERR_UPLINK_CONFIG');
+    expect(code(() => new MqttTransport({ url: 'mqtt://broker.invalid', site: 'a/b' }))).toBe('HG_ERR_UPLINK_CONFIG');
+    expect(code(() => new MqttTransport({ url: 'mqtt://broker.invalid', site: 'p', tls: { ca: '/nonexistent/ca.pem' } }))).toBe('HG_ERR_UPLINK_CONFIG');
+    expect(code(() => new MqttTransport({ url: 'mqtt://broker.invalid', site: 'p', tls: { cert: '/nonexistent/c.pem' } }))).toBe('HG_ERR_UPLINK_CONFIG');
+    expect(code(() => new HttpsTransport({ url: 'https://centre.invalid/feed', site: 'p', key: 'k' }))).toBeUndefined();
+    expect(code(() => new HttpsTransport({ url: 'mqtt://centre.invalid/feed', site: 'p', key: 'k' }))).toBe('HG_ERR_UPLINK_CONFIG');
+    expect(code(() => new HttpsTransport({ url: 'https://centre.invalid/feed', site: 'p', key: '' }))).toBe('HG_ERR_UPLINK_CONFIG');
+  });
+
+  it('reads an ack only for its own site', () => {
+    expect(parseAckText('p', '{"v":1,"site":"p","upto":7}')).toEqual({ v: 1, site: 'p', upto: 7 });
+    expect(code(() => parseAckText('p', '{"v":1,"site":"q","upto":7}'))).toBe('HG_ERR_UPLINK_BAD_MESSAGE');
+    expect(code(() => parseAckText('p', 'not json'))).toBe('HG_ERR_UPLINK_BAD_MESSAGE');
+    expect(code(() => parseAckText('p', '{"v":1,"site":"p","upto":-1}'))).toBe('HG_ERR_UPLINK_BAD_MESSAGE');
   });
 });

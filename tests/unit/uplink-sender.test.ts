@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FeedAck, FeedBatch, HazgateError, SnapshotBody } from '../../src/core/index.js';
+import { HazgateError, type FeedAck, type FeedBatch, type SnapshotBody } from '../../src/core/index.js';
 import { SqliteOutbox, UplinkSender, type UplinkSenderOptions } from '../../src/uplink/index.js';
 import { FakeTime, FakeTransport, seeded } from './uplink-sender-fakes.js';
 
@@ -259,6 +259,33 @@ describe('UplinkSender', () => {
     await time.advance(0);
     expect(transport.sent.map(seqsOf).slice(-2)).toEqual([[6, 7], [6, 7]]);
     expect(outbox.stats().ackedSeq).toBe(7);
+  });
+
+  it('survives an outbox that fails to read or to ack (disk full): reported, counted, retried, never thrown into a timer', async () => {
+    fill(10);
+    let failBatch = 1;
+    let failAck = 1;
+    const flaky = {
+      site: outbox.site,
+      batch: (limit: number, maxBytes: number, after?: number) => {
+        if (failBatch-- > 0) throw new HazgateError('HG_ERR_UPLINK_OUTBOX', 'disk I/O error', {});
+        return outbox.batch(limit, maxBytes, after);
+      },
+      ack: (upto: number) => {
+        if (failAck-- > 0) throw new HazgateError('HG_ERR_UPLINK_OUTBOX', 'database or disk is full', {});
+        return outbox.ack(upto);
+      },
+      stats: () => outbox.stats(),
+    };
+    const { time, transport, sender, errors } = setup({ outbox: flaky, maxMessages: 5 });
+    await sender.start();
+    expect(transport.sent).toHaveLength(0);
+    await time.advance(1_000);
+    // The first ack (5) failed to commit; the second (10) covers it.
+    expect(transport.sent.map(firstLast)).toEqual([[1, 5], [6, 10]]);
+    expect(outbox.stats().ackedSeq).toBe(10);
+    expect(sender.stats()).toMatchObject({ outboxErrors: 2, transportErrors: 0 });
+    expect(errors.map((e) => e.code)).toEqual(['HG_ERR_UPLINK_OUTBOX', 'HG_ERR_UPLINK_OUTBOX']);
   });
 
   it('refuses bad options with every problem named', () => {
