@@ -100,6 +100,10 @@ export class HttpsTransport implements UplinkTransport {
     this.state.addErrorListener(callback);
   }
 
+  onStatus(callback: (status: TransportStatus) => void): void {
+    this.state.addStatusListener(callback);
+  }
+
   async stop(): Promise<void> {
     const agent = this.agent;
     if (agent === undefined) return;

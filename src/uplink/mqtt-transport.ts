@@ -168,6 +168,10 @@ export class MqttTransport implements UplinkTransport {
     this.state.addErrorListener(callback);
   }
 
+  onStatus(callback: (status: TransportStatus) => void): void {
+    this.state.addStatusListener(callback);
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     if (client === undefined) return;

@@ -105,6 +105,8 @@ export class UplinkSender {
   private lastAckTime: number | null = null;
   private retryAt: number | null = null;
   private retryTimer: CancelTimer | undefined;
+  /** What the pending retry waits out: a refusal is not cut short by a connection coming back. */
+  private retryAfter: 'failure' | 'refusal' = 'failure';
   private ackTimer: CancelTimer | undefined;
   private pollTimer: CancelTimer | undefined;
   private reportedFailure: string | undefined;
@@ -118,6 +120,9 @@ export class UplinkSender {
     };
     checkSenderOptions(this.o);
     options.transport.onAck((ack) => this.onAck(ack));
+    options.transport.onStatus((status) => {
+      if (status.state === 'up') this.transportUp();
+    });
   }
 
   /** Starts the transport, then sending from the last ack. */
@@ -280,13 +285,24 @@ export class UplinkSender {
     if (this.reportedFailure !== error.code) this.o.onError?.(error);
     this.reportedFailure = error.code;
     let delay = backoffDelay(this.failuresInARow++, this.o.backoff);
-    if (error.code === 'HG_ERR_UPLINK_REFUSED') delay = Math.max(delay, this.o.refusedRetryMs);
+    this.retryAfter = error.code === 'HG_ERR_UPLINK_REFUSED' ? 'refusal' : 'failure';
+    if (this.retryAfter === 'refusal') delay = Math.max(delay, this.o.refusedRetryMs);
     this.retryAt = this.o.clock.now() + delay;
     this.retryTimer = this.o.timers.schedule(() => {
       this.retryTimer = undefined;
       this.retryAt = null;
       this.pump();
     }, delay);
+  }
+
+  /** The connection is back: a back-off for a failed hand-over has nothing left to wait for. */
+  private transportUp(): void {
+    if (!this.running || this.retryTimer === undefined || this.retryAfter !== 'failure') return;
+    this.retryTimer();
+    this.retryTimer = undefined;
+    this.retryAt = null;
+    this.failuresInARow = 0;
+    this.pump();
   }
 
   private poll(): void {

@@ -22,6 +22,8 @@ export interface UplinkTransport {
   onAck(callback: (ack: FeedAck) => void): void;
   /** Told of acks that do not parse or name another site (HG_ERR_UPLINK_BAD_MESSAGE), and of connection losses. */
   onError(callback: (error: HazgateError) => void): void;
+  /** Told of every change of state: the sender retries at once when a connection comes back instead of waiting out its back-off. */
+  onStatus(callback: (status: TransportStatus) => void): void;
   /** After this resolves no ack is passed on; sends in progress reject. */
   stop(): Promise<void>;
   status(): TransportStatus;
@@ -49,15 +51,18 @@ export class TransportState {
   badAcks = 0;
   private readonly ackListeners: ((ack: FeedAck) => void)[] = [];
   private readonly errorListeners: ((error: HazgateError) => void)[] = [];
+  private readonly statusListeners: ((status: TransportStatus) => void)[] = [];
 
   constructor(private readonly now: () => number) {
     this.since = now();
   }
 
   set(state: ComponentState, reason?: string): void {
-    if (state !== this.state) this.since = this.now();
+    const changed = state !== this.state;
+    if (changed) this.since = this.now();
     this.state = state;
     this.reason = reason;
+    if (changed) for (const cb of this.statusListeners) cb(this.status());
   }
 
   get current(): ComponentState {
@@ -70,6 +75,10 @@ export class TransportState {
 
   addErrorListener(cb: (error: HazgateError) => void): void {
     this.errorListeners.push(cb);
+  }
+
+  addStatusListener(cb: (status: TransportStatus) => void): void {
+    this.statusListeners.push(cb);
   }
 
   ack(ack: FeedAck): void {

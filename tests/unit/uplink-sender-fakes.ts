@@ -1,6 +1,6 @@
 import { CentreSiteState } from '../../src/uplink/index.js';
 import { HazgateError, type FeedAck, type FeedBatch, type HazgateError as HazgateErrorType } from '../../src/core/index.js';
-import { TransportState, type UplinkTimers, type UplinkTransport } from '../../src/uplink/index.js';
+import { TransportState, type TransportStatus, type UplinkTimers, type UplinkTransport } from '../../src/uplink/index.js';
 
 /** Fake time for the sender: a clock and timers that run only when the test advances them. */
 export class FakeTime implements UplinkTimers {
@@ -81,6 +81,11 @@ export class FakeTransport implements UplinkTransport {
     this.state.set('up');
   }
 
+  /** As a transport whose connection drops and comes back. */
+  setState(state: 'up' | 'down'): void {
+    this.state.set(state);
+  }
+
   async stop(): Promise<void> {
     this.state.set('stopped');
   }
@@ -122,6 +127,10 @@ export class FakeTransport implements UplinkTransport {
 
   onError(cb: (error: HazgateErrorType) => void): void {
     this.state.addErrorListener(cb);
+  }
+
+  onStatus(callback: (status: TransportStatus) => void): void {
+    this.state.addStatusListener(callback);
   }
 
   status() {

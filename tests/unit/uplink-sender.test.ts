@@ -203,6 +203,30 @@ describe('UplinkSender', () => {
     expect(attemptsAt).toEqual([190_000, 191_000]);
   });
 
+  it('retries at once when the transport reports its connection back, instead of waiting out the back-off (but not after a refusal)', async () => {
+    fill(5);
+    const { time, transport, sender } = setup();
+    let failing = true;
+    transport.fate = () => (failing ? 'fail' : 'deliver');
+    await sender.start();
+    await time.advance(20_000);
+    expect(sender.stats().retryAt).toBe(T0 + 31_000);
+    transport.setState('down');
+    failing = false;
+    transport.setState('up');
+    await time.advance(0);
+    expect(outbox.stats().ackedSeq).toBe(5);
+    expect(sender.stats().retryAt).toBeNull();
+    fill(1);
+    transport.fate = () => 'refuse';
+    sender.notify();
+    await time.advance(0);
+    transport.setState('down');
+    transport.setState('up');
+    await time.advance(0);
+    expect(transport.sent.filter((b) => b.messages[0]?.seq === 6)).toHaveLength(1);
+  });
+
   it('retries a refused batch only every refusedRetryMs and counts each refusal', async () => {
     fill(3);
     const { time, transport, sender, errors } = setup({ refusedRetryMs: 60_000 });
