@@ -8,7 +8,7 @@ import { peopleConditionSetup } from './people-conditions.js';
 export interface PeopleWiring {
   /** Null when the site has no `people` section. */
   readonly monitor: PeopleMonitor | null;
-  /** A position or reader event from a location adapter; its alarm changes. */
+  /** A position, tag state or reader event from a location adapter; its alarm changes. */
   observe(o: Observation, now: number): RuleResult[];
   tick(now: number): RuleResult[];
   /** Adds the people in the result's zone (the evacuation list) and the zone's cameras. */
@@ -116,12 +116,15 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
     service,
     observe: (o, now) => {
       if ((o.type === 'position' && tooFarAhead(o.position.ts, o.position.tagId, now)) || (o.type === 'reader' && tooFarAhead(o.event.ts, o.event.tagId, now))) return [];
+      if (o.type === 'tag-status' && tooFarAhead(o.status.ts, o.status.tagId, now)) return [];
       if (o.type === 'position') {
-        tracks.add(o.position, now);
         const update = monitor.position(o.position, now);
+        // Only tags the monitor took get a track: a tag refused past maxTags must not grow memory here either.
+        if (monitor.state.tag(o.position.tagId) !== undefined) tracks.add(o.position, now);
         told(update.changes, now);
         return update.alarms.map(peopleResult);
       }
+      if (o.type === 'tag-status') return monitor.status(o.status, now).alarms.map(peopleResult);
       if (o.type === 'reader') {
         const update = monitor.reader(o.event, now);
         told(update.changes, now);
@@ -147,9 +150,11 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
         { labels: { reason: 'out-of-order' }, value: monitor.state.rejectedFixes },
         { labels: { reason: 'reader-out-of-order' }, value: monitor.state.rejectedReaderEvents },
         { labels: { reason: 'future-timestamp' }, value: future },
+        { labels: { reason: 'too-many-tags' }, value: monitor.state.rejectedTags },
+        { labels: { reason: 'unknown-reader' }, value: monitor.state.unknownReaderEvents },
       ];
       return [
-        { name: 'hazgate_people_refused_total', help: 'Positions and reader events refused by personnel location, by reason.', type: 'counter', labelNames: ['reason'], values: refused },
+        { name: 'hazgate_people_refused_total', help: 'Positions, tag states and reader events refused by personnel location, by reason.', type: 'counter', labelNames: ['reason'], values: refused },
         { name: 'hazgate_people_tags', help: 'Tags personnel location knows now (forgotten after settings.forgetAfter of silence).', type: 'gauge', labelNames: [], values: [{ labels: {}, value: [...monitor.state.tags()].length }] },
         { name: 'hazgate_people_track_points', help: 'Track points kept in memory.', type: 'gauge', labelNames: [], values: [{ labels: {}, value: t.points }] },
         { name: 'hazgate_people_track_bytes', help: 'Memory held by track points, bytes.', type: 'gauge', labelNames: [], values: [{ labels: {}, value: t.bytes }] },

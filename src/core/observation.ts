@@ -1,4 +1,4 @@
-import type { ReaderEvent, TagPosition } from './people.js';
+import type { ReaderEvent, TagPosition, TagStatus } from './people.js';
 
 /** What video analytics (AI boxes, NVRs) detect, normalised from each vendor's event names. */
 export type VideoEventType = 'no-helmet' | 'smoking' | 'intrusion' | 'fire-smoke' | 'crowd' | 'fall' | 'phone' | 'tamper';
@@ -30,12 +30,14 @@ export interface CameraHeartbeat {
 }
 
 /**
- * What an adapter observes besides point readings: tag positions and reader events (personnel
- * location), video detections and camera heartbeats. The gateway routes each to its engine.
+ * What an adapter observes besides point readings: tag positions, tag states without a position
+ * and reader events (personnel location), video detections and camera heartbeats. The gateway routes each to its engine.
  */
 export type Observation =
   | { readonly type: 'position'; readonly position: TagPosition }
   | { readonly type: 'reader'; readonly event: ReaderEvent }
+  /** A tag's SOS button, motion or battery from a blink without a fix (personnel location). */
+  | { readonly type: 'tag-status'; readonly status: TagStatus }
   | { readonly type: 'video'; readonly event: VideoEvent }
   | { readonly type: 'camera-heartbeat'; readonly heartbeat: CameraHeartbeat };
 

@@ -28,6 +28,25 @@ export interface TagPosition {
 
 export type TagMotion = 'moving' | 'still' | 'fallen';
 
+/**
+ * What a tag says of itself in a blink the location engine could not place (Pozyx `success: false`):
+ * its SOS button, motion and battery, without x/y. Personnel location applies it to the tag's alarm
+ * state and counts it as a sign of life; it changes no zone (the tag's zones stay as its last fix
+ * or reader event left them). Absent fields leave what is known as it was.
+ */
+export interface TagStatus {
+  readonly tagId: string;
+  /** Source time, epoch ms. */
+  readonly ts: number;
+  /** true raises SOS, false clears it. */
+  readonly sos?: boolean | undefined;
+  /** Battery charge, %. */
+  readonly battery?: number | undefined;
+  readonly motion?: TagMotion | undefined;
+  /** The floor the entry names, for the record: a status changes no zone. */
+  readonly floor?: string | undefined;
+}
+
 /** An RFID/BLE reader (mine base station) saw a tag enter or leave its area. */
 export interface ReaderEvent {
   readonly tagId: string;
@@ -153,6 +172,12 @@ export interface PeopleSettings {
    * fixes, and retained headcount/crowd alarms handed back are kept meanwhile, ms (default 10 s (U)).
    */
   readonly warmupMs?: number | undefined;
+  /**
+   * Tags not on the roster known at most (default 20,000 (U)): past it a new unknown tag is refused
+   * and counted (`hazgate_people_refused_total{reason="too-many-tags"}`) until some are forgotten.
+   * A stream of junk ids must not grow memory without end; roster tags are always taken.
+   */
+  readonly maxTags?: number | undefined;
   /** Tracks whose newest point is older than this are dropped from memory, ms (default 24 h (U)). */
   readonly trackRetentionMs?: number | undefined;
   /** `battery-low` below this charge, % (default 20 (U)); clears at or above it plus `batteryDeadbandPct`. */

@@ -34,14 +34,15 @@ describe('TrackBuffer', () => {
     const ts = t.between('T1', 0, Infinity)?.map((p) => (p.ts - T0) / S);
     expect(ts).toEqual(Array.from({ length: 50 }, (_, i) => 87 + i));
     expect(t.between('T1', T0 + 100 * S, T0 + 102 * S)?.map((p) => p.x)).toEqual([200, 202, 204]);
-    expect(t.stats()).toEqual({ tags: 1, points: 50, bytes: 50 * 26 });
+    expect(t.stats()).toEqual({ tags: 1, points: 50, bytes: 50 * 26 + 1_000 });
   });
 
-  it('reports its size: points and the bytes of its typed arrays (26 a point, capacity doubling)', () => {
+  it('reports its size: points and the bytes of its typed arrays (26 a point, capacity doubling from 2) and about 1 kB a tag', () => {
     const t = new TrackBuffer();
     walk(t, 'A', 100);
     walk(t, 'B', 10);
-    expect(t.stats()).toEqual({ tags: 2, points: 110, bytes: (128 + 16) * 26 });
+    walk(t, 'C', 1);
+    expect(t.stats()).toEqual({ tags: 3, points: 111, bytes: (128 + 16 + 2) * 26 + 3 * 1_000 });
   });
 
   it('evictSilent drops the tracks whose newest point is older than the retention (24 h by default)', () => {
@@ -53,6 +54,16 @@ describe('TrackBuffer', () => {
     expect(t.between('gone', 0, Infinity)).toBeUndefined();
     expect(t.evictSilent(T0, H)).toBe(1);
     expect(t.stats()).toMatchObject({ tags: 1, points: 10 });
+  });
+
+  it('evictSilent counts from when the gateway last took a fix, not from the clock of the tag', () => {
+    const t = new TrackBuffer({ retentionMs: H });
+    // A tag whose clock runs two hours late, reporting now; one whose clock runs ahead, silent for 2 h.
+    t.add({ tagId: 'late-clock', x: 0, y: 0, ts: T0 - 2 * H }, T0);
+    t.add({ tagId: 'ahead-clock', x: 0, y: 0, ts: T0 + H }, T0 - 2 * H);
+    expect(t.evictSilent(T0)).toBe(1);
+    expect(t.between('late-clock', 0, Infinity)).toHaveLength(1);
+    expect(t.between('ahead-clock', 0, Infinity)).toBeUndefined();
   });
 
   it('past maxTotalPoints drops the tracks of the longest-silent tags first', () => {

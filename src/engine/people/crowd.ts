@@ -67,7 +67,7 @@ export class CrowdWatch {
     this.tags.length = 0;
     for (const tagId of state.tagsIn(this.zone.id)) {
       const tag = state.tag(tagId);
-      if (tag?.fix === undefined || now - tag.lastSeen > freshMs) continue;
+      if (tag?.fix === undefined || now - tag.fixAcceptedAt > freshMs) continue;
       this.xs.push(tag.fix.x);
       this.ys.push(tag.fix.y);
       this.tags.push(tagId);

@@ -1,4 +1,4 @@
-import type { PeopleSettings, Person, ReaderEvent, TagPosition, ZoneSpec } from '../../core/index.js';
+import type { PeopleSettings, Person, ReaderEvent, TagPosition, TagStatus, ZoneSpec } from '../../core/index.js';
 import { CrowdWatch } from './crowd.js';
 import { headcountFinding } from './headcount.js';
 import { formatSpan } from './labels.js';
@@ -6,8 +6,9 @@ import { ConditionBook, type Finding, type PeopleAlarm } from './result.js';
 import { retainedTarget, type RetainedCondition } from './seed.js';
 import { crowdPriority, crowdRuleFor, resolvePeopleSettings, type PeopleConfig } from './settings.js';
 import type { PeopleSnapshot } from './snapshot.js';
-import { PeopleState, type TagView, type ZoneChange } from './state.js';
+import { PeopleState, type ZoneChange } from './state.js';
 import { tagFindings } from './tag-rules.js';
+import { reportedByEngine, type TagView } from './tag-track.js';
 import type { SiteZone } from './zones.js';
 
 export interface PeopleSetup {
@@ -18,7 +19,7 @@ export interface PeopleSetup {
   readonly startedAt?: number | undefined;
 }
 
-/** What one fix, reader event or tick changed: zone entries and exits, and alarm changes. */
+/** What one fix, tag state, reader event or tick changed: zone entries and exits, and alarm changes. */
 export interface PeopleUpdate {
   readonly changes: readonly ZoneChange[];
   readonly alarms: readonly PeopleAlarm[];
@@ -28,7 +29,7 @@ const NOTHING: PeopleUpdate = { changes: [], alarms: [] };
 
 /**
  * Personnel location's rules over a PeopleState, pure and clocked from outside:
- * - on each fix or reader event, that tag's conditions (SOS, fall, intrusion, battery…) and the
+ * - on each fix, tag state or reader event, that tag's conditions (SOS, fall, intrusion, battery…) and the
  *   headcount of the zones it entered or left are judged at once, so an SOS or a fourth person
  *   in a three-person workshop does not wait for a tick;
  * - `step(now)` (the gateway calls it every second) judges what time alone changes: dwell,
@@ -51,8 +52,8 @@ export class PeopleMonitor {
   constructor(setup: PeopleSetup) {
     this.config = resolvePeopleSettings(setup.settings);
     this.startedAt = setup.startedAt ?? 0;
-    const { hysteresisM, enterAfterMs, reorderWindowMs } = this.config;
-    this.state = new PeopleState(setup.zones, setup.people ?? [], { hysteresisM, enterAfterMs, reorderWindowMs });
+    const { hysteresisM, enterAfterMs, reorderWindowMs, maxTags } = this.config;
+    this.state = new PeopleState(setup.zones, setup.people ?? [], { hysteresisM, enterAfterMs, reorderWindowMs, maxTags });
     const zones = this.state.zones.zones;
     this.limited = zones.filter((z) => z.spec.headcountLimit !== undefined);
     this.dwellZones = new Set(zones.filter((z) => z.spec.maxDwellMs !== undefined).map((z) => z.id));
@@ -65,6 +66,12 @@ export class PeopleMonitor {
   position(p: TagPosition, now: number): PeopleUpdate {
     const changes = this.state.takePosition(p, now);
     return changes === null ? NOTHING : this.after(p.tagId, changes, now);
+  }
+
+  /** A tag state without a position: its SOS, motion and battery are judged at once; it moves the tag out of no zone. */
+  status(s: TagStatus, now: number): PeopleUpdate {
+    const changes = this.state.takeStatus(s, now);
+    return changes === null ? NOTHING : this.after(s.tagId, changes, now);
   }
 
   reader(e: ReaderEvent, now: number): PeopleUpdate {
@@ -93,7 +100,7 @@ export class PeopleMonitor {
       if (this.silentTooLong(tag, now)) {
         const why = `tag forgotten after ${formatSpan(now - tag.lastSeen)} without a fix or reader event`;
         alarms.push(...this.forget(tag.tagId, now, why, changes));
-      } else if (!this.held.has(tag.tagId) && this.timeCounts(tag, now)) alarms.push(...this.judgeTag(tag, now));
+      } else if (this.timeCounts(tag, now)) alarms.push(...this.judgeTag(tag, now));
     }
     for (const [tagId, { since }] of this.held) {
       if (this.state.tag(tagId) !== undefined || !(now - since > this.config.forgetAfterMs)) continue;
@@ -111,8 +118,9 @@ export class PeopleMonitor {
   /**
    * Takes back an active condition the alarm manager retained over a restart; false when the
    * monitor could not have produced it (unknown rule or level, a zone not configured, or one that
-   * lost what the rule needs). A tag's condition stands as it was (not judged, not cleared by time)
-   * until the tag reports again or is forgotten; a headcount or crowd until the warm-up ends, when
+   * lost what the rule needs). A tag's condition stands as it was (not cleared by time, though the
+   * tag is judged on time like any: a tag that died during the restart still goes OFFLINE) until
+   * the tag reports again or is forgotten; a headcount or crowd until the warm-up ends, when
    * the zone is judged afresh and the condition stays or returns to normal as usual.
    */
   seed(a: RetainedCondition, now: number): boolean {
@@ -177,7 +185,7 @@ export class PeopleMonitor {
 
   /** Whether time alone can change the tag's conditions now: offline, no motion, or dwell. */
   private timeCounts(tag: TagView, now: number): boolean {
-    if (tag.fix !== undefined && now - tag.silentSince > this.config.offlineAfterMs) return true;
+    if (reportedByEngine(tag) && now - tag.silentSince > this.config.offlineAfterMs) return true;
     if (!Number.isNaN(tag.stillSince)) return true;
     for (const zoneId of tag.zones.keys()) if (this.dwellZones.has(zoneId)) return true;
     return false;

@@ -25,6 +25,7 @@ export interface PeopleConfig {
   readonly reorderWindowMs: number;
   readonly warmupMs: number;
   readonly trackRetentionMs: number;
+  readonly maxTags: number;
   readonly batteryLowPct: number;
   readonly batteryDeadbandPct: number;
   readonly stillForMs: number;
@@ -63,6 +64,7 @@ export const PEOPLE_DEFAULTS = {
   reorderWindowMs: 10_000,
   warmupMs: 10_000,
   trackRetentionMs: 86_400_000,
+  maxTags: 20_000,
   batteryLowPct: 20,
   batteryDeadbandPct: 5,
   stillForMs: 60_000,
@@ -82,6 +84,7 @@ export function resolvePeopleSettings(s: PeopleSettings = {}): PeopleConfig {
     reorderWindowMs: s.reorderWindowMs ?? d.reorderWindowMs,
     warmupMs: s.warmupMs ?? d.warmupMs,
     trackRetentionMs: s.trackRetentionMs ?? d.trackRetentionMs,
+    maxTags: s.maxTags ?? d.maxTags,
     batteryLowPct: s.batteryLowPct ?? d.batteryLowPct,
     batteryDeadbandPct: s.batteryDeadbandPct ?? d.batteryDeadbandPct,
     stillForMs: s.stillForMs ?? d.stillForMs,

@@ -1,5 +1,5 @@
-import type { TagPosition } from '../../core/index.js';
-import type { TagTrack } from './state.js';
+import type { TagMotion, TagPosition } from '../../core/index.js';
+import type { TagTrack } from './tag-track.js';
 import { outlinedZonesAt, readerZonesOf, type ZoneMap } from './zones.js';
 
 /**
@@ -16,17 +16,25 @@ export interface PeopleSnapshot {
 
 export interface TagSnapshot {
   readonly tagId: string;
-  /** Gateway time of its latest fix or reader event, epoch ms. */
+  /** Gateway time of its latest fix, tag state or reader event, epoch ms. */
   readonly lastSeen: number;
-  /** Its latest fix; null for tags only readers have seen. */
+  /** Its latest fix; null for tags only readers (or states without a fix) have reported. */
   readonly fix: TagPosition | null;
-  /** Every reader that reported the tag: the latest event's source time and whether that put it inside. */
-  readonly readers: readonly { readonly readerId: string; readonly ts: number; readonly inside: boolean }[];
+  /**
+   * Every reader that reported the tag: the latest event's source time, whether that put it inside,
+   * and the gateway time it was accepted (absent in files written before it was kept: lastSeen is used).
+   */
+  readonly readers: readonly { readonly readerId: string; readonly ts: number; readonly inside: boolean; readonly acceptedAt?: number | undefined }[];
   /** Its zones, each with the gateway time it entered. */
   readonly zones: readonly { readonly zoneId: string; readonly since: number }[];
   /** When it began reporting `still` (gateway time); null when it was not. */
   readonly stillSince: number | null;
   readonly sos: boolean;
+  /** The motion and charge as last reported (absent in older files: the fix's are used). */
+  readonly motion?: TagMotion | undefined;
+  readonly battery?: number | undefined;
+  /** Gateway time of its latest tag state without a position (absent: none). */
+  readonly statusAt?: number | undefined;
 }
 
 /** Silences that decide what a restore keeps. */
@@ -40,10 +48,13 @@ export function tagSnapshot(track: TagTrack): TagSnapshot {
     tagId: track.tagId,
     lastSeen: track.lastSeen,
     fix: track.fix === undefined ? null : { ...track.fix },
-    readers: [...track.readerTs].map(([readerId, ts]) => ({ readerId, ts, inside: track.readers.has(readerId) })),
+    readers: [...track.readerLatest].map(([readerId, r]) => ({ readerId, ts: r.ts, inside: track.readers.has(readerId), acceptedAt: r.acceptedAt })),
     zones: [...track.zones].map(([zoneId, since]) => ({ zoneId, since })),
     stillSince: Number.isNaN(track.stillSince) ? null : track.stillSince,
     sos: track.sos,
+    ...(track.motion === undefined ? {} : { motion: track.motion }),
+    ...(track.battery === undefined ? {} : { battery: track.battery }),
+    ...(track.statusAt === -Infinity ? {} : { statusAt: track.statusAt }),
   };
 }
 
@@ -51,7 +62,10 @@ export function tagSnapshot(track: TagTrack): TagSnapshot {
  * Fills a new track with a tag restored at `now` from a snapshot taken at `takenAt`; false when there is
  * nothing to keep: a tag in no reader area silent past forgetAfterMs would be forgotten at once.
  * What comes back:
- * - reader areas as they were (with each reader's latest event time, so a late event stays refused);
+ * - reader areas of readers some zone still lists, as they were, with each reader's latest event
+ *   time and when it was accepted (a late event stays refused within the reorder window; a reader
+ *   no zone lists any more would keep the tag for ever);
+ * - motion and battery as last reported;
  * - outlined zones the last fix still holds (hysteresis included) that the tag was in, with their
  *   entry times, so a dwell does not start again; reader zones with theirs;
  * - lastSeen as it was; a tag that was reporting when the snapshot was taken counts as heard at
@@ -61,7 +75,8 @@ export function tagSnapshot(track: TagTrack): TagSnapshot {
  */
 export function restoreTrack(track: TagTrack, saved: TagSnapshot, takenAt: number, now: number, zones: ZoneMap, hysteresisM: number, limits: RestoreLimits): boolean {
   for (const r of saved.readers) {
-    track.readerTs.set(r.readerId, r.ts);
+    if (zones.zonesOfReader(r.readerId).length === 0) continue;
+    track.readerLatest.set(r.readerId, { ts: r.ts, acceptedAt: r.acceptedAt ?? saved.lastSeen });
     if (r.inside) track.readers.add(r.readerId);
   }
   const fix = saved.fix !== null && Number.isFinite(saved.fix.x) && Number.isFinite(saved.fix.y) && Number.isFinite(saved.fix.ts) ? saved.fix : undefined;
@@ -69,8 +84,13 @@ export function restoreTrack(track: TagTrack, saved: TagSnapshot, takenAt: numbe
   track.fix = fix;
   track.lastSeen = saved.lastSeen;
   track.fixAcceptedAt = fix === undefined ? -Infinity : saved.lastSeen;
+  track.statusAt = saved.statusAt ?? -Infinity;
+  track.flagsTs = fix?.ts ?? -Infinity;
+  track.flagsAt = fix === undefined ? -Infinity : saved.lastSeen;
   track.silentSince = takenAt - saved.lastSeen <= limits.offlineAfterMs ? Math.max(now, saved.lastSeen) : saved.lastSeen;
-  track.stillSince = saved.stillSince === null || fix?.motion !== 'still' ? NaN : saved.stillSince + Math.max(0, now - takenAt);
+  track.motion = saved.motion ?? fix?.motion;
+  track.battery = saved.battery ?? fix?.battery;
+  track.stillSince = saved.stillSince === null || track.motion !== 'still' ? NaN : saved.stillSince + Math.max(0, now - takenAt);
   track.sos = saved.sos;
   const was = new Map(saved.zones.filter((z) => zones.get(z.zoneId) !== undefined && Number.isFinite(z.since)).map((z) => [z.zoneId, z.since]));
   const outlined = new Set<string>();
@@ -82,15 +102,20 @@ export function restoreTrack(track: TagTrack, saved: TagSnapshot, takenAt: numbe
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isTime = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const MOTIONS: readonly unknown[] = ['moving', 'still', 'fallen'] satisfies TagMotion[];
+/** An optional field: absent, or what `ok` says. */
+const absentOr = (x: unknown, ok: (v: unknown) => boolean): boolean => x === undefined || ok(x);
 
 function isTagSnapshot(x: unknown): x is TagSnapshot {
   if (!isObject(x) || typeof x['tagId'] !== 'string' || !isTime(x['lastSeen']) || typeof x['sos'] !== 'boolean') return false;
   const fix = x['fix'];
   if (fix !== null && !(isObject(fix) && fix['tagId'] === x['tagId'] && isTime(fix['x']) && isTime(fix['y']) && isTime(fix['ts']))) return false;
   if (!(x['stillSince'] === null || isTime(x['stillSince']))) return false;
+  if (!absentOr(x['motion'], (m) => MOTIONS.includes(m)) || !absentOr(x['battery'], isTime) || !absentOr(x['statusAt'], isTime)) return false;
   const readers = x['readers'];
   const zones = x['zones'];
-  if (!Array.isArray(readers) || !readers.every((r) => isObject(r) && typeof r['readerId'] === 'string' && isTime(r['ts']) && typeof r['inside'] === 'boolean')) return false;
+  const isReader = (r: unknown): boolean => isObject(r) && typeof r['readerId'] === 'string' && isTime(r['ts']) && typeof r['inside'] === 'boolean' && absentOr(r['acceptedAt'], isTime);
+  if (!Array.isArray(readers) || !readers.every(isReader)) return false;
   return Array.isArray(zones) && zones.every((z) => isObject(z) && typeof z['zoneId'] === 'string' && isTime(z['since']));
 }
 

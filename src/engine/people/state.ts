@@ -1,9 +1,12 @@
-import type { Person, ReaderEvent, TagPosition, ZoneSpec } from '../../core/index.js';
+import type { Person, ReaderEvent, TagPosition, TagStatus, ZoneSpec } from '../../core/index.js';
 import { PEOPLE_DEFAULTS } from './settings.js';
 import { restoreTrack, tagSnapshot, type PeopleSnapshot, type RestoreLimits } from './snapshot.js';
+import { newTrack, raiseLate, raisesAlarm, takeFlags, type TagTrack, type TagView } from './tag-track.js';
 import { outlinedZonesAt, readerZonesOf, ZoneMap } from './zones.js';
 
 /** A tag entered or left a zone (gateway time). */
+export type { TagView };
+
 export interface ZoneChange {
   readonly tagId: string;
   readonly zoneId: string;
@@ -19,50 +22,6 @@ export interface PersonRef {
   readonly role: string | null;
 }
 
-/** What is known of one tag. Times are gateway times (the `now` passed in), except the fix's own `ts`. */
-export interface TagView {
-  readonly tagId: string;
-  readonly person: Person | undefined;
-  /** The latest fix from a location engine; undefined for tags only readers have seen. */
-  readonly fix: TagPosition | undefined;
-  /** When a fix or reader event last came (kept true across a restore). */
-  readonly lastSeen: number;
-  /**
-   * Where `tag-offline` counts silence from: lastSeen, except for a tag restored after a restart
-   * that was reporting when the snapshot was taken, which gets the restore time (it had no chance to report).
-   */
-  readonly silentSince: number;
-  /** When the tag began reporting `still` without a break; NaN unless its latest fix says still. */
-  readonly stillSince: number;
-  /** The SOS button as last reported. */
-  readonly sos: boolean;
-  /** Reader areas the tag is in. */
-  readonly readers: ReadonlySet<string>;
-  /** Zone id → when the tag entered it (for an outline, its first fix inside: the entry debounce does not shorten a dwell). */
-  readonly zones: ReadonlyMap<string, number>;
-  /** Outlined zones its fixes are inside but not yet for enterAfterMs: zone id → first fix inside. */
-  readonly entering: ReadonlyMap<string, number>;
-}
-
-/** The mutable record behind a TagView (shared with snapshot.ts only). */
-export interface TagTrack extends TagView {
-  person: Person | undefined;
-  fix: TagPosition | undefined;
-  lastSeen: number;
-  silentSince: number;
-  stillSince: number;
-  sos: boolean;
-  /** Gateway time the latest fix was accepted (the out-of-order window runs from it). */
-  fixAcceptedAt: number;
-  readonly readers: Set<string>;
-  /** Reader id → source time of the latest event of that reader about this tag. */
-  readonly readerTs: Map<string, number>;
-  /** Outlined zones the tag is in (entered and not left). */
-  outlined: ReadonlySet<string>;
-  readonly entering: Map<string, number>;
-  readonly zones: Map<string, number>;
-}
-
 export interface PeopleStateOptions {
   /** m; see PeopleSettings.hysteresisM. */
   readonly hysteresisM?: number | undefined;
@@ -70,22 +29,18 @@ export interface PeopleStateOptions {
   readonly enterAfterMs?: number | undefined;
   /** ms; see PeopleSettings.reorderWindowMs. */
   readonly reorderWindowMs?: number | undefined;
+  /** See PeopleSettings.maxTags. */
+  readonly maxTags?: number | undefined;
 }
 
 const NONE: ReadonlySet<string> = new Set();
 const NO_TIMES: ReadonlyMap<string, number> = new Map();
 
-function newTrack(tagId: string, person: Person | undefined): TagTrack {
-  return {
-    tagId, person, fix: undefined, lastSeen: -Infinity, silentSince: -Infinity, stillSince: NaN, sos: false, fixAcceptedAt: -Infinity,
-    readers: new Set(), readerTs: new Map(), outlined: NONE, entering: new Map(), zones: new Map(),
-  };
-}
-
 /**
- * Where every tag is: fed positions and reader events, it keeps each tag's zones (outlines entered
- * after enterAfterMs inside and left beyond hysteresisM, reader areas as reported) and each zone's
- * tags, and says what entered and left. A zone with both an outline and readers holds a tag placed by either.
+ * Where every tag is: fed positions, tag states without a position and reader events, it keeps
+ * each tag's zones (outlines entered after enterAfterMs inside and left beyond hysteresisM, reader
+ * areas as reported) and each zone's tags, and says what entered and left. A zone with both an
+ * outline and readers holds a tag placed by either. At most maxTags tags off the roster are known.
  */
 export class PeopleState {
   readonly zones: ZoneMap;
@@ -97,10 +52,20 @@ export class PeopleState {
   private readonly hysteresisM: number;
   private readonly enterAfterMs: number;
   private readonly reorderWindowMs: number;
-  /** Fixes dropped: stamped before the tag's latest within the reorder window, or with coordinates that are not numbers. */
+  private readonly maxTags: number;
+  /** Tracks of tags not on the roster (bounded by maxTags). */
+  private strangers = 0;
+  /**
+   * Fixes and tag states refused, or taken for their SOS press or fall only: stamped before the
+   * tag's latest within the reorder window; and fixes with coordinates that are not numbers.
+   */
   rejectedFixes = 0;
-  /** Reader events dropped: stamped before the latest event of the same reader about the same tag. */
+  /** Reader events dropped: stamped before the latest event of the same reader about the same tag, within the reorder window. */
   rejectedReaderEvents = 0;
+  /** Reader events dropped because no zone lists their reader (such a reader would pin its tags forever). */
+  unknownReaderEvents = 0;
+  /** Fixes, tag states and reader events of a new tag off the roster refused because maxTags such tags are known. */
+  rejectedTags = 0;
 
   /** `options` as a number is the hysteresis in metres (the older signature). */
   constructor(zones: readonly ZoneSpec[], people: readonly Person[] = [], options: number | PeopleStateOptions = {}) {
@@ -108,6 +73,7 @@ export class PeopleState {
     this.hysteresisM = o.hysteresisM ?? PEOPLE_DEFAULTS.hysteresisM;
     this.enterAfterMs = o.enterAfterMs ?? PEOPLE_DEFAULTS.enterAfterMs;
     this.reorderWindowMs = o.reorderWindowMs ?? PEOPLE_DEFAULTS.reorderWindowMs;
+    this.maxTags = o.maxTags ?? PEOPLE_DEFAULTS.maxTags;
     this.zones = new ZoneMap(zones);
     for (const zone of this.zones.zones) this.occupants.set(zone.id, new Set());
     this.setPeople(people);
@@ -116,7 +82,11 @@ export class PeopleState {
   /** Replaces the roster (who wears which tag); tags already tracked take their new owner. */
   setPeople(people: readonly Person[]): void {
     this.people = new Map(people.map((p) => [p.tagId, p]));
-    for (const track of this.tracks.values()) track.person = this.people.get(track.tagId);
+    this.strangers = 0;
+    for (const track of this.tracks.values()) {
+      track.person = this.people.get(track.tagId);
+      if (track.person === undefined) this.strangers++;
+    }
   }
 
   /** Takes a fix; a refused one (see takePosition) changes nothing. */
@@ -126,29 +96,56 @@ export class PeopleState {
 
   /**
    * Takes a fix and returns the zone changes, or null when it is refused: coordinates that are not
-   * numbers, or stamped before the tag's latest fix while that one arrived less than
-   * reorderWindowMs ago. Past the window an older stamp is believed (the device clock went back):
-   * otherwise one fix stamped minutes ahead would hold back every correct fix after it.
+   * numbers, a new tag past maxTags, or stamped before the tag's latest fix while that one arrived
+   * less than reorderWindowMs ago. Past the window an older stamp is believed (the device clock
+   * went back): otherwise one fix stamped minutes ahead would hold back every correct fix after it.
+   * A fix refused for order that carries an SOS press or a fall still raises it (no zone changes,
+   * the tag to be judged: an empty list); its position, release and battery are not taken.
    */
   takePosition(p: TagPosition, now: number): ZoneChange[] | null {
-    const known = this.tracks.get(p.tagId);
-    const latest = known?.fix;
-    const early = latest !== undefined && p.ts < latest.ts && now - (known?.fixAcceptedAt ?? -Infinity) < this.reorderWindowMs;
-    if (!Number.isFinite(p.x) || !Number.isFinite(p.y) || early) {
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) {
       this.rejectedFixes++;
       return null;
     }
-    const track = known ?? this.track(p.tagId);
+    const known = this.tracks.get(p.tagId);
+    const latest = known?.fix;
+    if (known !== undefined && latest !== undefined && p.ts < latest.ts && now - known.fixAcceptedAt < this.reorderWindowMs) {
+      this.rejectedFixes++;
+      if (!raisesAlarm(p)) return null;
+      raiseLate(known, p, now);
+      return [];
+    }
+    const track = known ?? this.admit(p.tagId);
+    if (track === undefined) return null;
     // A fix without a floor keeps the tag's last known floor: floor zones must not flap when
     // some fixes name it and others do not.
     const floor = p.floor ?? latest?.floor;
     track.fix = floor === p.floor ? p : { ...p, floor };
     track.fixAcceptedAt = now;
     this.heard(track, now);
-    track.stillSince = p.motion !== 'still' ? NaN : Number.isNaN(track.stillSince) ? now : track.stillSince;
-    if (p.sos !== undefined) track.sos = p.sos;
+    // In order for its position but stamped before a tag state taken since: only its alarms count.
+    takeFlags(track, p, now, this.reorderWindowMs, 'clears');
     const entered = this.debounce(track, outlinedZonesAt(this.zones, track.fix, track.outlined, this.hysteresisM), now);
     return this.settle(track, now, entered);
+  }
+
+  /**
+   * Takes a tag state without a position (a blink the engine could not place): its SOS button,
+   * motion and battery, on the tag's track (made if new, unless past maxTags), heard at `now`; no
+   * zone changes (the tag stays where its last fix or reader event left it). An empty list when
+   * taken, null when refused: a new tag past maxTags, or stamped before the latest fix or state
+   * taken within the reorder window without an SOS press or a fall (those still count, as for a late fix).
+   */
+  takeStatus(s: TagStatus, now: number): ZoneChange[] | null {
+    const track = this.tracks.get(s.tagId) ?? this.admit(s.tagId);
+    if (track === undefined) return null;
+    if (!takeFlags(track, s, now, this.reorderWindowMs, 'keeps')) {
+      this.rejectedFixes++;
+      return raisesAlarm(s) ? [] : null;
+    }
+    track.statusAt = now;
+    this.heard(track, now);
+    return [];
   }
 
   /**
@@ -185,18 +182,30 @@ export class PeopleState {
   }
 
   /**
-   * Takes a reader event and returns the zone changes, or null when it is stamped before the latest
-   * event of the same reader about the same tag: a late `enter` after a `leave` must not pin the tag
-   * in the zone. Reader areas are entered at once (a gate read is deliberate, no debounce).
+   * Takes a reader event and returns the zone changes, or null when it is refused:
+   * - its reader is in no zone's list (unknownReaderEvents): a tag in a reader area is never
+   *   forgotten for silence, so an unlisted reader would keep its tags for ever, placing them nowhere;
+   * - stamped before the latest event of the same reader about the same tag while that one was
+   *   accepted less than reorderWindowMs ago: a late `enter` after a `leave` must not pin the tag in
+   *   the zone. Past the window an older stamp is believed (the reader's clock was reset or had
+   *   jumped ahead), or a reader with a wrong clock would pin its miners underground;
+   * - a new tag past maxTags.
+   * Reader areas are entered at once (a gate read is deliberate, no debounce).
    */
   takeReader(e: ReaderEvent, now: number): ZoneChange[] | null {
-    const latest = this.tracks.get(e.tagId)?.readerTs.get(e.readerId);
-    if (latest !== undefined && e.ts < latest) {
+    if (this.zones.zonesOfReader(e.readerId).length === 0) {
+      this.unknownReaderEvents++;
+      return null;
+    }
+    const known = this.tracks.get(e.tagId);
+    const latest = known?.readerLatest.get(e.readerId);
+    if (latest !== undefined && e.ts < latest.ts && now - latest.acceptedAt < this.reorderWindowMs) {
       this.rejectedReaderEvents++;
       return null;
     }
-    const track = this.track(e.tagId);
-    track.readerTs.set(e.readerId, e.ts);
+    const track = known ?? this.admit(e.tagId);
+    if (track === undefined) return null;
+    track.readerLatest.set(e.readerId, { ts: e.ts, acceptedAt: now });
     this.heard(track, now);
     if (e.kind === 'enter') track.readers.add(e.readerId);
     else track.readers.delete(e.readerId);
@@ -214,12 +223,13 @@ export class PeopleState {
       changes.push({ tagId, zoneId, change: 'leave', time: now });
     }
     this.tracks.delete(tagId);
+    if (track.person === undefined) this.strangers--;
     return changes;
   }
 
   /**
-   * What a restart needs to keep: per tag its reader areas (with each reader's latest event time),
-   * its zones with their entry times, its last fix and lastSeen. Plain JSON. `now` is the gateway
+   * What a restart needs to keep: per tag its reader areas (with each reader's latest event time
+   * and when it was accepted), its motion and battery, its zones with their entry times, its last fix and lastSeen. Plain JSON. `now` is the gateway
    * time it is taken at (default: the latest lastSeen).
    */
   snapshot(now?: number): PeopleSnapshot {
@@ -241,7 +251,7 @@ export class PeopleState {
       if (this.tracks.has(saved.tagId)) continue;
       const track = newTrack(saved.tagId, this.people.get(saved.tagId));
       if (!restoreTrack(track, saved, s.takenAt, now, this.zones, this.hysteresisM, limits)) continue;
-      this.tracks.set(track.tagId, track);
+      if (this.admit(saved.tagId, track) === undefined) continue;
       for (const zoneId of track.zones.keys()) {
         this.occupants.get(zoneId)?.add(track.tagId);
         changes.push({ tagId: track.tagId, zoneId, change: 'enter', time: now });
@@ -291,12 +301,19 @@ export class PeopleState {
     return { tagId, personId: p?.personId ?? null, name: p?.name ?? null, role: p?.role ?? null };
   }
 
-  private track(tagId: string): TagTrack {
-    let track = this.tracks.get(tagId);
-    if (track === undefined) {
-      track = newTrack(tagId, this.people.get(tagId));
-      this.tracks.set(tagId, track);
+  /**
+   * Adds a track for a tag not known yet (`track`, or a new one); undefined, counted in
+   * rejectedTags, when the tag is not on the roster and maxTags such tags are known.
+   */
+  private admit(tagId: string, track: TagTrack = newTrack(tagId, this.people.get(tagId))): TagTrack | undefined {
+    if (track.person === undefined) {
+      if (this.strangers >= this.maxTags) {
+        this.rejectedTags++;
+        return undefined;
+      }
+      this.strangers++;
     }
+    this.tracks.set(tagId, track);
     return track;
   }
 

@@ -3,7 +3,8 @@ import { formatNumber } from '../message.js';
 import { formatSpan, personLabel, whereLabel, zoneLabel } from './labels.js';
 import type { Finding } from './result.js';
 import type { PeopleConfig } from './settings.js';
-import type { PersonRef, TagView } from './state.js';
+import type { PersonRef } from './state.js';
+import { reportedByEngine, type TagView } from './tag-track.js';
 import { GUARDED_KINDS, type ZoneMap } from './zones.js';
 
 /** What the per-tag rules need besides the tag. */
@@ -21,7 +22,7 @@ export function tagFindings(tag: TagView, ctx: TagRuleContext, now: number): Fin
   const push = (f: Finding | undefined): void => {
     if (f !== undefined) found.push(f);
   };
-  push(sos(tag, ctx));
+  push(sos(tag, ctx, now));
   push(manDown(tag, ctx, now));
   push(offline(tag, ctx, now));
   push(batteryLow(tag, ctx));
@@ -50,42 +51,53 @@ function tagFinding(rule: Finding['rule'], level: string, tag: TagView, ctx: Tag
   return { conditionId, rule, zoneId, tagId: tag.tagId, level, priority: ctx.config.priorities[rule], message, value, people: [ctx.person], subject: tagSubject(ctx.person, keyZone) };
 }
 
-/** Where the tag is, for messages: its zones and position. */
-function whereabouts(tag: TagView): string {
-  const zones = [...tag.zones.keys()];
-  if (zones.length === 0) return `at ${whereLabel(tag.fix)}`;
-  return tag.fix === undefined ? `in ${zones.join(', ')}` : `in ${zones.join(', ')} at ${whereLabel(tag.fix)}`;
+/**
+ * Where the tag is, for messages, led by its own separator: ` in ws at (5, 5)`, ` at (5, 5)`;
+ * ` in pit` for a tag readers placed; when its latest report was a state without a fix,
+ * `, last fixed 3 min ago at (5, 5)` (zones first when it has some); `, position unknown` when nothing placed it.
+ */
+function whereabouts(tag: TagView, now: number): string {
+  const zones = tag.zones.size === 0 ? '' : ` in ${[...tag.zones.keys()].join(', ')}`;
+  if (tag.fix === undefined) return zones === '' ? ', position unknown' : zones;
+  if (tag.statusAt > tag.fixAcceptedAt) return `${zones}, last fixed ${formatSpan(now - tag.fixAcceptedAt)} ago at ${whereLabel(tag.fix)}`;
+  return `${zones} at ${whereLabel(tag.fix)}`;
 }
 
 /** SOS while the tag's button says so (the alarm should latch in the alarm manager: buttons are often momentary). */
-function sos(tag: TagView, ctx: TagRuleContext): Finding | undefined {
+function sos(tag: TagView, ctx: TagRuleContext, now: number): Finding | undefined {
   if (!tag.sos) return undefined;
-  return tagFinding('sos', 'SOS', tag, ctx, `SOS from ${personLabel(ctx.person)} ${whereabouts(tag)}`, null);
+  return tagFinding('sos', 'SOS', tag, ctx, `SOS from ${personLabel(ctx.person)}${whereabouts(tag, now)}`, null);
 }
 
 /** `FALLEN` when the tag says so; `NO_MOTION` when it has said `still` for longer than stillForMs. */
 function manDown(tag: TagView, ctx: TagRuleContext, now: number): Finding | undefined {
   const who = personLabel(ctx.person);
-  if (tag.fix?.motion === 'fallen') return tagFinding('man-down', 'FALLEN', tag, ctx, `Man down: ${who} fell ${whereabouts(tag)}`, null);
+  if (tag.motion === 'fallen') return tagFinding('man-down', 'FALLEN', tag, ctx, `Man down: ${who} fell${whereabouts(tag, now)}`, null);
   const still = now - tag.stillSince;
   if (!(still > ctx.config.stillForMs)) return undefined;
-  return tagFinding('man-down', 'NO_MOTION', tag, ctx, `Man down: ${who} has not moved for ${formatSpan(still)} ${whereabouts(tag)}`, still);
+  return tagFinding('man-down', 'NO_MOTION', tag, ctx, `Man down: ${who} has not moved for ${formatSpan(still)}${whereabouts(tag, now)}`, still);
 }
 
 /**
- * `OFFLINE` after offlineAfterMs without a fix or reader event, for tags a location engine reports
- * (about 1 Hz): readers report only changes, so a reader-only tag's silence proves nothing. Timed
- * from silentSince (a tag restored after a restart gets a fresh chance); the message says the true silence.
+ * `OFFLINE` after offlineAfterMs without a fix, tag state or reader event, for tags a location
+ * engine reports (about 1 Hz): readers report only changes, so a reader-only tag's silence proves
+ * nothing. Timed from silentSince (a tag restored after a restart gets a fresh chance); the message
+ * says the true silence.
  */
 function offline(tag: TagView, ctx: TagRuleContext, now: number): Finding | undefined {
-  if (tag.fix === undefined || !(now - tag.silentSince > ctx.config.offlineAfterMs)) return undefined;
+  if (!reportedByEngine(tag) || !(now - tag.silentSince > ctx.config.offlineAfterMs)) return undefined;
   const silent = now - tag.lastSeen;
-  return tagFinding('tag-offline', 'OFFLINE', tag, ctx, `Tag offline: ${personLabel(ctx.person)} silent for ${formatSpan(silent)}, last seen ${whereabouts(tag)}`, silent);
+  const lastSeen = tag.fix === undefined && tag.zones.size === 0 ? '' : ', last seen';
+  const message = `Tag offline: ${personLabel(ctx.person)} silent for ${formatSpan(silent)}${lastSeen}${whereabouts(tag, now)}`;
+  return tagFinding('tag-offline', 'OFFLINE', tag, ctx, message, silent);
 }
 
-/** `BATTERY_LOW` below batteryLowPct; clears at batteryLowPct + batteryDeadbandPct so a charge hovering at the limit does not chatter. */
+/**
+ * `BATTERY_LOW` below batteryLowPct; clears at batteryLowPct + batteryDeadbandPct so a charge
+ * hovering at the limit does not chatter. The charge is the last reported: a fix without one does not clear it.
+ */
 function batteryLow(tag: TagView, ctx: TagRuleContext): Finding | undefined {
-  const battery = tag.fix?.battery;
+  const battery = tag.battery;
   if (battery === undefined || !Number.isFinite(battery)) return undefined;
   const { batteryLowPct, batteryDeadbandPct } = ctx.config;
   const wasLow = ctx.levelOf(`battery-low/${tag.tagId}`) !== null;
