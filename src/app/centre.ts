@@ -5,6 +5,7 @@ import { HazgateError, type Clock, type ComponentStatus, type Logger } from '../
 import { ThrottledErrorLog } from '../pipeline/index.js';
 import { CentreWsHub, createCentreHttpServer, createCentreMetricsRegistry, listen } from '../server/index.js';
 import { CentreFeed, CentreMqttClient, CentreMqttInput, SqliteCentreStore } from '../uplink/index.js';
+import { MqttLeaseKeeper } from '../uplink/lease-mqtt.js';
 import { CentreRead, liveEntry } from './centre-read.js';
 import { VERSION } from './version.js';
 
@@ -32,6 +33,8 @@ interface CentreParts {
  */
 export class Centre {
   url = '';
+  /** With `mqtt.serve: leases`: the share of partitions this process holds. */
+  private leases: MqttLeaseKeeper | null = null;
 
   private constructor(
     readonly config: CentreConfig,
@@ -43,7 +46,7 @@ export class Centre {
     const centre = new Centre(config, parts);
     try {
       centre.url = await listen(parts.http, config.server.host, config.server.port);
-      if (parts.mqtt !== null) await startMqtt(config, parts.mqtt.input, opts.logger);
+      if (parts.mqtt !== null) centre.leases = await startMqtt(config, parts.mqtt.input, opts.logger);
     } catch (e) {
       await centre.stop().catch((err: unknown) => opts.logger.warn({ err: String(err) }, 'cleanup after a failed start failed'));
       throw e;
@@ -62,6 +65,8 @@ export class Centre {
   /** Inputs first (nothing new arrives), then the clients, then the store. */
   async stop(): Promise<void> {
     const p = this.parts;
+    // Hands this process's partitions on at once (leases cleared) instead of at lease expiry.
+    await this.leases?.stop().catch((e: unknown) => p.logger.warn({ err: String(e) }, 'partition leases stop failed'));
     await p.mqtt?.client.end().catch((e: unknown) => p.logger.warn({ err: String(e) }, 'MQTT input stop failed'));
     await p.hub.close();
     await p.http.close();
@@ -145,12 +150,29 @@ function wireMqtt(m: NonNullable<CentreConfig['mqtt']>, feed: CentreFeed, opts: 
   return { input, client };
 }
 
-/** Subscriptions are sent when the broker answers; the centre serves HTTP meanwhile (an outage is shown on /readyz). */
-async function startMqtt(config: CentreConfig, input: CentreMqttInput, logger: Logger): Promise<void> {
-  const serve = config.mqtt?.serve ?? 'all';
-  const done = serve === 'all' ? input.serveAll() : Promise.all(serve.map((p) => input.serve(p))).then(() => undefined);
+/**
+ * Subscriptions are sent when the broker answers; the centre serves HTTP meanwhile (an outage is
+ * shown on /readyz). With `serve: leases` the partitions come and go with this process's leases.
+ */
+async function startMqtt(config: CentreConfig, input: CentreMqttInput, logger: Logger): Promise<MqttLeaseKeeper | null> {
+  const m = config.mqtt;
+  const serve = m?.serve ?? 'all';
+  if (m !== undefined && serve === 'leases') {
+    const self = m.leases.member ?? m.clientId;
+    const keeper = new MqttLeaseKeeper({
+      url: m.url, self, partitions: m.partitions, leaseMs: m.leases.lease, server: input, logger: logger.child({ component: 'leases' }),
+      ...(m.username === undefined ? {} : { username: m.username }),
+      ...(m.password === undefined ? {} : { password: m.password }),
+    });
+    await keeper.start();
+    logger.info({ partitions: m.partitions, member: self, served: keeper.served() }, `centre shares the MQTT feed partitions under leases as ${self}`);
+    return keeper;
+  }
+  const list = serve === 'leases' || serve === 'all' ? [] : serve;
+  const done = serve === 'all' ? input.serveAll() : Promise.all(list.map((p) => input.serve(p))).then(() => undefined);
   void done.catch(() => undefined);
-  logger.info({ partitions: config.mqtt?.partitions, serve }, `centre takes MQTT feeds of ${serve === 'all' ? 'every partition' : `partitions ${serve.join(', ')}`}`);
+  logger.info({ partitions: m?.partitions, serve }, `centre takes MQTT feeds of ${serve === 'all' ? 'every partition' : `partitions ${list.join(', ')}`}`);
+  return null;
 }
 
 function readTls(config: CentreConfig): { key: Buffer; cert: Buffer } | undefined {

@@ -15,6 +15,7 @@ import { conditionCatalogue } from './alarm-conditions.js';
 import { wireBypasses, type BypassWiring } from './bypass-wiring.js';
 import { wirePeople, type PeopleWiring } from './people-wiring.js';
 import { PeopleStateFile } from './people-state-file.js';
+import { wireUplink, type UplinkWiring } from './uplink-wiring.js';
 import { wireVideo, type VideoWiring } from './video-wiring.js';
 
 export interface GatewayOptions {
@@ -43,6 +44,7 @@ export class Gateway {
     try {
       gw.url = await startServing(parts, config);
       parts.bypasses.publishAll();
+      await parts.uplink?.start();
       gw.timers.push(setInterval(() => gw.tick(), opts.tickMs ?? 1000));
       await startAdapters(parts);
     } catch (e) {
@@ -63,6 +65,7 @@ export class Gateway {
     p.alarmPath.apply(p.enrich(p.people.tick(p.clock.now())));
     p.peopleFile.keep(p.people, p.clock.now());
     p.alarmPath.apply(p.enrich(p.video.tick(p.clock.now())));
+    p.uplink?.tick(p.clock.now());
     p.alarmPath.tick(p.clock.now());
     for (const f of p.health.advance(p.clock.now())) announceFlood(f, p.hub, p.logger);
   }
@@ -79,6 +82,8 @@ export class Gateway {
     // What the InfluxDB sink still holds goes to its spool, sent at the next start.
     await p.influx?.close();
     await p.store.close();
+    // Unacknowledged feed messages stay in the outbox for the next start.
+    await p.uplink?.stop();
     p.bypasses.close();
     p.journal.close();
   }
@@ -104,6 +109,8 @@ interface GatewayParts {
   readonly bypasses: BypassWiring;
   readonly people: PeopleWiring;
   readonly video: VideoWiring;
+  /** The provincial feed; null without an `uplink` section. */
+  readonly uplink: UplinkWiring | null;
   /** Who was where, kept over restarts (`<store dir>/people-state.json`). */
   readonly peopleFile: PeopleStateFile;
   /** Results with the people and cameras of their zone. */
@@ -113,6 +120,7 @@ interface GatewayParts {
 async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<GatewayParts> {
   const { clock, logger } = opts;
   const points = pointsOf(config);
+  const startedAt = clock.now();
   const store = await EmbeddedStore.open({
     dir: config.store.dir,
     retentionDays: config.store.retentionDays,
@@ -146,11 +154,18 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
       logger.info({ conditionId: t.conditionId, state: t.state, level: t.level, priority: t.priority, value: t.value }, t.message);
       hub?.broadcastTransition(t);
       influx?.writeTransition(t);
+      uplink?.journaled(t.rts);
       const flood = health.observe(t);
       if (flood !== undefined) announceFlood(flood, hub, logger);
     },
   });
   const alarmPath = new AlarmPath(alarms, logger.child({ component: 'alarms' }));
+  const adapterIds = config.adapters.map((a) => a.id);
+  let statusOf: (id: string) => ComponentStatus['state'] = () => 'starting';
+  const uplink: UplinkWiring | null = wireUplink(config.uplink, {
+    siteId: config.site.id, storeDir: config.store.dir, points, journal, latest: (id) => cache.get(id), logger: logger.child({ component: 'uplink' }), now: clock.now(),
+    facts: () => ({ version: VERSION, startedAt, adapters: adapterIds.map((id) => ({ id, status: statusOf(id) })) }),
+  });
   resumeRetained(alarms.restore(), { engine, people, video }, alarmPath, clock.now(), logger);
   hub = new WsHub({
     siteId: config.site.id,
@@ -183,7 +198,8 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   const bypasses = wireBypasses(points, config.store.dir, journal, clock, ingest.accept);
   const adapters = config.adapters.map((a) => createAdapter(a, config, opts));
   const broker = config.broker?.enabled ? createEmbeddedBroker(config.broker, logger) : null;
-  const parts = { startedAt: clock.now(), clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, peopleFile, enrich };
+  statusOf = (id) => adapters.find((a) => a.id === id)?.status().state ?? 'stopped';
+  const parts = { startedAt, clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, peopleFile, uplink, enrich };
   const http = createHttpServer({
     siteId: config.site.id,
     version: VERSION,
@@ -323,6 +339,11 @@ function componentStatus(parts: Omit<GatewayParts, 'http'>): Record<string, Comp
   if (parts.broker) out['broker'] = { state: 'up', since: parts.startedAt }; // start() threw otherwise
   for (const a of parts.adapters) out[`adapter:${a.id}`] = a.status();
   if (parts.influx) out['influx'] = parts.influx.status();
+  // The centre out of reach does not make the gateway unready: the outbox keeps the feed.
+  if (parts.uplink) {
+    const u = parts.uplink.status();
+    out['uplink'] = u.state === 'down' ? { ...u, state: 'degraded' } : u;
+  }
   const backlog = parts.alarmPath.backlog;
   out['alarms'] = backlog === 0 ? { state: 'up', since: parts.startedAt } : { state: 'degraded', reason: `${backlog} transitions wait for the journal`, since: parts.clock.now() };
   return out;
@@ -337,6 +358,6 @@ function metricsSources(parts: GatewayParts) {
     retained: () => parts.alarms.retained(),
     store: () => ({ ...parts.store.stats, diskBytes: parts.store.diskBytes() }),
     ws: parts.hub.stats,
-    adapterMetrics: () => [...parts.adapters.flatMap((a) => a.adapter.metrics?.() ?? []), ...(parts.influx?.metrics() ?? []), ...parts.people.metrics()],
+    adapterMetrics: () => [...parts.adapters.flatMap((a) => a.adapter.metrics?.() ?? []), ...(parts.influx?.metrics() ?? []), ...parts.people.metrics(), ...(parts.uplink?.metrics(parts.clock.now()) ?? [])],
   };
 }

@@ -61,7 +61,10 @@ const mqttSchema = z
     /** Must equal the gateways' uplink partitions: a batch's partition is fnv1a32(site) mod partitions. */
     partitions: z.number().int().min(1).max(MAX_PARTITIONS).default(16),
     /** Partitions this process takes: all of them, or a list (several centre processes sharing the load). */
-    serve: z.union([z.literal('all'), z.array(z.number().int().min(0)).min(1)]).default('all'),
+    /** `leases`: the processes that name the same broker share the partitions under leases (docs/centre.md). */
+    serve: z.union([z.literal('all'), z.literal('leases'), z.array(z.number().int().min(0)).min(1)]).default('all'),
+    /** With `serve: leases`: this process's member id (default its clientId) and how long a silent process keeps its partitions. */
+    leases: z.object({ member: z.string().min(1).max(128).optional(), lease: z.number().int().min(1000).default(15_000) }).strict().default({ lease: 15_000 }),
     /** 5 (default) carries the batch's signature as the user property x-hazgate-signature; 4 cannot. */
     protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
     /** MQTT 5: how long the broker keeps our session (and queues batches) while the centre is away. */
@@ -77,7 +80,7 @@ const mqttSchema = z
     if (m.password !== undefined && m.username === undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: 'a password needs a username' });
     if (m.requireSignature && m.protocolVersion === 4) ctx.addIssue({ code: 'custom', path: ['requireSignature'], message: 'signatures travel as MQTT 5 user properties: set protocolVersion 5' });
     const serve = m.serve;
-    if (serve === 'all') return;
+    if (serve === 'all' || serve === 'leases') return;
     serve.forEach((p, i) => {
       if (p >= m.partitions) ctx.addIssue({ code: 'custom', path: ['serve', i], message: `partition ${p} does not exist (partitions: ${m.partitions})` });
       if (serve.indexOf(p) !== i) ctx.addIssue({ code: 'custom', path: ['serve', i], message: `partition ${p} is listed twice` });

@@ -7,3 +7,4 @@ export { parseYamlText, readYamlFile, substituteEnv, type YamlFile } from './yam
 export { peopleSectionSchema, type PeopleSection } from './people.js';
 export { videoSectionSchema, type VideoSection } from './video.js';
 export { centreConfigSchema, centreCrossChecks, centreSiteSchema, type CentreConfig, type CentreSiteConfig } from './centre.js';
+export { uplinkSectionSchema, type UplinkSection } from './uplink.js';

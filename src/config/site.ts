@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pointSchema } from './points.js';
 import { peopleSectionSchema } from './people.js';
 import { videoSectionSchema } from './video.js';
+import { uplinkSectionSchema } from './uplink.js';
 import { durationSchema, ruleSchema } from './rules.js';
 import { bytesSchema } from './rule-parts.js';
 
@@ -130,6 +131,8 @@ export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M exte
       /** Video analytics: cameras, detection hold, camera-offline (issue 9). */
       video: videoSectionSchema.optional(),
       influx: influxSchema.optional(),
+      /** The provincial feed (issue 10): outbox, transport, legacy KJ exporter. */
+      uplink: uplinkSectionSchema.optional(),
       server: serverSchema.default(serverSchema.parse({})),
       broker: brokerSchema.optional(),
       simulator: simulatorSchema(modbusSimSchema ?? z.never(), opcuaSimSchema ?? z.never()).optional(),
