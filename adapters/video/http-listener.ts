@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Authorise } from './auth.js';
+import { BodyWatch } from './body-pace.js';
+import { ConnectionTable } from './webhook-connections.js';
 
 /**
  * The webhook's own HTTP listener (node:http): POSTs to a few paths, bodies bounded, an optional
@@ -23,26 +26,35 @@ export interface WebhookAnswer {
 }
 
 export type RefusedRequest = 'too-large' | 'unauthorised' | 'no-route';
-/** A connection closed by the listener: over maxConnections, or a request not whole in time. */
-export type RefusedConnection = 'too-many-connections' | 'timeout';
+/**
+ * Why the listener closed a connection: a new one refused because every connection in the way is
+ * mid-request (`connection-limit`: maxConnections; `address-limit`: maxConnectionsPerAddress), an
+ * idle one closed to make room for a new one (`idle-for-new`), headers or the whole request not in
+ * time (`timeout`), a body behind minBodyBytesPerSecond (`body-too-slow`).
+ */
+export type ClosedConnection = 'connection-limit' | 'address-limit' | 'idle-for-new' | 'timeout' | 'body-too-slow';
 
 export interface HttpListenerOptions {
   readonly host: string;
   readonly port: number;
   readonly paths: ReadonlySet<string>;
   readonly maxBodyBytes: number;
-  /** Open connections at most; more are closed at once (counted). */
+  /** Open connections at most; a new one beyond takes the place of the one idle the longest. */
   readonly maxConnections: number;
+  /** Open connections from one remote address at most; beyond, the same, among that address's own. */
+  readonly maxConnectionsPerAddress: number;
   /** Headers must arrive within this (an idle new connection included); at most requestTimeoutMs. */
   readonly headersTimeoutMs: number;
-  /** The whole request must arrive within this. */
+  /** The whole request must arrive within this, however steadily it comes: the cap. */
   readonly requestTimeoutMs: number;
+  /** After its headers (and as long again as headersTimeoutMs allows them), a body must average this; 0 = no check. */
+  readonly minBodyBytesPerSecond: number;
   readonly authorise: Authorise;
   /** For a `WWW-Authenticate` challenge on 401 (basic auth), else undefined. */
   readonly challenge: string | undefined;
   readonly handle: (request: WebhookRequest) => WebhookAnswer;
   readonly onRefused: (reason: RefusedRequest, remote: string, what: string) => void;
-  readonly onConnectionRefused: (reason: RefusedConnection, remote: string, what: string) => void;
+  readonly onConnectionClosed: (reason: ClosedConnection, remote: string, what: string) => void;
 }
 
 export interface HttpListener {
@@ -55,20 +67,39 @@ export interface HttpListener {
 /** A refused body is drained (so the sender reads our 413) up to this many times the limit, then cut. */
 const DRAIN_FACTOR = 8;
 
-/** How often node:http looks for requests past their timeouts (its default, 30 s, would let a slow client stay that much longer). */
+/** How often node:http looks for requests past their timeouts, and the body rates are checked (node's default, 30 s, would let a slow client stay that much longer). */
 const MAX_TIMEOUT_CHECK_MS = 1_000;
+
+/** One request and its answer. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+}
+
+/** What the request handlers share. */
+interface Listener {
+  readonly options: HttpListenerOptions;
+  readonly connections: ConnectionTable<Socket>;
+  readonly bodies: BodyWatch<Exchange>;
+}
 
 /**
  * Listens, or rejects with the listen error (EADDRINUSE, EACCES…). Slow or idle clients cannot hold
  * sockets: headers must come within headersTimeoutMs of the connection (or of the previous request
- * on a kept-alive one) and the request within requestTimeoutMs, else 408 and the connection is
- * closed; beyond maxConnections new connections are closed at once.
+ * on a kept-alive one), a body must keep up minBodyBytesPerSecond and the request end within
+ * requestTimeoutMs, else 408 and the connection is closed. A new connection over maxConnections or
+ * its address's maxConnectionsPerAddress closes the connection idle the longest in its way, and is
+ * closed itself only when all of those are mid-request.
  */
 export async function startHttpListener(options: HttpListenerOptions): Promise<HttpListener> {
   const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
-  const connectionsCheckingInterval = Math.max(50, Math.min(MAX_TIMEOUT_CHECK_MS, Math.floor(headersTimeout / 4)));
-  const server = createServer({ connectionsCheckingInterval, requestTimeout: options.requestTimeoutMs, headersTimeout }, (req, res) => onRequest(options, req, res));
-  server.maxConnections = options.maxConnections;
+  const checkEveryMs = Math.max(50, Math.min(MAX_TIMEOUT_CHECK_MS, Math.floor(headersTimeout / 4)));
+  const listener: Listener = {
+    options,
+    connections: new ConnectionTable({ maxConnections: options.maxConnections, maxConnectionsPerAddress: options.maxConnectionsPerAddress }),
+    bodies: new BodyWatch({ minBytesPerSecond: options.minBodyBytesPerSecond, allowanceMs: headersTimeout }),
+  };
+  const server = createServer({ connectionsCheckingInterval: checkEveryMs, requestTimeout: options.requestTimeoutMs, headersTimeout }, (req, res) => onRequest(listener, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -79,18 +110,43 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
   // An error after listening (EMFILE, say) must not crash the gateway through an unhandled 'error'.
   server.on('error', () => undefined);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => onClientError(options, error, socket));
-  // net.Server emits 'drop' for each connection closed because maxConnections are open.
-  server.on('drop', (peer?: { remoteAddress?: string; remotePort?: number }) => {
-    options.onConnectionRefused('too-many-connections', `${peer?.remoteAddress ?? '?'}:${peer?.remotePort ?? '?'}`, `connection closed: ${options.maxConnections} (maxConnections) are open`);
-  });
+  server.on('connection', (socket: Socket) => admit(listener, socket));
+  const pace = setInterval(() => cutOffSlowBodies(listener), checkEveryMs);
+  pace.unref();
   const { port } = server.address() as AddressInfo;
-  return { host: options.host, port, close: () => closeServer(server) };
+  return {
+    host: options.host,
+    port,
+    close: () => {
+      clearInterval(pace);
+      return closeServer(server);
+    },
+  };
+}
+
+function admit(listener: Listener, socket: Socket): void {
+  const { options, connections } = listener;
+  const remote = remoteOf(socket);
+  const outcome = connections.admit(socket, socket.remoteAddress ?? '?', performance.now());
+  if (!outcome.admitted) {
+    socket.destroy();
+    const limit = outcome.limit === 'address-limit' ? `${options.maxConnectionsPerAddress} (maxConnectionsPerAddress) from its address` : `${options.maxConnections} (maxConnections)`;
+    options.onConnectionClosed(outcome.limit, remote, `connection closed: ${limit} are open, all mid-request`);
+    return;
+  }
+  socket.once('close', () => connections.remove(socket));
+  const evicted = outcome.evicted;
+  if (evicted === undefined) return;
+  const idleRemote = remoteOf(evicted.connection);
+  evicted.connection.destroy();
+  const limit = evicted.limit === 'address-limit' ? `maxConnectionsPerAddress ${options.maxConnectionsPerAddress}` : `maxConnections ${options.maxConnections}`;
+  options.onConnectionClosed('idle-for-new', idleRemote, `idle connection closed to make room for ${remote} (${limit})`);
 }
 
 /** A timed-out request hears 408 before its connection closes; any other client error just closes it. */
 function onClientError(options: HttpListenerOptions, error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    options.onConnectionRefused('timeout', `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, 'request not received whole in time (headersTimeoutMs / requestTimeoutMs)');
+    options.onConnectionClosed('timeout', remoteOf(socket), 'request not received whole in time (headersTimeoutMs / requestTimeoutMs)');
     if (socket.writable) {
       socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
       return;
@@ -99,8 +155,27 @@ function onClientError(options: HttpListenerOptions, error: NodeJS.ErrnoExceptio
   socket.destroy();
 }
 
-function onRequest(options: HttpListenerOptions, req: IncomingMessage, res: ServerResponse): void {
-  const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+/** Bodies behind minBodyBytesPerSecond hear 408 (unless answered already) and lose their connection. */
+function cutOffSlowBodies(listener: Listener): void {
+  const { options } = listener;
+  for (const { request, received, elapsedMs } of listener.bodies.overdue(performance.now())) {
+    const { req, res } = request;
+    const socket = req.socket;
+    options.onConnectionClosed('body-too-slow', remoteOf(socket), `body too slow: ${received} bytes in ${Math.round(elapsedMs)} ms after the headers, under minBodyBytesPerSecond ${options.minBodyBytesPerSecond}`);
+    if (res.headersSent) {
+      socket.destroy();
+      continue;
+    }
+    res.setHeader('Connection', 'close');
+    res.once('finish', () => socket.destroy());
+    answer(res, { status: 408, body: { ok: false, reason: 'body too slow' } });
+  }
+}
+
+function onRequest(listener: Listener, req: IncomingMessage, res: ServerResponse): void {
+  const { options } = listener;
+  track(listener, req, res);
+  const remote = remoteOf(req.socket);
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   if (!options.paths.has(path)) {
     options.onRefused('no-route', remote, `no route ${req.method ?? ''} ${path}`);
@@ -119,6 +194,19 @@ function onRequest(options: HttpListenerOptions, req: IncomingMessage, res: Serv
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > options.maxBodyBytes) return tooLarge(options, req, res, remote, `declares ${declared} bytes`);
   readBody(options, req, res, remote, path);
+}
+
+/** The connection is mid-request until the answer is out; the body is watched until it ends. */
+function track(listener: Listener, req: IncomingMessage, res: ServerResponse): void {
+  const { connections, bodies } = listener;
+  const exchange: Exchange = { req, res };
+  const socket = req.socket;
+  connections.requestStarted(socket);
+  res.once('close', () => connections.requestEnded(socket, performance.now()));
+  bodies.start(exchange, performance.now());
+  req.on('data', (chunk: Buffer) => bodies.received(exchange, chunk.length));
+  req.once('end', () => bodies.end(exchange));
+  req.once('close', () => bodies.end(exchange));
 }
 
 function readBody(options: HttpListenerOptions, req: IncomingMessage, res: ServerResponse, remote: string, path: string): void {
@@ -168,6 +256,10 @@ function answer(res: ServerResponse, a: WebhookAnswer): void {
   const text = JSON.stringify(a.body);
   res.writeHead(a.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+function remoteOf(socket: Socket): string {
+  return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
 }
 
 function closeServer(server: Server): Promise<void> {

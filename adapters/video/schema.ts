@@ -112,12 +112,22 @@ export const videoWebhookSchema = z
       .prefault({}),
     /** Larger bodies are answered 413 unread (multipart alerts carry JPEGs: allow for them). */
     maxBodyBytes: z.number().int().min(1_024).max(64 * 1_048_576).default(2 * 1_048_576),
-    /** A request must arrive whole within this time (slow senders are cut off). */
-    requestTimeoutMs: durationSchema.refine((ms) => ms >= 100, 'requestTimeoutMs must be at least 100ms').default(10_000),
+    /**
+     * The cap on a whole request, however steadily it comes (minBodyBytesPerSecond decides about
+     * slow ones): 2 MiB in 120 s needs 17 KiB/s on average. Raise it for large pictures over slow links.
+     */
+    requestTimeoutMs: durationSchema.refine((ms) => ms >= 100, 'requestTimeoutMs must be at least 100ms').default(120_000),
     /** Its headers within this (an idle connection too); at most requestTimeoutMs applies. */
     headersTimeoutMs: durationSchema.refine((ms) => ms >= 100, 'headersTimeoutMs must be at least 100ms').default(5_000),
-    /** Open connections at most (AI boxes keep theirs alive); beyond, new ones are closed at once and counted. */
+    /** After its headers and an allowance of headersTimeoutMs, a body must average at least this (bytes/s), else 408; 0 = no check. */
+    minBodyBytesPerSecond: z.number().int().min(0).max(1_073_741_824).default(8_192),
+    /**
+     * Open connections at most (AI boxes keep theirs alive); a new one beyond takes the place of the
+     * connection idle the longest, and is closed itself only when all are mid-request.
+     */
     maxConnections: z.number().int().min(1).max(10_000).default(64),
+    /** The same per remote address, among that address's own connections: one host cannot take them all. An NVR posting for many cameras may need more. */
+    maxConnectionsPerAddress: z.number().int().min(1).max(10_000).default(8),
     auth: videoAuthSchema.optional(),
     ...commonShape,
   })

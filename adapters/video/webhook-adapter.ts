@@ -3,9 +3,9 @@ import { HazgateError } from '../../src/core/errors.js';
 import type { EmitObservation } from '../../src/core/observation.js';
 import type { Adapter, AdapterDeps, AdapterFactory, AdapterMetric, EmitReading, OnAdapterError, OnStatus } from '../../src/core/ports.js';
 import { makeAuthoriser } from './auth.js';
-import { startHttpListener, type HttpListener, type RefusedConnection, type WebhookAnswer, type WebhookRequest } from './http-listener.js';
+import { startHttpListener, type ClosedConnection, type HttpListener, type WebhookAnswer, type WebhookRequest } from './http-listener.js';
 import { VideoIngest, type IngestSummary, type VideoSinks } from './ingest.js';
-import { emptyVideoStats, videoMetrics, type VideoStats } from './metrics.js';
+import { countInto, emptyVideoStats, videoMetrics, type VideoRejectReason, type VideoStats } from './metrics.js';
 import { videoWebhookSchema, type VideoWebhookConfig } from './schema.js';
 
 /**
@@ -20,6 +20,9 @@ export class VideoWebhookAdapter implements Adapter {
   /** Live counters, kept across start/stop. */
   readonly stats: Readonly<VideoStats>;
   private readonly counters: VideoStats = emptyVideoStats();
+  /** Connections the listener closed, by why (hazgate_video_webhook_connections_closed_total), kept across start/stop. */
+  readonly connectionsClosed: Readonly<Partial<Record<ClosedConnection, number>>>;
+  private readonly closed: Partial<Record<ClosedConnection, number>> = {};
   private readonly ingest: VideoIngest;
   private listener: HttpListener | undefined;
   private sinks: VideoSinks | undefined;
@@ -34,6 +37,7 @@ export class VideoWebhookAdapter implements Adapter {
   ) {
     this.id = config.id;
     this.stats = this.counters;
+    this.connectionsClosed = this.closed;
     this.ingest = new VideoIngest(config, deps.clock, this.counters);
   }
 
@@ -52,8 +56,10 @@ export class VideoWebhookAdapter implements Adapter {
         paths: new Set([config.paths.isapi, config.paths.events]),
         maxBodyBytes: config.maxBodyBytes,
         maxConnections: config.maxConnections,
+        maxConnectionsPerAddress: config.maxConnectionsPerAddress,
         headersTimeoutMs: config.headersTimeoutMs,
         requestTimeoutMs: config.requestTimeoutMs,
+        minBodyBytesPerSecond: config.minBodyBytesPerSecond,
         authorise: makeAuthoriser(config.auth),
         challenge: config.auth?.type === 'basic' ? 'Basic realm="hazgate video", charset="UTF-8"' : undefined,
         handle: (request) => this.handle(request),
@@ -61,7 +67,7 @@ export class VideoWebhookAdapter implements Adapter {
           this.counters.messages += 1;
           this.ingest.refuse(reason, remote, what, this.sinks);
         },
-        onConnectionRefused: (reason, remote, what) => this.connectionRefused(reason, remote, what),
+        onConnectionClosed: (reason, remote, what) => this.connectionClosed(reason, remote, what),
       });
     } catch (cause) {
       this.sinks = undefined;
@@ -94,22 +100,27 @@ export class VideoWebhookAdapter implements Adapter {
   }
 
   metrics(): readonly AdapterMetric[] {
-    return videoMetrics(this.id, this.counters);
+    return [...videoMetrics(this.id, this.counters), connectionsClosedMetric(this.id, this.closed)];
   }
 
   /**
-   * Counted (hazgate_video_rejected_total) and not passed to onError: whoever reaches the port can
-   * cause them, as unauthorised requests. A box's detections may be among those closed, though, so
-   * the log says so once a minute while it goes on.
+   * Counted by why (hazgate_video_webhook_connections_closed_total); a refused connection or a
+   * request cut off also as a refusal (hazgate_video_rejected_total `too-many-connections`,
+   * `timeout`). Not passed to onError: whoever reaches the port can cause them, as unauthorised
+   * requests. A box's detections may be among those closed, though, so the log says so once a
+   * minute while it goes on. An idle connection closed for a new one lost nothing and is only counted.
    */
-  private connectionRefused(reason: RefusedConnection, remote: string, what: string): void {
-    this.ingest.refuse(reason, remote, what, undefined);
+  private connectionClosed(reason: ClosedConnection, remote: string, what: string): void {
+    countInto(this.closed, reason);
+    const refusal = REFUSAL_OF[reason];
+    if (refusal === undefined) return;
+    this.ingest.refuse(refusal, remote, what, undefined);
     const now = this.deps.clock.now();
     if (now - this.lastConnectionWarning < CONNECTION_WARNING_EVERY_MS) return;
     this.lastConnectionWarning = now;
     const { rejected } = this.counters;
     this.deps.logger.warn(
-      { adapter: this.id, reason, remote, tooManyConnections: rejected['too-many-connections'] ?? 0, timeouts: rejected.timeout ?? 0 },
+      { adapter: this.id, reason, remote, tooManyConnections: rejected['too-many-connections'] ?? 0, timeouts: rejected.timeout ?? 0, closed: { ...this.closed } },
       `video-webhook ${this.id}: ${remote}: ${what}`,
     );
   }
@@ -135,6 +146,28 @@ export class VideoWebhookAdapter implements Adapter {
 }
 
 const CONNECTION_WARNING_EVERY_MS = 60_000;
+
+/** How a closed connection shows in hazgate_video_rejected_total; an idle one closed for a new one is no refusal. */
+const REFUSAL_OF: Readonly<Record<ClosedConnection, Extract<VideoRejectReason, 'too-many-connections' | 'timeout'> | undefined>> = {
+  'connection-limit': 'too-many-connections',
+  'address-limit': 'too-many-connections',
+  'idle-for-new': undefined,
+  timeout: 'timeout',
+  'body-too-slow': 'timeout',
+};
+
+const CLOSED_CONNECTION_REASONS: readonly ClosedConnection[] = ['connection-limit', 'address-limit', 'idle-for-new', 'timeout', 'body-too-slow'];
+
+/** Every reason is reported, 0 included, so a rate of evictions or slow bodies can be graphed from the start. */
+function connectionsClosedMetric(adapter: string, closed: Readonly<Partial<Record<ClosedConnection, number>>>): AdapterMetric {
+  return {
+    name: 'hazgate_video_webhook_connections_closed_total',
+    help: 'Connections the video webhook closed, by reason (connection-limit, address-limit: a new one refused, all mid-request; idle-for-new: an idle one closed for a new one; timeout; body-too-slow)',
+    type: 'counter',
+    labelNames: ['adapter', 'reason'],
+    values: CLOSED_CONNECTION_REASONS.map((reason) => ({ labels: { adapter, reason }, value: closed[reason] ?? 0 })),
+  };
+}
 
 /** 200 when anything in the body was understood (bad items are counted and reported); 400 when nothing was. */
 function answerOf(s: IngestSummary): WebhookAnswer {

@@ -62,19 +62,43 @@ function post(url: string, body: Buffer | string, headers: Record<string, string
   });
 }
 
-/** A raw TCP connection to the listener that records what it hears and when it is closed. */
-function rawConnection(base: string): Promise<{ socket: Socket; heard: () => string; closed: Promise<number> }> {
+interface RawConnection {
+  readonly socket: Socket;
+  readonly heard: () => string;
+  /** Resolves with the ms it was open. */
+  readonly closed: Promise<number>;
+}
+
+/** A raw TCP connection to the listener (from `localAddress`: any 127.x is this host) that records what it hears and when it is closed. */
+function rawConnection(base: string, localAddress = '127.0.0.1'): Promise<RawConnection> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     let text = '';
     const opened = Date.now();
-    const socket = connect(Number(port), hostname, () => resolve({ socket, heard: () => text, closed }));
+    const socket = connect({ port: Number(port), host: hostname, localAddress }, () => {
+      cleanups.push(async () => void socket.destroy());
+      resolve({ socket, heard: () => text, closed });
+    });
     const closed = new Promise<number>((done) => socket.on('close', () => done(Date.now() - opened)));
     socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
     socket.on('error', () => undefined);
     socket.once('error', reject);
   });
 }
+
+/** Headers of a POST whose body comes later; the connection is mid-request from then on. */
+const startPost = (c: RawConnection, bodyBytes: number): boolean => c.socket.write(`POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${bodyBytes}\r\n\r\n`);
+const HEARTBEAT = (cameraId: string): string => JSON.stringify({ cameraId, type: 'heartbeat' });
+/** A whole heartbeat POST on a raw connection; resolves when the answer is heard. */
+async function rawHeartbeat(c: RawConnection, cameraId: string): Promise<string> {
+  const body = HEARTBEAT(cameraId);
+  const before = c.heard().length;
+  startPost(c, Buffer.byteLength(body));
+  c.socket.write(body);
+  await waitFor(() => /\r\n\r\n\{.*\}/s.test(c.heard().slice(before)), WAIT_MS, `the answer to ${cameraId}`);
+  return c.heard().slice(before);
+}
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const events = (run: AdapterRun<VideoWebhookAdapter>): VideoEvent[] => run.observations.flatMap((o) => (o.type === 'video' ? [o.event] : []));
 const heartbeatsOf = (run: AdapterRun<VideoWebhookAdapter>, cameraId: string): number => run.observations.filter((o) => o.type === 'camera-heartbeat' && o.heartbeat.cameraId === cameraId).length;
@@ -171,40 +195,101 @@ describe('video-webhook adapter with the camera simulator', () => {
     expect(run.statuses.at(-1)?.state).toBe('stopped');
   });
 
-  it('closes connections beyond maxConnections at once, counts them, and serves again when one is free', async () => {
+  it('closes the connection idle the longest for a new one at maxConnections, and refuses a new one only when all are mid-request', async () => {
     const { run, base } = await startWebhook({ maxConnections: 2 });
     const first = await rawConnection(base);
     const second = await rawConnection(base);
-    cleanups.push(async () => void [first, second].forEach((c) => c.socket.destroy()));
-    const third = await rawConnection(base);
-    expect(await third.closed).toBeLessThan(2_000);
-    expect(third.heard()).toBe('');
+    // A host holding every connection idle no longer keeps a camera out: the oldest idle one goes.
+    const camera = await rawConnection(base);
+    expect(await first.closed).toBeLessThan(2_000);
+    expect(await rawHeartbeat(camera, 'cam-1')).toMatch(/^HTTP\/1\.1 200/);
+    expect(run.adapter.connectionsClosed).toEqual({ 'idle-for-new': 1 });
+    expect(run.adapter.stats.rejected).toEqual({});
+
+    // Both open connections mid-request: nothing may go, the new one is closed unanswered.
+    startPost(second, 100);
+    startPost(camera, 100);
+    await sleep(100);
+    const fourth = await rawConnection(base);
+    expect(await fourth.closed).toBeLessThan(2_000);
+    expect(fourth.heard()).toBe('');
     await waitFor(() => run.adapter.stats.rejected['too-many-connections'] === 1, WAIT_MS, 'the refused connection counted');
-    expect(run.adapter.stats.messages).toBe(0);
+    expect(run.adapter.connectionsClosed).toEqual({ 'idle-for-new': 1, 'connection-limit': 1 });
     expect(run.errors).toEqual([]);
-    first.socket.destroy();
-    await first.closed;
-    await waitFor(async () => (await post(`${base}/events`, JSON.stringify({ cameraId: 'cam-1', type: 'heartbeat' }))).status === 200, WAIT_MS, 'a post once a connection is free');
-    expect(heartbeatsOf(run, 'cam-1')).toBeGreaterThanOrEqual(1);
+    second.socket.destroy();
+    await second.closed;
+    await waitFor(async () => (await post(`${base}/events`, HEARTBEAT('cam-2'))).status === 200, WAIT_MS, 'a post once a connection is free');
+    expect(heartbeatsOf(run, 'cam-2')).toBeGreaterThanOrEqual(1);
   });
 
-  it('answers 408 and closes a connection that sends no headers, or a body too slowly, in time', async () => {
-    const { run, base } = await startWebhook({ headersTimeoutMs: 200, requestTimeoutMs: 600 });
+  it('holds each remote address to maxConnectionsPerAddress, among its own connections, so other hosts still get in', async () => {
+    const { run, base } = await startWebhook({ maxConnections: 10, maxConnectionsPerAddress: 2 });
+    // 127.0.0.2 leaves connections idle: its third takes the place of its first.
+    const idle = [await rawConnection(base, '127.0.0.2'), await rawConnection(base, '127.0.0.2')];
+    const third = await rawConnection(base, '127.0.0.2');
+    expect(await idle[0]?.closed).toBeLessThan(2_000);
+    expect(run.adapter.connectionsClosed).toEqual({ 'idle-for-new': 1 });
+    // Both of its connections mid-request: its next one is refused, another host's is not.
+    startPost(idle[1] as RawConnection, 100);
+    startPost(third, 100);
+    await sleep(100);
+    const refused = await rawConnection(base, '127.0.0.2');
+    expect(await refused.closed).toBeLessThan(2_000);
+    await waitFor(() => run.adapter.connectionsClosed['address-limit'] === 1, WAIT_MS, 'the refusal counted');
+    const other = await rawConnection(base, '127.0.0.3');
+    expect(await rawHeartbeat(other, 'cam-3')).toMatch(/^HTTP\/1\.1 200/);
+    expect(run.adapter.stats.rejected).toEqual({ 'too-many-connections': 1 });
+    expect(run.adapter.metrics().find((m) => m.name === 'hazgate_video_webhook_connections_closed_total')?.values).toContainEqual({ labels: { adapter: 'it-video', reason: 'address-limit' }, value: 1 });
+  });
+
+  it('answers 408 and closes a connection that sends no headers in time, or a body that stalls', async () => {
+    const { run, base } = await startWebhook({ headersTimeoutMs: 200 });
     const idle = await rawConnection(base);
     const slowHeaders = await rawConnection(base);
     slowHeaders.socket.write('POST /events HTTP/1.1\r\nHost: x\r\n');
-    const slowBody = await rawConnection(base);
-    slowBody.socket.write('POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"cam');
-    const [idleMs, headersMs, bodyMs] = await Promise.all([idle.closed, slowHeaders.closed, slowBody.closed]);
-    // Timeouts are checked every headersTimeoutMs / 4 (at most every second): closed well before node's default 30 s check.
+    const stalled = await rawConnection(base);
+    startPost(stalled, 100);
+    stalled.socket.write('{"cam');
+    const [idleMs, headersMs, stalledMs] = await Promise.all([idle.closed, slowHeaders.closed, stalled.closed]);
+    // Timeouts and body rates are checked every headersTimeoutMs / 4 (at most every second): closed
+    // well before node's default 30 s check, and a stalled body long before requestTimeoutMs (120 s).
     expect(idleMs).toBeLessThan(2_000);
     expect(headersMs).toBeLessThan(2_000);
-    expect(bodyMs).toBeGreaterThanOrEqual(500);
-    expect(bodyMs).toBeLessThan(3_000);
-    for (const c of [idle, slowHeaders, slowBody]) expect(c.heard()).toMatch(/^HTTP\/1\.1 408/);
+    expect(stalledMs).toBeGreaterThanOrEqual(200);
+    expect(stalledMs).toBeLessThan(2_000);
+    for (const c of [idle, slowHeaders, stalled]) expect(c.heard()).toMatch(/^HTTP\/1\.1 408/);
+    expect(stalled.heard()).toContain('body too slow');
     expect(run.adapter.stats.rejected).toEqual({ timeout: 3 });
+    expect(run.adapter.connectionsClosed).toEqual({ timeout: 2, 'body-too-slow': 1 });
     expect(run.observations).toEqual([]);
-    expect((await post(`${base}/events`, JSON.stringify({ cameraId: 'cam-1', type: 'heartbeat' }))).status).toBe(200);
+    expect((await post(`${base}/events`, HEARTBEAT('cam-1'))).status).toBe(200);
+  });
+
+  it('takes a slow but steady body however long it takes, up to the requestTimeoutMs cap', async () => {
+    // 512 bytes every 100 ms (5 KiB/s) against a minimum of 2 KiB/s.
+    const { run, base } = await startWebhook({ headersTimeoutMs: 200, minBodyBytesPerSecond: 2_048, requestTimeoutMs: 1_500 });
+    const trickle = async (c: RawConnection, body: string): Promise<void> => {
+      startPost(c, Buffer.byteLength(body));
+      for (let at = 0; at < body.length && !c.socket.destroyed; at += 512) {
+        c.socket.write(body.slice(at, at + 512));
+        await sleep(100);
+      }
+    };
+    const steady = await rawConnection(base);
+    const started = Date.now();
+    await trickle(steady, `${' '.repeat(4_500)}${HEARTBEAT('cam-4g')}`);
+    await waitFor(() => steady.heard().includes('"ok":true'), WAIT_MS, 'the slow post answered');
+    // Longer than headersTimeoutMs many times over (the old fixed body time), under the cap.
+    expect(Date.now() - started).toBeGreaterThan(800);
+    expect(steady.heard()).toMatch(/^HTTP\/1\.1 200/);
+    expect(heartbeatsOf(run, 'cam-4g')).toBe(1);
+
+    const tooLong = await rawConnection(base);
+    void trickle(tooLong, `${' '.repeat(20_000)}${HEARTBEAT('cam-never')}`);
+    expect(await tooLong.closed).toBeLessThan(4_000);
+    expect(tooLong.heard()).toMatch(/^HTTP\/1\.1 408/);
+    expect(run.adapter.connectionsClosed).toEqual({ timeout: 1 });
+    expect(heartbeatsOf(run, 'cam-never')).toBe(0);
   });
 
   it('fails to start, coded, when the port is taken', async () => {

@@ -19,9 +19,11 @@ describe('video-webhook config', () => {
       host: '127.0.0.1',
       paths: { isapi: '/isapi', events: '/events' },
       maxBodyBytes: 2_097_152,
-      requestTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
       headersTimeoutMs: 5_000,
+      minBodyBytesPerSecond: 8_192,
       maxConnections: 64,
+      maxConnectionsPerAddress: 8,
       dedupWindow: 30_000,
       cameras: [],
       eventTypeMap: {},
@@ -46,6 +48,8 @@ describe('video-webhook config', () => {
     [{ ...webhook, extra: 1 }, /Unrecognized key/],
     [{ ...webhook, port: 70_000 }, /^port/],
     [{ ...webhook, maxConnections: 0 }, /^maxConnections/],
+    [{ ...webhook, maxConnectionsPerAddress: 0 }, /^maxConnectionsPerAddress/],
+    [{ ...webhook, minBodyBytesPerSecond: -1 }, /^minBodyBytesPerSecond/],
     [{ ...webhook, headersTimeoutMs: '50ms' }, /headersTimeoutMs must be at least 100ms/],
     [{ ...webhook, paths: { isapi: '/x', events: '/x' } }, /paths\.events: paths.isapi and paths.events must differ/],
     [{ ...webhook, paths: { isapi: 'isapi' } }, /paths\.isapi: a path starts with/],
@@ -101,7 +105,10 @@ describe('video factories', () => {
     const a = videoWebhookFactory.create(videoWebhookFactory.schema.parse(webhook), deps);
     const b = videoMqttFactory.create(videoMqttFactory.schema.parse(mqtt), deps);
     expect([a.kind, a.id, b.kind, b.id]).toEqual(['video-webhook', 'ai-box', 'video-mqtt', 'ai-mqtt']);
-    expect(a.metrics?.().length).toBe(8);
+    // The eight families of both kinds, and the webhook's closed connections by reason (0 from the start).
+    expect(a.metrics?.().map((m) => m.name)).toHaveLength(9);
+    expect(a.metrics?.().at(-1)).toMatchObject({ name: 'hazgate_video_webhook_connections_closed_total', labelNames: ['adapter', 'reason'] });
+    expect(a.metrics?.().at(-1)?.values.map((v) => v.value)).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('a direct caller with a bad config gets one HG_ERR_CONFIG_INVALID listing every problem', () => {
