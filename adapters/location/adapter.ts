@@ -2,7 +2,6 @@ import { parseAdapterConfig } from '../../src/core/adapter-config.js';
 import type { EmitObservation } from '../../src/core/observation.js';
 import type { Adapter, AdapterDeps, AdapterFactory, AdapterMetric, EmitReading, OnAdapterError, OnStatus } from '../../src/core/ports.js';
 import { connectMqttJs, SessionSlot, systemTimers, type ConnectMqtt, type Timers } from '../lib/mqtt/index.js';
-import { LastFixes } from './last-fixes.js';
 import { locationMqttAdapterSchema, type LocationMqttAdapterConfig } from './schema.js';
 import { openLocationSession } from './session.js';
 import { emptyLocationStats, locationMetrics, type LocationAdapterStats } from './stats.js';
@@ -16,8 +15,9 @@ export interface LocationAdapterIo {
 
 /**
  * Location input over MQTT (`kind: location-mqtt`): subscribes to a location engine's topics and
- * observes tag positions (Pozyx-style arrays, hazgate's generic JSON) and reader events. It emits
- * no point readings; positions and reader events go to personnel location through `observe`.
+ * observes tag positions (Pozyx-style arrays, hazgate's generic JSON), tag states of blinks without
+ * a fix, and reader events. It emits no point readings; all of them go to personnel location
+ * through `observe`.
  */
 export class LocationMqttAdapter implements Adapter {
   readonly kind = 'location-mqtt';
@@ -28,8 +28,6 @@ export class LocationMqttAdapter implements Adapter {
   private readonly subscriptions: readonly CompiledLocationSubscription[];
   private readonly connect: ConnectMqtt;
   private readonly timers: Timers;
-  /** Kept across start/stop: an SOS without a fix after a restart is still placed. */
-  private readonly lastFixes = new LastFixes();
   private readonly session: SessionSlot;
 
   /** Compiles the subscriptions; opens nothing. */
@@ -51,7 +49,7 @@ export class LocationMqttAdapter implements Adapter {
    * after a failure the session retries with back-off and onStatus says 'down' until it connects.
    */
   async start(_emit: EmitReading, onError: OnAdapterError, onStatus: OnStatus, observe: EmitObservation): Promise<void> {
-    const setup = { config: this.config, subscriptions: this.subscriptions, deps: this.deps, stats: this.counters, lastFixes: this.lastFixes, connect: this.connect, timers: this.timers };
+    const setup = { config: this.config, subscriptions: this.subscriptions, deps: this.deps, stats: this.counters, connect: this.connect, timers: this.timers };
     await this.session.start(() => openLocationSession(setup, { observe, onError, onStatus }));
   }
 

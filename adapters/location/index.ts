@@ -1,7 +1,6 @@
 export { createLocationMqttAdapter, LocationMqttAdapter, locationMqttFactory, parseLocationMqttAdapterConfig, type LocationAdapterIo } from './adapter.js';
 export { EARLIEST_TS, LATEST_TS, quoted, toEpochMs, type TimeUnit } from './fields.js';
 export { parseGenericPosition, parseReaderEvent } from './generic.js';
-export { LastFixes, DEFAULT_MAX_TAGS } from './last-fixes.js';
 export {
   DEFAULT_MAX_ENTRIES,
   decodeLocationPayload,
@@ -13,7 +12,7 @@ export {
   type PayloadFormat,
 } from './payload.js';
 export { lengthConverter, UNIT_DIVISORS, type LengthUnit, type PositionOptions } from './position-options.js';
-export { parsePozyxEntry, type NoFix, type SosWithoutFix } from './pozyx.js';
+export { parsePozyxEntry, type NoFix } from './pozyx.js';
 export { REASON_CODES, REJECT_REASONS, type RejectReason, type Rejection } from './rejection.js';
 export { rejectionErrors } from './rejection-errors.js';
 export {

@@ -1,8 +1,8 @@
-import type { ReaderEvent, TagPosition } from '../../src/core/people.js';
+import type { ReaderEvent, TagPosition, TagStatus } from '../../src/core/people.js';
 import { isJsonObject, type JsonObject } from './fields.js';
 import { parseGenericPosition, parseReaderEvent } from './generic.js';
 import type { PositionOptions } from './position-options.js';
-import { parsePozyxEntry, type SosWithoutFix } from './pozyx.js';
+import { parsePozyxEntry } from './pozyx.js';
 import { EntryProblem, type RejectReason, type Rejection } from './rejection.js';
 
 /** What a subscription's payloads are: Pozyx-style position arrays, generic positions, reader events. */
@@ -21,14 +21,14 @@ export const MAX_DETAILED = 10;
 /** A refusal's description is cut to this many characters: the payload writes part of it. */
 export const MAX_DETAIL_CHARS = 200;
 
-/** What one MQTT payload held: observations, entries without a fix, and what was refused. */
+/** What one MQTT payload held: observations, entries without a fix and the tag states some carry, and what was refused. */
 export interface DecodedLocation {
   readonly positions: TagPosition[];
   readonly readerEvents: ReaderEvent[];
   /** Pozyx entries with `success: false` (the engine had no fix for the tag): counted. */
   noFix: number;
-  /** Those of them that carry the SOS button's state, with their index: the session places them (README "SOS without a fix"). */
-  readonly sosWithoutFix: { readonly index: number | undefined; readonly status: SosWithoutFix }[];
+  /** What those of them carrying an SOS button, motion or battery say: emitted as tag states (README "Entries without a fix"). */
+  readonly statuses: TagStatus[];
   /** Every refused payload or entry, by reason. */
   readonly rejected: Partial<Record<RejectReason, number>>;
   /** Descriptions of the first MAX_DETAILED refusals and of the first of each reason, in payload order. */
@@ -36,7 +36,7 @@ export interface DecodedLocation {
 }
 
 export function emptyDecoded(): DecodedLocation {
-  return { positions: [], readerEvents: [], noFix: 0, sosWithoutFix: [], rejected: {}, rejections: [] };
+  return { positions: [], readerEvents: [], noFix: 0, statuses: [], rejected: {}, rejections: [] };
 }
 
 /** Counts a refusal; keeps its description while few are kept, or when it is the first of its reason. */
@@ -95,7 +95,7 @@ function decodeEntry(out: DecodedLocation, entry: JsonObject, format: PayloadFor
       return;
     }
     out.noFix += 1;
-    if (position.sos !== undefined) out.sosWithoutFix.push({ index, status: position.sos });
+    if (position.status !== undefined) out.statuses.push(position.status);
   } catch (error) {
     if (!(error instanceof EntryProblem)) throw error;
     noteRejection(out, error.reason, index, () => withTag(entry, error.detail));

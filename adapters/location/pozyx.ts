@@ -1,4 +1,4 @@
-import type { TagMotion, TagPosition } from '../../src/core/people.js';
+import type { TagMotion, TagPosition, TagStatus } from '../../src/core/people.js';
 import {
   idField,
   numberField,
@@ -22,7 +22,8 @@ import type { PositionOptions } from './position-options.js';
  *     "battery": 87, "floor": "1F", "sos": false, "motion": "moving" }
  * Fields we do not read (version, metrics, anchorData, tagData sensors…) are ignored: the vendor's
  * stream carries many, and which ones depends on the tag.
- * Returns a NoFix for `success: false` (the engine could not place the tag this blink).
+ * Returns a NoFix for `success: false` (the engine could not place the tag this blink), with the
+ * tag's state when the entry carries one.
  */
 export function parsePozyxEntry(entry: JsonObject, options: PositionOptions): TagPosition | NoFix {
   const tagId = idField(entry, 'tagId');
@@ -48,45 +49,35 @@ export function parsePozyxEntry(entry: JsonObject, options: PositionOptions): Ta
 }
 
 /**
- * What a `success: false` entry says of the tag when it carries the SOS button's state: a tag the
- * engine cannot place this blink can still press SOS (or let go of it). No x/y: the session places
- * it (README "SOS without a fix").
+ * A `success: false` entry: `status` is what it says of the tag (SOS button, motion, battery) when
+ * it says any of them: a tag the engine cannot place this blink can still press SOS, fall, or
+ * report its charge (README "Entries without a fix").
  */
-export interface SosWithoutFix {
-  readonly tagId: string;
-  /** Source time, epoch ms. */
-  readonly ts: number;
-  readonly sos: boolean;
-  readonly floor?: string;
-  readonly battery?: number;
-  readonly motion?: TagMotion;
-}
-
-/** A `success: false` entry: `sos` is set when it carries the SOS button's state. */
 export interface NoFix {
   readonly kind: 'no-fix';
-  readonly sos: SosWithoutFix | undefined;
+  readonly status: TagStatus | undefined;
 }
 
-const PLAIN_NO_FIX: NoFix = { kind: 'no-fix', sos: undefined };
+const PLAIN_NO_FIX: NoFix = { kind: 'no-fix', status: undefined };
 
 /**
- * Entries without a fix are read only as far as the SOS button: one without it is counted and
- * nothing else of it is checked (as before); one with it needs a usable timestamp.
+ * Entries without a fix are read as far as the tag's state: one without SOS button, motion or
+ * battery is counted and nothing else of it is checked; one with any of them needs a usable timestamp.
  */
 function noFixOf(entry: JsonObject, tagId: string, options: PositionOptions): NoFix {
   const data = entry['data'];
   const tagData = isJsonObject(data) ? optionalObject(data, 'tagData', 'data.tagData') : undefined;
   const sos = sosOf(entry, tagData);
-  if (sos === undefined) return PLAIN_NO_FIX;
-  const status: { -readonly [K in keyof SosWithoutFix]: SosWithoutFix[K] } = { tagId, ts: timestampField(entry, 'timestamp', options.timeUnit), sos };
-  const floor = optionalFloor(entry, 'floor');
-  if (floor !== undefined) status.floor = floor;
-  const battery = optionalBattery(entry, 'battery');
-  if (battery !== undefined) status.battery = battery;
   const motion = motionOf(entry, tagData);
+  const battery = optionalBattery(entry, 'battery');
+  if (sos === undefined && motion === undefined && battery === undefined) return PLAIN_NO_FIX;
+  const status: { -readonly [K in keyof TagStatus]: TagStatus[K] } = { tagId, ts: timestampField(entry, 'timestamp', options.timeUnit) };
+  if (sos !== undefined) status.sos = sos;
   if (motion !== undefined) status.motion = motion;
-  return { kind: 'no-fix', sos: status };
+  if (battery !== undefined) status.battery = battery;
+  const floor = optionalFloor(entry, 'floor') ?? options.floor;
+  if (floor !== undefined) status.floor = floor;
+  return { kind: 'no-fix', status };
 }
 
 /**

@@ -14,8 +14,7 @@ export type RejectReason =
   | 'bad-value'
   | 'bad-timestamp'
   | 'unknown-field'
-  | 'too-many-entries'
-  | 'sos-without-position';
+  | 'too-many-entries';
 
 export const REJECT_REASONS: readonly RejectReason[] = [
   'too-large',
@@ -28,7 +27,6 @@ export const REJECT_REASONS: readonly RejectReason[] = [
   'bad-timestamp',
   'unknown-field',
   'too-many-entries',
-  'sos-without-position',
 ];
 
 export const REASON_CODES: Readonly<Record<RejectReason, ErrorCode>> = {
@@ -44,9 +42,6 @@ export const REASON_CODES: Readonly<Record<RejectReason, ErrorCode>> = {
   'unknown-field': 'HG_ERR_INGEST_MALFORMED',
   // More entries than maxEntries: too large a payload, counted in entries rather than bytes.
   'too-many-entries': 'HG_ERR_INGEST_TOO_LARGE',
-  // An SOS without a fix from a tag never placed: the core's TagPosition needs x/y, so it cannot be
-  // passed on (README "SOS without a fix"); the catalogue has no code of its own for it yet.
-  'sos-without-position': 'HG_ERR_INGEST_MALFORMED',
 };
 
 /** One refused payload (index undefined) or array entry. */

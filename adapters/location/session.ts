@@ -1,8 +1,7 @@
 import type { EmitObservation } from '../../src/core/observation.js';
 import type { AdapterDeps, OnAdapterError, OnStatus } from '../../src/core/ports.js';
 import { errorReporter, MqttSession, type ConnectMqtt, type Timers } from '../lib/mqtt/index.js';
-import type { LastFixes } from './last-fixes.js';
-import { decodeLocationPayload, noteRejection, type DecodedLocation } from './payload.js';
+import { decodeLocationPayload, type DecodedLocation } from './payload.js';
 import { rejectionErrors } from './rejection-errors.js';
 import { REJECT_REASONS } from './rejection.js';
 import type { LocationMqttAdapterConfig } from './schema.js';
@@ -14,7 +13,6 @@ export interface SessionSetup {
   readonly subscriptions: readonly CompiledLocationSubscription[];
   readonly deps: AdapterDeps;
   readonly stats: LocationAdapterStats;
-  readonly lastFixes: LastFixes;
   readonly connect: ConnectMqtt;
   readonly timers: Timers;
 }
@@ -41,7 +39,7 @@ export function openLocationSession(setup: SessionSetup, sinks: SessionSinks): M
       return;
     }
     const decoded = decodeLocationPayload(payload, sub.format, config.maxPayloadBytes, config.maxEntries);
-    observe(decoded, setup, sinks.observe);
+    observe(decoded, stats, sinks.observe);
     for (const error of rejectionErrors(config.id, topic, decoded)) report(error);
   };
   return new MqttSession(
@@ -59,28 +57,18 @@ export function openLocationSession(setup: SessionSetup, sinks: SessionSinks): M
   );
 }
 
-/** Emits what a message held and counts it; an SOS without a fix goes out at the tag's last fix. */
-function observe(decoded: DecodedLocation, setup: SessionSetup, emit: EmitObservation): void {
-  const { stats, lastFixes } = setup;
-  for (const position of decoded.positions) {
-    lastFixes.remember(position);
-    emit({ type: 'position', position });
-  }
+/**
+ * Emits what a message held, in payload order by kind, and counts it. An entry without a fix that
+ * carries the tag's state goes out as a tag state (no position: personnel location keeps the tag
+ * where it was and raises its SOS or fall; README "Entries without a fix").
+ */
+function observe(decoded: DecodedLocation, stats: LocationAdapterStats, emit: EmitObservation): void {
+  for (const position of decoded.positions) emit({ type: 'position', position });
+  for (const status of decoded.statuses) emit({ type: 'tag-status', status });
   for (const event of decoded.readerEvents) emit({ type: 'reader', event });
   stats.positions += decoded.positions.length;
+  stats.statuses += decoded.statuses.length;
   stats.readerEvents += decoded.readerEvents.length;
   stats.noFix += decoded.noFix;
-  for (const { index, status } of decoded.sosWithoutFix) {
-    const placed = lastFixes.place(status);
-    if (placed === undefined) continue;
-    if (placed === 'unplaced') {
-      noteRejection(decoded, 'sos-without-position', index, () => `tag ${status.tagId.slice(0, 64)}: SOS without a fix, and no earlier fix to place it at: not passed on`);
-      continue;
-    }
-    lastFixes.remember(placed);
-    emit({ type: 'position', position: placed });
-    stats.positions += 1;
-    stats.sosWithoutFix += 1;
-  }
   for (const reason of REJECT_REASONS) stats.rejected[reason] += decoded.rejected[reason] ?? 0;
 }

@@ -250,6 +250,7 @@ describe('LocationMqttAdapter with a fake client', () => {
       'hazgate_location_positions_total',
       'hazgate_location_reader_events_total',
       'hazgate_location_no_fix_total',
+      'hazgate_location_tag_statuses_total',
       'hazgate_location_unmatched_total',
       'hazgate_location_reconnects_total',
       'hazgate_location_rejected_total',
@@ -262,7 +263,7 @@ describe('LocationMqttAdapter with a fake client', () => {
   });
 });
 
-describe('SOS from a tag the engine cannot place this blink', () => {
+describe('entries without a fix that carry the tag state (SOS, motion, battery)', () => {
   let r: Run;
   beforeEach(async () => {
     r = run();
@@ -272,50 +273,28 @@ describe('SOS from a tag the engine cannot place this blink', () => {
 
   const fix = (tagId: string, ts: number, extra: Record<string, unknown> = {}) => ({ tagId, timestamp: ts, success: true, data: { coordinates: { x: 1500, y: 2500, z: 1200 } }, ...extra });
   const noFix = (tagId: string, ts: number, extra: Record<string, unknown> = {}) => ({ tagId, timestamp: ts, success: false, ...extra });
-  const positions = () => r.observations.flatMap((o) => (o.type === 'position' ? [o.position] : []));
+  const kinds = () => r.observations.map((o) => (o.type === 'position' ? `position ${o.position.tagId}` : o.type === 'tag-status' ? `tag-status ${o.status.tagId}` : o.type));
 
-  it("is passed on at the tag's last fix, with the time and button of the entry, and its release too", () => {
+  it('go out as tag states with their own time and fields, never as a position at an old fix', () => {
     r.client.deliver('tags', [fix('W001', TS, { motion: 'still', battery: 80 })]);
     r.client.deliver('tags', [noFix('W001', TS + 1_000, { sos: true, battery: 79 })]);
-    r.client.deliver('tags', [noFix('W001', TS + 2_000, { sos: true })]);
-    r.client.deliver('tags', [noFix('W001', TS + 3_000, { sos: false })]);
-    // Nothing to release once released, and a plain no-fix entry says nothing.
-    r.client.deliver('tags', [noFix('W001', TS + 4_000, { sos: false }), noFix('W001', TS + 5_000)]);
-    expect(positions()).toEqual([
-      { tagId: 'W001', x: 1.5, y: 2.5, z: 1.2, floor: '1F', ts: TS, battery: 80, motion: 'still' },
-      { tagId: 'W001', x: 1.5, y: 2.5, z: 1.2, floor: '1F', ts: TS + 1_000, sos: true, battery: 79, motion: 'still' },
-      { tagId: 'W001', x: 1.5, y: 2.5, z: 1.2, floor: '1F', ts: TS + 2_000, sos: true, motion: 'still' },
-      { tagId: 'W001', x: 1.5, y: 2.5, z: 1.2, floor: '1F', ts: TS + 3_000, sos: false, motion: 'still' },
+    r.client.deliver('tags', [noFix('W001', TS + 2_000, { sos: false }), noFix('W001', TS + 3_000, { motion: 'fallen' }), noFix('W001', TS + 4_000)]);
+    expect(kinds()).toEqual(['position W001', 'tag-status W001', 'tag-status W001', 'tag-status W001']);
+    expect(r.observations.flatMap((o) => (o.type === 'tag-status' ? [o.status] : []))).toEqual([
+      { tagId: 'W001', ts: TS + 1_000, sos: true, battery: 79, floor: '1F' },
+      { tagId: 'W001', ts: TS + 2_000, sos: false, floor: '1F' },
+      { tagId: 'W001', ts: TS + 3_000, motion: 'fallen', floor: '1F' },
     ]);
-    expect(r.adapter.stats).toMatchObject({ positions: 4, noFix: 5, sosWithoutFix: 3 });
+    expect(r.adapter.stats).toMatchObject({ positions: 1, statuses: 3, noFix: 4 });
+    expect(metric(r.adapter.metrics(), 'hazgate_location_tag_statuses_total')).toBe(3);
     expect(r.errors).toEqual([]);
   });
 
-  it('is stamped no earlier than the last fix, so the engine does not drop it as out of order', () => {
-    r.client.deliver('tags', [fix('W002', TS + 5_000), noFix('W002', TS, { sos: true })]);
-    expect(positions().map((p) => [p.ts, p.sos])).toEqual([
-      [TS + 5_000, undefined],
-      [TS + 5_000, true],
-    ]);
-  });
-
-  it('from a tag never placed is refused with a coded error and counted (the core needs x/y)', () => {
+  it('from a tag never placed are passed on too (an SOS press is not refused for want of a position)', () => {
     r.client.deliver('tags', [noFix('NEW', TS, { sos: true }), noFix('NEW2', TS, { sos: false }), fix('OTHER', TS)]);
-    expect(positions().map((p) => p.tagId)).toEqual(['OTHER']);
-    expect(r.errors.map((e) => [e.code, e.details['reason'], e.details['indexes']])).toEqual([['HG_ERR_INGEST_MALFORMED', 'sos-without-position', [0]]]);
-    expect(r.errors[0]?.message).toBe('location uwb: payload on "tags" [0] tag NEW: SOS without a fix, and no earlier fix to place it at: not passed on');
-    expect(r.adapter.stats.rejected['sos-without-position']).toBe(1);
-    expect(metric(r.adapter.metrics(), 'hazgate_location_rejected_total', { reason: 'sos-without-position' })).toBe(1);
-  });
-
-  it('is placed after a restart of the adapter too (the last fixes are kept across stop/start)', async () => {
-    r.client.deliver('tags', [fix('W003', TS)]);
-    await r.adapter.stop();
-    const again = r.adapter.start(() => undefined, (e) => r.errors.push(e), () => undefined, (o) => r.observations.push(o));
-    r.client.accept(true);
-    await again;
-    r.client.deliver('tags', [noFix('W003', TS + 1_000, { sos: true })]);
-    expect(positions().at(-1)).toMatchObject({ tagId: 'W003', x: 1.5, sos: true, ts: TS + 1_000 });
+    expect(kinds()).toEqual(['position OTHER', 'tag-status NEW', 'tag-status NEW2']);
+    expect(r.errors).toEqual([]);
+    expect(Object.values(r.adapter.stats.rejected).every((n) => n === 0)).toBe(true);
   });
 });
 
@@ -364,7 +343,7 @@ describe('back-off and metrics without a run', () => {
 
   it('has every family before the first message (zeros)', () => {
     const metrics = locationMetrics('uwb');
-    expect(metrics).toHaveLength(7);
+    expect(metrics).toHaveLength(8);
     expect(metrics.flatMap((m) => m.values).every((v) => v.value === 0)).toBe(true);
   });
 });

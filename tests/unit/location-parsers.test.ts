@@ -159,7 +159,7 @@ describe('whole payloads', () => {
   });
 
   it('takes an empty array as nothing', () => {
-    expect(decode([], pozyx)).toEqual({ positions: [], readerEvents: [], noFix: 0, sosWithoutFix: [], rejected: {}, rejections: [] });
+    expect(decode([], pozyx)).toEqual({ positions: [], readerEvents: [], noFix: 0, statuses: [], rejected: {}, rejections: [] });
   });
 });
 
@@ -328,38 +328,43 @@ describe('limits: a message of garbage cannot hold the event loop or the log', (
   });
 });
 
-describe('Pozyx entries without a fix that carry the SOS button', () => {
-  it('are counted as no-fix and handed over with their time, button, floor, battery and motion', () => {
+describe('Pozyx entries without a fix that carry the tag state', () => {
+  it('are counted as no-fix and handed over as tag states: time, button, motion, battery, floor; no position', () => {
     const d = decode(
       [
         { tagId: 'S1', timestamp: TS_S, success: false, sos: true, battery: 40, floor: '2F', motion: 'still' },
         { tagId: 'S2', timestamp: TS_S, success: false, data: { tagData: { button: true } } },
         { tagId: 'S3', timestamp: TS_S, success: false, sos: false },
-        { tagId: 'N', timestamp: TS_S, success: false, errorCode: 'NOT_ENOUGH_ANCHORS' },
+        { tagId: 'F', timestamp: TS_S, success: false, data: { tagData: { fallen: true } } },
+        { tagId: 'B', timestamp: TS_S, success: false, battery: 7 },
+        { tagId: 'N', timestamp: TS_S, success: false, errorCode: 'NOT_ENOUGH_ANCHORS', floor: '1F' },
       ],
       pozyx,
     );
-    expect(d.noFix).toBe(4);
+    expect(d.noFix).toBe(6);
     expect(d.positions).toEqual([]);
-    expect(d.sosWithoutFix).toEqual([
-      { index: 0, status: { tagId: 'S1', ts: TS_MS, sos: true, battery: 40, floor: '2F', motion: 'still' } },
-      { index: 1, status: { tagId: 'S2', ts: TS_MS, sos: true } },
-      { index: 2, status: { tagId: 'S3', ts: TS_MS, sos: false } },
+    expect(d.statuses).toEqual([
+      { tagId: 'S1', ts: TS_MS, sos: true, battery: 40, floor: '2F', motion: 'still' },
+      { tagId: 'S2', ts: TS_MS, sos: true },
+      { tagId: 'S3', ts: TS_MS, sos: false },
+      { tagId: 'F', ts: TS_MS, motion: 'fallen' },
+      { tagId: 'B', ts: TS_MS, battery: 7 },
     ]);
     expect(d.rejections).toEqual([]);
   });
 
-  it('need a usable time when they carry the button (a plain no-fix entry is not checked further)', () => {
+  it('need a usable time and fields when they carry a state (a plain no-fix entry is not checked further)', () => {
     const d = decode(
       [
         { tagId: 'S', timestamp: 'now', success: false, sos: true },
         { tagId: 'S', success: false, sos: 'yes' },
+        { tagId: 'S', timestamp: TS_S, success: false, battery: 140 },
         { tagId: 'N', timestamp: 'now', success: false, data: 'none' },
       ],
       pozyx,
     );
-    expect(reasons(d)).toEqual(['bad-timestamp@0', 'wrong-type@1']);
+    expect(reasons(d)).toEqual(['bad-timestamp@0', 'wrong-type@1', 'bad-value@2']);
     expect(d.noFix).toBe(1);
-    expect(parsePozyxEntry({ tagId: 'N', success: false }, pozyx)).toEqual({ kind: 'no-fix', sos: undefined });
+    expect(parsePozyxEntry({ tagId: 'N', success: false }, pozyx)).toEqual({ kind: 'no-fix', status: undefined });
   });
 });
