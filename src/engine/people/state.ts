@@ -89,7 +89,7 @@ export class PeopleState {
     }
   }
 
-  /** Takes a fix; a refused one (see takePosition) changes nothing. */
+  /** Takes a fix; the zone changes (none for a refused one, see takePosition). */
   position(p: TagPosition, now: number): ZoneChange[] {
     return this.takePosition(p, now) ?? [];
   }
