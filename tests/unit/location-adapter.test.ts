@@ -82,7 +82,8 @@ class FakeClient {
 }
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-const deps: AdapterDeps = { clock: { now: () => 42 }, logger: silentLogger, dataDir: '/nonexistent' };
+/** The adapter's clock follows the fake timers (42 at the start): the session judges uptime by it. */
+const depsOn = (timers: FakeTimers): AdapterDeps => ({ clock: { now: () => 42 + timers.now }, logger: silentLogger, dataDir: '/nonexistent' });
 const TS = 1_700_000_000_000;
 
 const config: LocationMqttAdapterConfigInput = {
@@ -114,7 +115,7 @@ interface Run {
 function run(overrides: Partial<LocationMqttAdapterConfigInput> = {}): Run {
   const client = new FakeClient();
   const timers = new FakeTimers();
-  const adapter = createLocationMqttAdapter({ ...config, ...overrides }, deps, { connect: client.connect, timers });
+  const adapter = createLocationMqttAdapter({ ...config, ...overrides }, depsOn(timers), { connect: client.connect, timers });
   const r = { adapter, client, timers, observations: [] as Observation[], errors: [] as HazgateError[], statuses: [] as ComponentStatus[] };
   const started = adapter.start(
     () => {
@@ -207,7 +208,9 @@ describe('LocationMqttAdapter with a fake client', () => {
     await settle();
     expect(r.statuses.at(-1)?.state).toBe('up');
     expect(r.adapter.stats.reconnects).toBe(1);
-    // A new outage starts the back-off again, and is reported again.
+    // Once the connection stayed up for the back-off max (1 s here, 30 s at most), a new outage
+    // starts the back-off again and is reported again.
+    r.timers.advance(1_000);
     r.client.fail('ECONNRESET');
     expect(r.timers.delays.at(-1)).toBe(100);
     expect(r.errors.map((e) => e.code)).toEqual(['HG_ERR_MQTT_CONNECT', 'HG_ERR_MQTT_CONNECT']);
