@@ -47,6 +47,13 @@ export function peopleResult(a: PeopleAlarm): RuleResult {
   };
 }
 
+/** The tag of a per-tag condition id (`sos/<tag>`, `dwell/<zone>/<tag>`; zone ids hold no `/`), null for zone conditions. */
+function tagOfCondition(id: string, rule: string): string | null {
+  if (rule === 'headcount' || rule === 'crowd') return null;
+  const rest = id.slice(id.indexOf('/') + 1);
+  return rule === 'dwell' || rule === 'unauthorised' ? rest.slice(rest.indexOf('/') + 1) : rest;
+}
+
 /**
  * The zone of a result: its own zone, else the zone its point belongs to (`attrs.zone`, else its
  * area when a zone has that id): a gas or ESD alarm in a zone carries who is in it.
@@ -101,9 +108,17 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
   const directory = {
     priorities: monitor.config.priorities,
     hasZone: (id: string) => zones.has(id),
-    hasTag: (id: string) => rosterTags.has(id) || monitor.state.tag(id) !== undefined,
+    hasTag: (id: string) => rosterTags.has(id) || alarmTags.has(id) || monitor.state.tag(id) !== undefined,
   };
   const rosterTags = new Set(section.people.map((p) => p.tagId));
+  // Tags that ever raised an alarm (or had one retained): their conditions keep their policy after
+  // the tag is forgotten, so a latched SOS of a visitor card can still not be shelved.
+  const alarmTags = new Set<string>();
+  const resultsOf = (alarms: readonly PeopleAlarm[]): RuleResult[] =>
+    alarms.map((a) => {
+      if (a.tagId !== null) alarmTags.add(a.tagId);
+      return peopleResult(a);
+    });
   let ignored = 0;
   let future = 0;
   const tooFarAhead = (ts: number, tagId: string, now: number): boolean => {
@@ -122,13 +137,13 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
         // Only tags the monitor took get a track: a tag refused past maxTags must not grow memory here either.
         if (monitor.state.tag(o.position.tagId) !== undefined) tracks.add(o.position, now);
         told(update.changes, now);
-        return update.alarms.map(peopleResult);
+        return resultsOf(update.alarms);
       }
-      if (o.type === 'tag-status') return monitor.status(o.status, now).alarms.map(peopleResult);
+      if (o.type === 'tag-status') return resultsOf(monitor.status(o.status, now).alarms);
       if (o.type === 'reader') {
         const update = monitor.reader(o.event, now);
         told(update.changes, now);
-        return update.alarms.map(peopleResult);
+        return resultsOf(update.alarms);
       }
       if (ignored++ === 0) logger.debug({ type: o.type }, 'observation of a kind personnel location does not use');
       return [];
@@ -141,7 +156,7 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
         evictedAt = now;
         tracks.evictSilent(now);
       }
-      return update.alarms.map(peopleResult);
+      return resultsOf(update.alarms);
     },
     snapshot: (now) => monitor.state.snapshot(now),
     metrics: () => {
@@ -162,10 +177,14 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
     },
     restore: (s, now) => told(monitor.restore(s, now), now),
     setup: (id) => peopleConditionSetup(id, directory),
-    seed: (t, now) =>
-      t.level !== null &&
-      peopleConditionSetup(t.conditionId, { ...directory, hasTag: () => true }) !== undefined &&
-      monitor.seed({ conditionId: t.conditionId, level: t.level, rule: t.ruleId, zoneId: t.zoneId ?? null, tagId: null, priority: t.priority, value: t.value, message: t.message, people: t.people ?? [] }, now),
+    seed: (t, now) => {
+      const setup = peopleConditionSetup(t.conditionId, { ...directory, hasTag: () => true });
+      if (t.level === null || setup === undefined) return false;
+      const seeded = monitor.seed({ conditionId: t.conditionId, level: t.level, rule: t.ruleId, zoneId: t.zoneId ?? null, tagId: null, priority: t.priority, value: t.value, message: t.message, people: t.people ?? [] }, now);
+      const tag = tagOfCondition(t.conditionId, t.ruleId);
+      if (seeded && tag !== null) alarmTags.add(tag);
+      return seeded;
+    },
     enrich: (r) => {
       const zone = zoneOf(r);
       if (zone === undefined) return r;

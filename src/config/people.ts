@@ -62,6 +62,7 @@ const settingsSchema = z
     reorderWindow: durationSchema.optional(),
     warmup: durationSchema.optional(),
     trackRetention: durationSchema.optional(),
+    maxTags: z.number().int().min(1).max(1_000_000).optional(),
     crowdByColour: z.partialRecord(z.enum(['red', 'orange', 'yellow', 'blue']), crowdSchema).optional(),
     priorities: z.partialRecord(z.enum(['headcount', 'dwell', 'unauthorised', 'sos', 'man-down', 'tag-offline', 'battery-low', 'crowd']), prioritySchema).optional(),
   })
@@ -77,6 +78,7 @@ const settingsSchema = z
     ...(s.reorderWindow === undefined ? {} : { reorderWindowMs: s.reorderWindow }),
     ...(s.warmup === undefined ? {} : { warmupMs: s.warmup }),
     ...(s.trackRetention === undefined ? {} : { trackRetentionMs: s.trackRetention }),
+    ...(s.maxTags === undefined ? {} : { maxTags: s.maxTags }),
     ...(s.crowdByColour === undefined ? {} : { crowdByColour: s.crowdByColour }),
     ...(s.priorities === undefined ? {} : { priorities: s.priorities }),
   }));
