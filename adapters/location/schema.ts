@@ -43,7 +43,7 @@ export const locationMqttAdapterSchema = z
      * cleanSession false (the default): QoS 1/2 messages (an SOS among them) queued while hazgate is away arrive on reconnect.
      */
     ...brokerConnectionShape,
-    /** After a lost connection or a failed attempt, wait `initial`, doubling up to `max`; reset once connected. */
+    /** After a lost connection or a failed attempt, wait `initial`, doubling up to `max`; reset once a connection stayed up (adapters/lib/mqtt). */
     backoff: z
       .object({ initial: durationSchema.default(1_000), max: durationSchema.default(30_000) })
       .strict()
