@@ -1,4 +1,5 @@
 import { HazgateError, type ErrorCode } from '../../src/core/errors.js';
+import { excerpt, quoteValue } from '../../src/core/excerpt.js';
 import type { Quality, RawReading } from '../../src/core/sample.js';
 import type { TimeUnit } from './schema.js';
 import type { CompiledSubscription } from './subscription.js';
@@ -87,7 +88,7 @@ function decodeObject(ctx: MessageContext, obj: JsonObject, index: number | unde
   }
   const value = obj[sub.valueField];
   if (value === undefined) {
-    fail(ctx, 'HG_ERR_INGEST_MALFORMED', `of point "${pointId}" has no "${sub.valueField}" field`, index);
+    fail(ctx, 'HG_ERR_INGEST_MALFORMED', `of point "${excerpt(pointId)}" has no "${sub.valueField}" field`, index);
     return;
   }
   const reading: Mutable<RawReading> = { source: ctx.adapterId, pointId, value, origin: ctx.topic };
@@ -95,7 +96,8 @@ function decodeObject(ctx: MessageContext, obj: JsonObject, index: number | unde
   if (rawTs !== undefined && rawTs !== null) {
     const ts = parseTimestamp(rawTs, sub.timeUnit);
     if (ts === null) {
-      fail(ctx, 'HG_ERR_INGEST_BAD_TIMESTAMP', `of point "${pointId}" has an unparseable "${sub.timeField}" (${sub.timeUnit}): ${JSON.stringify(rawTs)}`, index);
+      // quoteValue, not JSON.stringify: a ts nested 10,000 deep overflowed the stack (a crash per message).
+      fail(ctx, 'HG_ERR_INGEST_BAD_TIMESTAMP', `of point "${excerpt(pointId)}" has an unparseable "${sub.timeField}" (${sub.timeUnit}): ${quoteValue(rawTs)}`, index);
       return;
     }
     reading.ts = ts;
@@ -124,8 +126,9 @@ export function parseTimestamp(raw: unknown, unit: TimeUnit): number | null {
   }
   // Numeric strings are common from PLC gateways that quote everything.
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-  if (!Number.isFinite(n)) return null;
-  return unit === 's' ? Math.round(n * 1000) : n;
+  // Seconds past ±1.8e305 overflow to ±Infinity once in ms.
+  const ms = unit === 's' ? Math.round(n * 1000) : n;
+  return Number.isFinite(ms) ? ms : null;
 }
 
 /** A device quality we do not recognise is kept as uncertain rather than dropping the value. */
@@ -139,8 +142,10 @@ function isJsonObject(value: unknown): value is JsonObject {
 
 function fail(ctx: MessageContext, code: ErrorCode, what: string, index: number | undefined, cause?: unknown): void {
   const where = index === undefined ? '' : ` [${index}]`;
-  const details: Record<string, unknown> = { adapter: ctx.adapterId, topic: ctx.topic };
+  // MQTT topics may be 65,535 bytes long: messages and details (both logged) quote the start.
+  const topic = excerpt(ctx.topic);
+  const details: Record<string, unknown> = { adapter: ctx.adapterId, topic };
   if (index !== undefined) details['index'] = index;
-  const message = `mqtt ${ctx.adapterId}: payload on "${ctx.topic}"${where} ${what}`;
+  const message = `mqtt ${ctx.adapterId}: payload on "${topic}"${where} ${what}`;
   ctx.out.errors.push(new HazgateError(code, message, details, cause));
 }
