@@ -1,3 +1,4 @@
+import { excerpt } from '../core/excerpt.js';
 import { HazgateError, type Point, type RawReading, type Sample } from '../core/index.js';
 import { scaleValue, worstQuality } from './scale.js';
 
@@ -16,15 +17,15 @@ const GOOD = { level: 'good' } as const;
 export function normalizeReading(r: RawReading, ctx: NormalizeContext): Sample | HazgateError {
   const point = ctx.points.get(r.pointId);
   if (point === undefined) {
-    return reject('HG_ERR_INGEST_UNKNOWN_POINT', r, `unknown point "${r.pointId}"`);
+    return reject('HG_ERR_INGEST_UNKNOWN_POINT', r, `unknown point "${excerpt(r.pointId)}"`);
   }
   const ts = r.ts ?? ctx.now;
   if (r.ts !== undefined) {
     if (!Number.isFinite(ts) || ts < EARLIEST_TS) {
-      return reject('HG_ERR_INGEST_BAD_TIMESTAMP', r, `timestamp ${String(r.ts)} of point "${r.pointId}" is not a time after 2000-01-01`);
+      return reject('HG_ERR_INGEST_BAD_TIMESTAMP', r, `timestamp ${String(r.ts)} of point "${point.id}" is not a time after 2000-01-01`);
     }
     if (ts > ctx.now + ctx.maxFutureMs) {
-      return reject('HG_ERR_INGEST_FUTURE_TIMESTAMP', r, `timestamp of point "${r.pointId}" is ${ts - ctx.now} ms in the future`);
+      return reject('HG_ERR_INGEST_FUTURE_TIMESTAMP', r, `timestamp of point "${point.id}" is ${ts - ctx.now} ms in the future`);
     }
   }
   return point.type === 'boolean' ? booleanSample(point, r, ts, ctx.now) : numberSample(point, r, ts, ctx.now);
@@ -42,6 +43,10 @@ function numberSample(point: Point, r: RawReading, ts: number, now: number): Sam
   // Most points carry engineering values already: no scaling object on the hot path for them.
   if (point.scaling === undefined) return { pointId: point.id, value: raw, quality: r.quality ?? GOOD, ts, rts: now, tsSource };
   const scaled = scaleValue(point, raw);
+  // A finite raw value can scale past ±1.8e308 (1e308 counts over a span of 1): never a sample.
+  if (!Number.isFinite(scaled.value)) {
+    return reject('HG_ERR_INGEST_NOT_FINITE', r, `point "${point.id}" got ${raw}, which scales to ${String(scaled.value)}`);
+  }
   const quality = r.quality === undefined ? scaled.quality : worstQuality(r.quality, scaled.quality);
   return { pointId: point.id, value: scaled.value, quality, ts, rts: now, tsSource };
 }
@@ -56,8 +61,10 @@ function booleanSample(point: Point, r: RawReading, ts: number, now: number): Sa
 }
 
 function reject(code: ConstructorParameters<typeof HazgateError>[0], r: RawReading, message: string): HazgateError {
-  const where = r.origin === undefined ? '' : ` (from ${r.origin})`;
-  return new HazgateError(code, `${message}${where}`, { pointId: r.pointId, source: r.source, origin: r.origin });
+  // pointId and origin come from outside (a payload's id field, an MQTT topic): quoted in part.
+  const origin = r.origin === undefined ? undefined : excerpt(r.origin);
+  const where = origin === undefined ? '' : ` (from ${origin})`;
+  return new HazgateError(code, `${message}${where}`, { pointId: excerpt(r.pointId), source: r.source, origin });
 }
 
 function describe(v: unknown): string {
