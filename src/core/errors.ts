@@ -83,6 +83,18 @@ export const ERROR_CODES = {
   HG_ERR_UPLINK_REFUSED: 'The centre refused a feed batch (HTTP 4xx other than 408 and 429, a redirect): a wrong key or signature, an unknown site, a wrong URL. A misconfiguration: counted, retried slowly (every 60 s by default), nothing is dropped.',
   HG_ERR_UPLINK_NO_ACK: 'No acknowledgement advanced within ackTimeoutMs while batches were in flight (the centre is down or slow, or its acks do not reach the gateway): the sender goes back to the oldest unacknowledged message and sends again, waiting twice as long each time up to 60 s.',
 
+  HG_ERR_AUTH_REQUIRED: 'The request carries no credentials (no session, API token or bearer JWT) and the route needs them (HTTP 401).',
+  HG_ERR_AUTH_FAILED: 'A wrong user name or password, an unknown or malformed API token, or a JWT whose signature, issuer, audience or key does not verify (HTTP 401). Which of them is never said; counted for the lockout.',
+  HG_ERR_AUTH_LOCKED: 'Too many failed logins for this user or from this address (auth.lockout): refused without checking the password until details.retryAfterMs has passed (HTTP 429 with Retry-After).',
+  HG_ERR_AUTH_FORBIDDEN: 'The user is authenticated but no role of theirs grants the permission, the target is outside their sites and areas, or a JWT maps to no hazgate role (HTTP 403).',
+  HG_ERR_AUTH_TOKEN_EXPIRED: 'The API token or JWT is past its expiry (HTTP 401): issue a new one.',
+  HG_ERR_AUTH_TOKEN_REVOKED: 'The API token was revoked, or its user disabled or removed (HTTP 401).',
+  HG_ERR_AUTH_USER_EXISTS: 'A user of that name exists already (HTTP 409).',
+  HG_ERR_AUTH_UNKNOWN_USER: 'No user (or API token) of that name or id, in user administration; a login never says so (HTTP 404).',
+  HG_ERR_AUTH_WEAK_PASSWORD: 'A new password is shorter than 12 characters, longer than 1024, or equals the user name; or a user name is not 1-64 of letters, digits, . _ @ - (HTTP 400).',
+  HG_ERR_AUTH_JWKS: 'The identity provider’s JWKS cannot be fetched or parsed and no earlier copy is at hand: bearer JWTs cannot be checked (HTTP 503); retried on the next request at most every 30 s.',
+  HG_ERR_AUTH_STORE: 'The user store (users.db) cannot be opened, read or written.',
+
   HG_ERR_API_BAD_REQUEST: 'A request’s parameters or body are invalid.',
   HG_ERR_API_NOT_FOUND: 'No such point, condition or route.',
   HG_ERR_WS_BAD_MESSAGE: 'A WebSocket message is not JSON or not a known message type.',

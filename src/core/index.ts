@@ -18,3 +18,4 @@ export * from './people.js';
 export * from './observation.js';
 export * from './chain.js';
 export * from './uplink.js';
+export * from './auth.js';
