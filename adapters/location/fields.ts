@@ -76,6 +76,13 @@ export function optionalNumber(obj: JsonObject, name: string, path = name): numb
   return value;
 }
 
+/** A length in metres: a finite payload value can overflow once scaled (`scale: 1000`, 1e306 mm). */
+export function inMetres(value: number, toMetres: (value: number) => number, path: string): number {
+  const metres = toMetres(value);
+  if (!Number.isFinite(metres)) throw new EntryProblem('not-finite', `${path} ${value} is not a finite length in metres`);
+  return metres;
+}
+
 export function optionalBoolean(obj: JsonObject, name: string, path = name): boolean | undefined {
   const value = obj[name];
   if (value === undefined || value === null) return undefined;

@@ -1,6 +1,7 @@
 import type { ReaderEvent, TagPosition } from '../../src/core/people.js';
 import {
   idField,
+  inMetres,
   numberField,
   optionalBattery,
   optionalBoolean,
@@ -31,12 +32,12 @@ export function parseGenericPosition(entry: JsonObject, options: PositionOptions
   const ts = timestampField(entry, 'ts', options.timeUnit);
   const position: { -readonly [K in keyof TagPosition]: TagPosition[K] } = {
     tagId,
-    x: options.toMetres(numberField(entry, 'x')),
-    y: options.toMetres(numberField(entry, 'y')),
+    x: inMetres(numberField(entry, 'x'), options.toMetres, 'x'),
+    y: inMetres(numberField(entry, 'y'), options.toMetres, 'y'),
     ts,
   };
   const z = optionalNumber(entry, 'z');
-  if (z !== undefined) position.z = options.toMetres(z);
+  if (z !== undefined) position.z = inMetres(z, options.toMetres, 'z');
   const floor = optionalFloor(entry, 'floor') ?? options.floor;
   if (floor !== undefined) position.floor = floor;
   const battery = optionalBattery(entry, 'battery');

@@ -1,6 +1,7 @@
 import type { TagMotion, TagPosition, TagStatus } from '../../src/core/people.js';
 import {
   idField,
+  inMetres,
   numberField,
   objectField,
   optionalBattery,
@@ -31,12 +32,12 @@ export function parsePozyxEntry(entry: JsonObject, options: PositionOptions): Ta
   const ts = timestampField(entry, 'timestamp', options.timeUnit);
   const data = objectField(entry, 'data');
   const coordinates = objectField(data, 'coordinates', 'data.coordinates');
-  const x = options.toMetres(numberField(coordinates, 'x', 'data.coordinates.x'));
-  const y = options.toMetres(numberField(coordinates, 'y', 'data.coordinates.y'));
+  const x = inMetres(numberField(coordinates, 'x', 'data.coordinates.x'), options.toMetres, 'data.coordinates.x');
+  const y = inMetres(numberField(coordinates, 'y', 'data.coordinates.y'), options.toMetres, 'data.coordinates.y');
   const rawZ = optionalNumber(coordinates, 'z', 'data.coordinates.z');
   const tagData = optionalObject(data, 'tagData', 'data.tagData');
   const position: { -readonly [K in keyof TagPosition]: TagPosition[K] } = { tagId, x, y, ts };
-  if (rawZ !== undefined) position.z = options.toMetres(rawZ);
+  if (rawZ !== undefined) position.z = inMetres(rawZ, options.toMetres, 'data.coordinates.z');
   const floor = optionalFloor(entry, 'floor') ?? options.floor;
   if (floor !== undefined) position.floor = floor;
   const battery = optionalBattery(entry, 'battery');

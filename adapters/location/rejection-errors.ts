@@ -1,4 +1,5 @@
 import { HazgateError } from '../../src/core/errors.js';
+import { excerpt } from '../../src/core/excerpt.js';
 import type { DecodedLocation } from './payload.js';
 import { REASON_CODES, type RejectReason, type Rejection } from './rejection.js';
 
@@ -24,9 +25,11 @@ function errorOf(adapterId: string, topic: string, reason: RejectReason, count: 
   // A too-many-entries refusal counts entries, but it is one refusal of the message.
   const others = reason === 'too-many-entries' ? 0 : count - 1;
   const more = others > 0 ? ` (and ${others} more entr${others === 1 ? 'y' : 'ies'} for the same reason)` : '';
-  const message = `location ${adapterId}: payload on "${topic}"${where} ${first.detail}${more}`;
+  // A topic may be 65,535 bytes long: messages and details (both logged) quote its start.
+  const shortTopic = excerpt(topic);
+  const message = `location ${adapterId}: payload on "${shortTopic}"${where} ${first.detail}${more}`;
   const indexes = described.flatMap((r) => (r.index === undefined ? [] : [r.index])).slice(0, MAX_LISTED);
-  const details: Record<string, unknown> = { adapter: adapterId, topic, reason, count };
+  const details: Record<string, unknown> = { adapter: adapterId, topic: shortTopic, reason, count };
   if (indexes.length > 0) details['indexes'] = indexes;
   return new HazgateError(REASON_CODES[reason], message, details);
 }
