@@ -1,5 +1,6 @@
 import type { Clock } from '../../src/core/clock.js';
 import { HazgateError, type ErrorCode } from '../../src/core/errors.js';
+import { excerpt } from '../../src/core/excerpt.js';
 import type { EmitObservation } from '../../src/core/observation.js';
 import type { OnAdapterError } from '../../src/core/ports.js';
 import { CameraDirectory } from './cameras.js';
@@ -134,8 +135,11 @@ export class VideoIngest {
         return;
       case 'unknown-type': {
         countInto(this.stats.rejected, 'unknown-type');
-        const what = `camera ${outcome.cameraId} sent event type "${outcome.vendorType}", which no table maps (add it to eventTypeMap)`;
-        sinks.onError(this.error('HG_ERR_INGEST_MALFORMED', origin, what, 'unknown-type', { camera: outcome.cameraId, vendorType: outcome.vendorType }));
+        // Both are the sender's text (an ipAddress, an eventType) of any length: quoted in part.
+        const camera = excerpt(outcome.cameraId);
+        const vendorType = excerpt(outcome.vendorType);
+        const what = `camera ${camera} sent event type "${vendorType}", which no table maps (add it to eventTypeMap)`;
+        sinks.onError(this.error('HG_ERR_INGEST_MALFORMED', origin, what, 'unknown-type', { camera, vendorType }));
         return;
       }
       case 'event': {
@@ -155,7 +159,9 @@ export class VideoIngest {
 
   private error(code: ErrorCode, origin: string, what: string, reason: VideoRejectReason, extra: Record<string, unknown> = {}): HazgateError {
     const { id } = this.config;
-    return new HazgateError(code, `video ${id}: ${origin}: ${what}`, { adapter: id, origin, reason, ...extra });
+    // The origin of an MQTT message is its topic, up to 65,535 bytes.
+    const from = excerpt(origin);
+    return new HazgateError(code, `video ${id}: ${from}: ${what}`, { adapter: id, origin: from, reason, ...extra });
   }
 }
 

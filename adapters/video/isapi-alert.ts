@@ -1,3 +1,4 @@
+import { excerpt } from '../../src/core/excerpt.js';
 import { parseXml, XmlSyntaxError, type XmlElement } from './xml.js';
 
 /**
@@ -47,7 +48,7 @@ export function isapiAlertFromXml(text: string): IsapiParse {
     if (error instanceof XmlSyntaxError) return { ok: false, problem: `is not readable XML: ${error.message}` };
     throw error;
   }
-  if (root.name !== ISAPI_ROOT) return { ok: false, problem: `has root <${root.name}>, not <${ISAPI_ROOT}>` };
+  if (root.name !== ISAPI_ROOT) return { ok: false, problem: `has root <${excerpt(root.name)}>, not <${ISAPI_ROOT}>` };
   const top = new Map<string, string>();
   for (const c of root.children) if (c.children.length === 0 && !top.has(c.name)) top.set(c.name, c.text);
   const nested: Leaf[] = [];

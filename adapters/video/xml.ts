@@ -1,3 +1,5 @@
+import { excerpt } from '../../src/core/excerpt.js';
+
 /**
  * A small, safe reader for the flat-ish XML of camera alerts (Hikvision ISAPI EventNotificationAlert).
  * Not a general XML parser: no DTDs, no entity declarations (so no XXE and no entity expansion
@@ -76,7 +78,7 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): 
       i = openTag(text, i, stack, (done) => (root = done));
     }
   }
-  if (stack.length > 0) throw new XmlSyntaxError(`<${stack.at(-1)?.rawName ?? ''}> is not closed`, text.length);
+  if (stack.length > 0) throw new XmlSyntaxError(`<${excerpt(stack.at(-1)?.rawName ?? '')}> is not closed`, text.length);
   if (root === undefined) throw new XmlSyntaxError('no root element', text.length);
   return root;
 }
@@ -107,13 +109,14 @@ function openTag(text: string, at: number, stack: OpenElement[], onRoot: (root: 
     const m = ATTRIBUTE.exec(text);
     if (m === null) break;
     const key = m[1] ?? '';
-    if (Object.hasOwn(attrs, key)) throw new XmlSyntaxError(`attribute "${key}" given twice`, i);
+    if (Object.hasOwn(attrs, key)) throw new XmlSyntaxError(`attribute "${excerpt(key)}" given twice`, i);
     attrs[key] = decodeEntities(m[2] ?? m[3] ?? '', i);
     i = ATTRIBUTE.lastIndex;
   }
   TAG_END.lastIndex = i;
   const end = TAG_END.exec(text);
-  if (end === null) throw new XmlSyntaxError(`malformed tag <${name}>`, i);
+  // Names are the sender's text, as long as it likes: messages quote their start (excerpt).
+  if (end === null) throw new XmlSyntaxError(`malformed tag <${excerpt(name)}>`, i);
   const element: OpenElement = { name: localName(name), rawName: name, attrs, children: [], text: '' };
   if (end[1] === '/') finish(element, stack, onRoot);
   else stack.push(element);
@@ -126,7 +129,7 @@ function closeTag(text: string, at: number, stack: OpenElement[], onRoot: (root:
   const name = text.slice(at + 2, gt).trim();
   const open = stack.pop();
   if (open === undefined || open.rawName !== name) {
-    throw new XmlSyntaxError(`</${name}> does not close ${open === undefined ? 'any element' : `<${open.rawName}>`}`, at);
+    throw new XmlSyntaxError(`</${excerpt(name)}> does not close ${open === undefined ? 'any element' : `<${excerpt(open.rawName)}>`}`, at);
   }
   finish(open, stack, onRoot);
   return gt + 1;
