@@ -1,4 +1,5 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { BrokerTlsMaterial } from './tls-files.js';
 
 /**
  * The few MQTT client calls the MQTT-based adapters use (plant readings, location, video), so unit
@@ -18,6 +19,8 @@ export interface MqttConnectOptions {
   readonly connectTimeoutMs: number;
   readonly username?: string;
   readonly password?: string;
+  /** For mqtts:// and wss:// URLs: the CA, client certificate and key, read already. */
+  readonly tls?: BrokerTlsMaterial;
 }
 
 /** Callbacks the client calls; given at connect time so none can fire before they are attached. */
@@ -116,5 +119,12 @@ function toClientOptions(options: MqttConnectOptions, isEnding: () => boolean): 
   };
   if (options.username !== undefined) clientOptions.username = options.username;
   if (options.password !== undefined) clientOptions.password = options.password;
+  const tls = options.tls;
+  if (tls !== undefined) {
+    clientOptions.rejectUnauthorized = tls.rejectUnauthorized;
+    if (tls.ca !== undefined) clientOptions.ca = tls.ca;
+    if (tls.cert !== undefined) clientOptions.cert = tls.cert;
+    if (tls.key !== undefined) clientOptions.key = tls.key;
+  }
   return clientOptions;
 }

@@ -16,7 +16,8 @@ export {
   type OpenMqttClient,
   type SubscribeOutcome,
 } from './client-port.js';
-export { brokerConnectionShape, brokerUrlSchema, checkCredentials, checkUniqueTopics, mqttQosSchema, topicFilterSchema, type BrokerConnectionConfig } from './schema.js';
+export { brokerConnectionShape, brokerTlsSchema, brokerUrlSchema, checkCredentials, checkUniqueTopics, mqttQosSchema, topicFilterSchema, type BrokerConnectionConfig, type BrokerTlsFiles } from './schema.js';
+export { readBrokerTls, type BrokerTlsMaterial } from './tls-files.js';
 export { countError, errorReporter, MqttSession, redactUrl, STABLE_CONNECTION_MS, stableAfterMs, type MqttSessionSetup, type MqttSessionSinks, type ReconnectPolicy, type SessionCounters, type SessionSubscription } from './session.js';
 export { SessionSlot } from './session-slot.js';
 export { topicFilterProblems, topicMatches } from './topic-filter.js';

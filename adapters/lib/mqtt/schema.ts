@@ -20,6 +20,22 @@ export const topicFilterSchema = z.string().superRefine((topic, ctx) => {
   for (const problem of topicFilterProblems(topic)) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/**
+ * TLS towards the broker (an mqtts:// or wss:// URL): PEM files, relative to the site file, read
+ * when the adapter starts (adapters/lib/mqtt/tls-files.ts).
+ */
+export const brokerTlsSchema = z
+  .object({
+    /** CA certificate(s) the broker's certificate must chain to; without it Node's built-in roots. */
+    ca: z.string().min(1).optional(),
+    /** Client certificate and its key, for brokers that ask for one (Mosquitto `require_certificate true`). */
+    cert: z.string().min(1).optional(),
+    key: z.string().min(1).optional(),
+    /** false accepts any broker certificate: for a lab only. */
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .strict();
+
 export const brokerConnectionShape = {
   url: brokerUrlSchema,
   /** Required: a persistent session is found again by its client id. */
@@ -30,7 +46,16 @@ export const brokerConnectionShape = {
   password: z.string().optional(),
   keepaliveS: z.number().int().min(0).max(65_535).default(30),
   connectTimeoutMs: z.number().int().min(1).default(10_000),
+  tls: brokerTlsSchema.optional(),
 };
+
+/** The broker's `tls` keys, as configured (file paths). */
+export interface BrokerTlsFiles {
+  readonly ca?: string | undefined;
+  readonly cert?: string | undefined;
+  readonly key?: string | undefined;
+  readonly rejectUnauthorized: boolean;
+}
 
 /** What the session needs of an adapter's config to reach the broker. */
 export interface BrokerConnectionConfig {
@@ -41,16 +66,31 @@ export interface BrokerConnectionConfig {
   readonly password?: string | undefined;
   readonly keepaliveS: number;
   readonly connectTimeoutMs: number;
+  readonly tls?: BrokerTlsFiles | undefined;
 }
 
 interface Issues {
   addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void;
 }
 
-/** MQTT 3.1.1 §3.1.2.9: a password without a user name is a protocol violation. */
+const TLS_PROTOCOLS: readonly string[] = ['mqtts:', 'wss:'];
+
+/**
+ * How the adapter proves who it is: MQTT 3.1.1 §3.1.2.9, a password without a user name is a
+ * protocol violation; a client certificate needs its key; TLS files on a plain mqtt:// or ws://
+ * URL would be silently unused.
+ */
 export function checkCredentials(config: BrokerConnectionConfig, ctx: Issues): void {
   if (config.password !== undefined && config.username === undefined) {
     ctx.addIssue({ code: 'custom', path: ['password'], message: 'a password needs a username' });
+  }
+  const tls = config.tls;
+  if (tls === undefined) return;
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['tls', tls.cert === undefined ? 'cert' : 'key'], message: 'tls.cert and tls.key go together' });
+  }
+  if (URL.canParse(config.url) && !TLS_PROTOCOLS.includes(new URL(config.url).protocol)) {
+    ctx.addIssue({ code: 'custom', path: ['tls'], message: 'tls needs an mqtts:// or wss:// url' });
   }
 }
 

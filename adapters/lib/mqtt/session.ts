@@ -5,6 +5,7 @@ import type { ComponentState } from '../../../src/core/status.js';
 import { backoffDelay, type CancelTimer, type Timers } from './backoff.js';
 import type { ConnectMqtt, MqttClientPort, MqttQos } from './client-port.js';
 import type { BrokerConnectionConfig } from './schema.js';
+import { readBrokerTls } from './tls-files.js';
 
 /** One subscription as the session handles it. Keep the objects stable: grants are kept per object. */
 export interface SessionSubscription {
@@ -99,15 +100,18 @@ export class MqttSession {
   private state: ComponentState | undefined;
   private reason: string | undefined;
 
+  /** @throws HazgateError HG_ERR_CONFIG_READ when a TLS file cannot be read or used; nothing is opened then. */
   constructor(
     private readonly setup: MqttSessionSetup,
     private readonly sinks: MqttSessionSinks,
   ) {
+    const { broker, reconnect } = setup;
+    // Read at every start, so a renewed certificate is taken by restarting the adapter.
+    const tls = broker.tls === undefined ? undefined : readBrokerTls(broker.tls, `${setup.label} ${setup.id}`);
     this.firstAttempt = new Promise((resolve) => {
       this.settleFirstAttempt = resolve;
     });
     this.setStatus('starting', undefined);
-    const { broker, reconnect } = setup;
     this.client = setup.connect(
       {
         url: broker.url,
@@ -118,6 +122,7 @@ export class MqttSession {
         connectTimeoutMs: broker.connectTimeoutMs,
         ...(broker.username === undefined ? {} : { username: broker.username }),
         ...(broker.password === undefined ? {} : { password: broker.password }),
+        ...(tls === undefined ? {} : { tls }),
       },
       {
         connect: (connack) => this.onConnect(connack.sessionPresent),
@@ -205,11 +210,13 @@ export class MqttSession {
     this.connected = false;
     this.generation += 1;
     if (wasConnected) this.judgeConnection();
-    const reason = this.lastError?.message ?? (wasConnected ? 'connection lost' : 'connection closed');
+    const reason = this.lastError === undefined ? (wasConnected ? 'connection lost' : 'connection closed') : reasonOf(this.lastError);
     const { label, id } = this.setup;
     const url = redactUrl(this.setup.broker.url);
     const what = wasConnected ? 'lost the connection to' : 'cannot connect to';
-    const error = new HazgateError('HG_ERR_MQTT_CONNECT', `${label} ${id}: ${what} ${url}: ${reason}`, { adapter: id, url }, this.lastError);
+    const causeCode = causeCodeOf(this.lastError);
+    const details = { adapter: id, url, ...(causeCode === undefined ? {} : { causeCode }) };
+    const error = new HazgateError('HG_ERR_MQTT_CONNECT', `${label} ${id}: ${what} ${url}: ${reason}`, details, this.lastError);
     // Retries during a long outage would flood onError: report its first failure only.
     if (this.outageReported) this.count(error.code);
     else this.report(error);
@@ -278,6 +285,26 @@ export function errorReporter(errors: Partial<Record<ErrorCode, number>>, onErro
     countError(errors, error.code);
     onError(error);
   };
+}
+
+/**
+ * An error as a status reason. OpenSSL's messages carry its thread id, source file and line
+ * (`802C…:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:…`);
+ * its `reason` is the part a person reads.
+ */
+function reasonOf(error: Error): string {
+  const { library, reason } = error as { readonly library?: unknown; readonly reason?: unknown };
+  return typeof library === 'string' && typeof reason === 'string' ? `TLS: ${reason}` : error.message;
+}
+
+/**
+ * What tells one connection failure from another without reading its text: the Node or OpenSSL
+ * error code (`ECONNREFUSED`, `SELF_SIGNED_CERT_IN_CHAIN`, `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`)
+ * or the broker's CONNACK return code (4 bad user name or password, 5 not authorized).
+ */
+function causeCodeOf(error: Error | undefined): string | number | undefined {
+  const code = (error as { readonly code?: unknown } | undefined)?.code;
+  return typeof code === 'string' || typeof code === 'number' ? code : undefined;
 }
 
 /** Broker URLs may carry credentials; error messages and status must not. */
