@@ -34,7 +34,8 @@ export function registerCount(type: ModbusType, length?: number): number {
     }
     return length;
   }
-  const words = WORDS[type];
+  // hasOwn: "toString" or "constructor" is no type either (WORDS[type] would be Object.prototype's).
+  const words = Object.hasOwn(WORDS, type) ? WORDS[type] : undefined;
   if (words === undefined) invalid(`unknown Modbus type "${String(type)}"`, { type });
   return words;
 }

@@ -26,11 +26,20 @@ export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
 
 export function classifyFailure(error: unknown): RequestFailure {
   const e = (typeof error === 'object' && error !== null ? error : {}) as { modbusCode?: unknown; errno?: unknown; code?: unknown; message?: unknown; name?: unknown };
-  const message = typeof e.message === 'string' ? e.message : String(error);
+  const message = typeof e.message === 'string' ? e.message : textOf(error);
   if (typeof e.modbusCode === 'number') return { kind: 'exception', code: e.modbusCode, message };
   if (e.errno === 'ETIMEDOUT' || message === 'Timed out') return { kind: 'timeout', message };
   if (/CRC|length|Unexpected data|invalid|out of range|Illegal|Malformed/i.test(message)) return { kind: 'frame', message };
-  return { kind: 'disconnected', message: message || String(e.name ?? 'connection lost') };
+  return { kind: 'disconnected', message: message || textOf(e.name ?? 'connection lost') };
+}
+
+/** String() of a thrown value, which itself never throws (String() does for `{ toString: null }` or a null prototype). */
+function textOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** The quality the points of a failed request get. */
