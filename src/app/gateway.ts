@@ -5,7 +5,7 @@ import { AlarmHealth, AlarmManager, SqliteAlarmJournal, type FloodChange } from 
 import type { AlarmTransition, Clock, ComponentStatus, Logger, Observation, Point, RuleResult, Sample } from '../core/index.js';
 import { RuleEngine } from '../engine/index.js';
 import { Ingest, LiveValueCache, RunningAdapter, ThrottledErrorLog } from '../pipeline/index.js';
-import { createHttpServer, createMetricsRegistry, listen, WsHub } from '../server/index.js';
+import { createHttpServer, createMetricsRegistry, listen, readServerTls, WsHub } from '../server/index.js';
 import { EmbeddedStore, InfluxSink } from '../store/index.js';
 import { adapterFactories } from './registry.js';
 import { pointsOf, rulesOf, type SiteConfig } from './site-config.js';
@@ -119,6 +119,8 @@ interface GatewayParts {
 
 async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<GatewayParts> {
   const { clock, logger } = opts;
+  // Before anything is opened: unreadable certificate files stop the start with nothing to close.
+  const tls = config.server.tls === undefined ? undefined : readServerTls(config.server.tls);
   const points = pointsOf(config);
   const startedAt = clock.now();
   const store = await EmbeddedStore.open({
@@ -215,6 +217,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     components: () => componentStatus(parts),
     now: () => clock.now(),
     logger,
+    ...(tls === undefined ? {} : { tls }),
   });
   return { ...parts, http };
 }

@@ -61,7 +61,8 @@ export function loadSite(file: string): LoadResult<SiteConfig> {
   if (!out.ok) return out;
   const c = { ...out.config, points: internPointParts(out.config.points) };
   const store = { ...c.store, dir: resolvePath(file, c.store.dir) };
-  const adapters = c.adapters.map((a) => (a.kind === 'opcua' ? resolveOpcuaPaths(file, a) : a));
+  const adapters = c.adapters.map((a) => (a.kind === 'opcua' ? resolveOpcuaPaths(file, a) : resolveBrokerTls(file, a)));
+  const server = c.server.tls === undefined ? c.server : { ...c.server, tls: resolveTlsFiles(file, c.server.tls) };
   const simulator =
     c.simulator === undefined
       ? undefined
@@ -73,13 +74,27 @@ export function loadSite(file: string): LoadResult<SiteConfig> {
           ...(c.simulator.location === undefined ? {} : { location: { ...c.simulator.location, scenario: resolvePath(file, c.simulator.location.scenario) } }),
         };
   const influx = c.influx?.spool.dir === undefined ? c.influx : { ...c.influx, spool: { ...c.influx.spool, dir: resolvePath(file, c.influx.spool.dir) } };
-  return { ok: true, file, config: { ...c, adapters, store, ...(simulator === undefined ? {} : { simulator }), ...(influx === undefined ? {} : { influx }) } };
+  return { ok: true, file, config: { ...c, adapters, store, server, ...(simulator === undefined ? {} : { simulator }), ...(influx === undefined ? {} : { influx }) } };
 }
 
 /** An OPC UA adapter's PKI folder and user certificate files are relative to the site file. */
 function resolveOpcuaPaths<A extends Extract<SiteConfig['adapters'][number], { kind: 'opcua' }>>(file: string, a: A): A {
   const user = a.user.type === 'certificate' ? { ...a.user, certificateFile: resolvePath(file, a.user.certificateFile), privateKeyFile: resolvePath(file, a.user.privateKeyFile) } : a.user;
   return { ...a, user, ...(a.pkiDir === undefined ? {} : { pkiDir: resolvePath(file, a.pkiDir) }) };
+}
+
+/** The TLS files of an MQTT-based adapter's broker connection are relative to the site file. */
+function resolveBrokerTls<A extends SiteConfig['adapters'][number]>(file: string, a: A): A {
+  return 'tls' in a && a.tls !== undefined ? { ...a, tls: resolveTlsFiles(file, a.tls) } : a;
+}
+
+/** `ca`, `cert` and `key`, whichever are given, made absolute against the site file's folder. */
+function resolveTlsFiles<T extends { readonly ca?: string | undefined; readonly cert?: string | undefined; readonly key?: string | undefined }>(file: string, tls: T): T {
+  const at = (path: string | undefined): string | undefined => (path === undefined ? undefined : resolvePath(file, path));
+  const ca = at(tls.ca);
+  const cert = at(tls.cert);
+  const key = at(tls.key);
+  return { ...tls, ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
 }
 
 /** Simulated devices may name a profile by path: relative to the site file, like every path in it. */

@@ -67,12 +67,30 @@ const alarmsSchema = z
   })
   .strict();
 
+/** HTTPS and WSS on the one port: PEM files, relative to the site file, read at start. */
+const serverTlsSchema = z
+  .object({
+    cert: z.string().min(1),
+    key: z.string().min(1),
+    /** The CA client certificates must chain to; only with clientAuth: require. */
+    ca: z.string().min(1).optional(),
+    /** require: every HTTPS request and WebSocket (probes too) needs a client certificate signed by `ca`. */
+    clientAuth: z.enum(['none', 'require']).default('none'),
+  })
+  .strict()
+  .superRefine((tls, ctx) => {
+    if (tls.clientAuth === 'require' && tls.ca === undefined) ctx.addIssue({ code: 'custom', path: ['ca'], message: 'clientAuth: require needs the ca that signs client certificates' });
+    if (tls.clientAuth === 'none' && tls.ca !== undefined) ctx.addIssue({ code: 'custom', path: ['ca'], message: 'ca verifies client certificates only: set clientAuth: require, or leave ca out' });
+  });
+
 const serverSchema = z
   .object({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
     /** Bytes a WebSocket client may have queued before it falls behind (re-snapshotted once it catches up; 4× this: cut off). */
     wsMaxBufferedBytes: z.number().int().positive().default(8 * 1024 * 1024),
+    /** Without it plain HTTP and WS (the default; keep host 127.0.0.1 or put a TLS proxy in front). */
+    tls: serverTlsSchema.optional(),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { registerBypassRoutes } from './routes-bypass.js';
 import { registerPeopleRoutes } from './routes-people.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerPointRoutes } from './routes-points.js';
+import { httpsOptions, type ServerTlsMaterial } from './tls.js';
 import type { WsHub } from './ws-hub.js';
 
 export interface HttpServerDeps {
@@ -26,11 +27,18 @@ export interface HttpServerDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly bodyLimitBytes?: number;
+  /** Serve HTTPS, and WSS on /ws, instead of plain HTTP and WS (readServerTls). */
+  readonly tls?: ServerTlsMaterial;
 }
 
-/** The fastify app: REST under /api, health, metrics, and the /ws upgrade handed to the hub. */
+/**
+ * The fastify app: REST under /api, health, metrics, and the /ws upgrade handed to the hub. With
+ * `tls` it is an HTTPS server; upgrades arrive on it after the handshake, so /ws is WSS.
+ */
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimitBytes ?? 64 * 1024, forceCloseConnections: true });
+  const options = { logger: false, bodyLimit: deps.bodyLimitBytes ?? 64 * 1024, forceCloseConnections: true } as const;
+  // fastify types an HTTPS server apart; the routes do not care which it is.
+  const app = (deps.tls === undefined ? Fastify(options) : Fastify({ ...options, https: httpsOptions(deps.tls) })) as unknown as FastifyInstance;
   registerErrorHandling(app);
   registerHealthRoutes(app, { components: deps.components, metrics: deps.metrics });
   registerPointRoutes(app, { points: deps.points, history: deps.history, now: deps.now });
