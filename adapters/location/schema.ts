@@ -39,7 +39,7 @@ export const locationMqttAdapterSchema = z
     kind: z.literal('location-mqtt'),
     id: z.string().min(1),
     /**
-     * url, clientId, cleanSession, username, password, keepaliveS, connectTimeoutMs (adapters/lib/mqtt).
+     * url, clientId, cleanSession, username, password, keepaliveS, connectTimeoutMs, tls (adapters/lib/mqtt).
      * cleanSession false (the default): QoS 1/2 messages (an SOS among them) queued while hazgate is away arrive on reconnect.
      */
     ...brokerConnectionShape,

@@ -37,7 +37,7 @@ export const mqttAdapterSchema = z
   .object({
     kind: z.literal('mqtt'),
     id: z.string().min(1),
-    /** url, clientId, cleanSession, username, password, keepaliveS, connectTimeoutMs (adapters/lib/mqtt). */
+    /** url, clientId, cleanSession, username, password, keepaliveS, connectTimeoutMs, tls (adapters/lib/mqtt). */
     ...brokerConnectionShape,
     /** Pause between reconnect attempts (mqtt.js reconnectPeriod); 0 would disable reconnecting. */
     reconnectMs: z.number().int().min(1).default(1000),

@@ -160,7 +160,7 @@ export const videoMqttSchema = z
   .object({
     kind: z.literal('video-mqtt'),
     id: z.string().min(1),
-    /** url, clientId, cleanSession, username, password, keepaliveS, connectTimeoutMs (adapters/lib/mqtt). */
+    /** url, clientId, cleanSession, username, password, keepaliveS, connectTimeoutMs, tls (adapters/lib/mqtt). */
     ...brokerConnectionShape,
     reconnectMs: z.number().int().min(1).default(1_000),
     maxPayloadBytes: z.number().int().min(1).max(268_435_455).default(262_144),
