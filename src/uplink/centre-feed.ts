@@ -1,3 +1,4 @@
+import { excerpt } from '../core/excerpt.js';
 import { FEED_VERSION, HazgateError, type FeedAck, type FeedBatch, type Logger } from '../core/index.js';
 import { CentreSiteState } from './centre-apply.js';
 import type { SqliteCentreStore, StoredRecord } from './centre-store-sqlite.js';
@@ -108,7 +109,8 @@ export class CentreFeed {
     }
     const batch = this.attempt('bad-message', () => parseFeedBatch(this.parseJson(payload)));
     if (batch.site !== site) {
-      throw this.refuse('bad-message', new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `feed batch of site "${batch.site}" arrived on the topic of site "${site}"`, { site, batchSite: batch.site }));
+      const [onTopic, named] = [excerpt(site), excerpt(batch.site)];
+      throw this.refuse('bad-message', new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `feed batch of site "${named}" arrived on the topic of site "${onTopic}"`, { site: onTopic, batchSite: named }));
     }
     return this.apply(batch, 'mqtt');
   }
@@ -199,7 +201,9 @@ export class CentreFeed {
   }
 
   private unknownSite(site: string, why: string): HazgateError {
-    return this.refuse('unknown-site', new HazgateError('HG_ERR_CENTRE_UNKNOWN_SITE', `feed batch of site "${site}" refused: the site is not configured (${why})`, { site }));
+    // An unknown site's name is whatever the sender wrote, as long as it likes.
+    const named = excerpt(site);
+    return this.refuse('unknown-site', new HazgateError('HG_ERR_CENTRE_UNKNOWN_SITE', `feed batch of site "${named}" refused: the site is not configured (${why})`, { site: named }));
   }
 
   /** Runs a step; a coded error it throws is counted under `reason` and rethrown. */

@@ -1,3 +1,4 @@
+import { excerpt } from '../core/excerpt.js';
 import { HazgateError, isHazgateError, type Logger } from '../core/index.js';
 import type { CentreFeed } from './centre-feed.js';
 import { ackTopic, FEED_TOPIC_FILTER, FEED_TOPIC_PREFIX, parseFeedTopic } from './mqtt-topics.js';
@@ -88,7 +89,9 @@ export class CentreMqttInput {
   handle(topic: string, payload: Buffer, signature?: string): MessageOutcome {
     const where = parseFeedTopic(topic);
     if (where === null) {
-      this.o.feed.refuse('bad-message', new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `MQTT message on "${topic}" is not on a feed topic (${FEED_TOPIC_PREFIX}/<partition>/<site>)`, { topic }));
+      // Topics may be 65,535 bytes long: quoted in part.
+      const shown = excerpt(topic);
+      this.o.feed.refuse('bad-message', new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `MQTT message on "${shown}" is not on a feed topic (${FEED_TOPIC_PREFIX}/<partition>/<site>)`, { topic: shown }));
       return 'handled';
     }
     const { partition, site } = where;
@@ -98,8 +101,9 @@ export class CentreMqttInput {
     }
     const expected = partitionOf(site, this.o.partitions);
     if (expected !== partition) {
-      const message = `feed batch of site "${site}" arrived on partition ${partition}, not ${expected}: the gateway's uplink partitions differ from the centre's ${this.o.partitions}`;
-      this.o.feed.refuse('wrong-partition', new HazgateError('HG_ERR_CENTRE_WRONG_PARTITION', message, { site, partition, expected }));
+      const named = excerpt(site);
+      const message = `feed batch of site "${named}" arrived on partition ${partition}, not ${expected}: the gateway's uplink partitions differ from the centre's ${this.o.partitions}`;
+      this.o.feed.refuse('wrong-partition', new HazgateError('HG_ERR_CENTRE_WRONG_PARTITION', message, { site: named, partition, expected }));
       return 'handled';
     }
     try {

@@ -1,3 +1,4 @@
+import { excerpt } from '../core/excerpt.js';
 import { HazgateError } from '../core/index.js';
 
 /**
@@ -145,7 +146,7 @@ export function decodeKjBatch(text: string): KjDecoded {
       current = '';
     } else current += c;
   }
-  if (current !== '' || fields.length > 0) throw new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `KJ batch of ${table}: the last record has no record end`, { table });
+  if (current !== '' || fields.length > 0) throw new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `KJ batch of ${excerpt(table)}: the last record has no record end`, { table: excerpt(table) });
   return { database, table, records };
 }
 

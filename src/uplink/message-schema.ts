@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { excerpt } from '../core/excerpt.js';
 import { FEED_VERSION, feedMessageId, HazgateError, type FeedAck, type FeedBatch } from '../core/index.js';
 
 /**
@@ -60,7 +61,7 @@ export const feedBatchSchema = z
   .object({ site: z.string().min(1), oldest: seq, messages: z.array(feedMessageSchema).min(1) })
   .superRefine((b, ctx) => {
     b.messages.forEach((m, i) => {
-      if (m.site !== b.site) ctx.addIssue({ code: 'custom', message: `message of site "${m.site}" in a batch of "${b.site}"`, path: ['messages', i, 'site'] });
+      if (m.site !== b.site) ctx.addIssue({ code: 'custom', message: `message of site "${excerpt(m.site)}" in a batch of "${excerpt(b.site)}"`, path: ['messages', i, 'site'] });
       const before = b.messages[i - 1];
       if (before !== undefined && m.seq <= before.seq) ctx.addIssue({ code: 'custom', message: 'seq must increase within a batch', path: ['messages', i, 'seq'] });
     });
@@ -70,12 +71,19 @@ export const feedBatchSchema = z
 
 export const feedAckSchema = z.object({ v: z.literal(FEED_VERSION), site: z.string().min(1), upto: z.number().int().min(0) });
 
+/** Problems a refusal lists; the rest are counted. A batch of 100,000 bad messages made a 10 MB log line. */
+const LISTED_PROBLEMS = 3;
+/** Characters of a problem's path quoted: paths hold the sender's keys (codes.<key>), as long as it likes. */
+const PATH_CHARS = 80;
+
 function refuse(what: string, error: z.ZodError): HazgateError {
-  const problems = error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  return new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `${what} does not match the feed schema: ${problems.join('; ')}`, { problems });
+  const problems = error.issues.slice(0, LISTED_PROBLEMS).map((i) => `${excerpt(i.path.join('.') || '(root)', PATH_CHARS)}: ${excerpt(i.message)}`);
+  const more = error.issues.length - problems.length;
+  const rest = more > 0 ? ` and ${more} more` : '';
+  return new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `${what} does not match the feed schema: ${problems.join('; ')}${rest}`, { problems, count: error.issues.length });
 }
 
-/** @throws HazgateError HG_ERR_UPLINK_BAD_MESSAGE listing every problem. */
+/** @throws HazgateError HG_ERR_UPLINK_BAD_MESSAGE listing the first problems and how many more. */
 export function parseFeedBatch(json: unknown): FeedBatch {
   const r = feedBatchSchema.safeParse(json);
   if (!r.success) throw refuse('feed batch', r.error);
@@ -83,7 +91,7 @@ export function parseFeedBatch(json: unknown): FeedBatch {
   return r.data as FeedBatch;
 }
 
-/** @throws HazgateError HG_ERR_UPLINK_BAD_MESSAGE listing every problem. */
+/** @throws HazgateError HG_ERR_UPLINK_BAD_MESSAGE listing the first problems and how many more. */
 export function parseFeedAck(json: unknown): FeedAck {
   const r = feedAckSchema.safeParse(json);
   if (!r.success) throw refuse('feed ack', r.error);

@@ -1,3 +1,4 @@
+import { excerpt } from '../core/excerpt.js';
 import { HazgateError, type ComponentState, type FeedAck, type FeedBatch } from '../core/index.js';
 import { parseFeedAck } from './message-schema.js';
 
@@ -106,6 +107,9 @@ export function parseAckText(site: string, text: string): FeedAck {
     throw new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `feed ack for site "${site}" is not JSON: ${text.slice(0, 80)}`, { site }, cause);
   }
   const ack = parseFeedAck(json);
-  if (ack.site !== site) throw new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `feed ack for site "${ack.site}" reached the uplink of site "${site}"`, { site, ackSite: ack.site });
+  if (ack.site !== site) {
+    const named = excerpt(ack.site);
+    throw new HazgateError('HG_ERR_UPLINK_BAD_MESSAGE', `feed ack for site "${named}" reached the uplink of site "${site}"`, { site, ackSite: named });
+  }
   return ack;
 }
