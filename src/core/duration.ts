@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { excerpt, VALUE_EXCERPT_CHARS } from './excerpt.js';
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -14,7 +15,8 @@ export const durationSchema = z.union([z.number().nonnegative(), z.string()]).tr
   if (typeof v === 'number') return v;
   const ms = parseDurationText(v);
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 500ms, 30s, 5m, 8h, 1d)` });
+    // The text may come from a request body (a shelve duration): quoted in part.
+    ctx.addIssue({ code: 'custom', message: `"${excerpt(v, VALUE_EXCERPT_CHARS)}" is not a duration (e.g. 500ms, 30s, 5m, 8h, 1d)` });
     return z.NEVER;
   }
   return ms;

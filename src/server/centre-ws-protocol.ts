@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { excerpt } from '../core/excerpt.js';
 import { HazgateError } from '../core/index.js';
 
 /**
@@ -33,8 +34,9 @@ export function parseCentreClientMessage(text: string): CentreClientMessage | Ha
     return new HazgateError('HG_ERR_WS_BAD_MESSAGE', `the centre is read-only: "${fields['type']}" is done at the plant, on the gateway`, details);
   }
   const first = parsed.error.issues[0];
-  const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-  return new HazgateError('HG_ERR_WS_BAD_MESSAGE', `bad WebSocket message: ${where}${first?.message ?? 'invalid'} (the centre takes snapshot and ping)`, details);
+  // zod names every unknown key in its message, and a message may hold thousands, a megabyte long.
+  const where = first && first.path.length > 0 ? `${excerpt(first.path.join('.'))}: ` : '';
+  return new HazgateError('HG_ERR_WS_BAD_MESSAGE', `bad WebSocket message: ${where}${excerpt(first?.message ?? 'invalid', 200)} (the centre takes snapshot and ping)`, details);
 }
 
 /** Server → client messages, serialised once per broadcast. Every alarm and transition carries its `site`. */

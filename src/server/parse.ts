@@ -1,10 +1,19 @@
 import type { z } from 'zod';
+import { excerpt } from '../core/excerpt.js';
 import { HazgateError } from '../core/index.js';
 
-/** Validates a request part with zod; the first problem becomes a coded 400. */
+/** Problems a 400 lists; the rest are counted. */
+const LISTED_PROBLEMS = 3;
+
+/**
+ * Validates a request part with zod; its problems become a coded 400. The first few are listed,
+ * each cut short: zod names every unknown key, and a body may hold 100,000 of them, a megabyte long.
+ */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const msg = parsed.error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ');
-  throw new HazgateError('HG_ERR_API_BAD_REQUEST', `bad ${what}: ${msg}`);
+  const { issues } = parsed.error;
+  const listed = issues.slice(0, LISTED_PROBLEMS).map((i) => excerpt(`${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`, 200));
+  const more = issues.length > listed.length ? ` and ${issues.length - listed.length} more` : '';
+  throw new HazgateError('HG_ERR_API_BAD_REQUEST', `bad ${what}: ${listed.join('; ')}${more}`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { excerpt } from '../core/excerpt.js';
 import { HazgateError, type AlarmTransition, type OperatorAction, type Sample, type ZoneHeadcount } from '../core/index.js';
 import { actionFields, operatorActionSchema, shelveDurationSchema, shelveKindSchema } from './alarm-request.js';
 
@@ -40,10 +41,11 @@ export function parseClientMessage(text: string): ClientMessage | HazgateError {
   const parsed = clientMessageSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
-  const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+  // zod names every unknown key in its message, and a message may hold thousands, a megabyte long.
+  const where = first && first.path.length > 0 ? `${excerpt(first.path.join('.'))}: ` : '';
   const id = typeof json === 'object' && json !== null ? requestId.safeParse((json as Record<string, unknown>)['requestId']) : undefined;
   const details = id?.success === true && id.data !== undefined ? { requestId: id.data } : {};
-  return new HazgateError('HG_ERR_WS_BAD_MESSAGE', `bad WebSocket message: ${where}${first?.message ?? 'invalid'}`, details);
+  return new HazgateError('HG_ERR_WS_BAD_MESSAGE', `bad WebSocket message: ${where}${excerpt(first?.message ?? 'invalid', 200)}`, details);
 }
 
 /** Server → client messages, serialised once per broadcast. */
