@@ -88,6 +88,8 @@ export interface AuthService {
   verifyBearer(jwt: string): Promise<Principal>;
   /** The value of an `Authorization: Bearer …` header: an API token or a JWT, told apart by the `hg_` prefix. */
   authenticateBearer(credential: string, address: string): Promise<Principal>;
+  /** The user behind a login session as the store has them now (roles may have changed); HG_ERR_AUTH_TOKEN_REVOKED once disabled or removed. */
+  sessionPrincipal(user: string): Principal;
   /** Throws HG_ERR_AUTH_FORBIDDEN unless a role grants the permission and (given a target) the scopes include it. */
   authorize(principal: Principal, permission: Permission, target?: ScopeTarget): void;
 }

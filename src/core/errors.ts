@@ -91,7 +91,7 @@ export const ERROR_CODES = {
   HG_ERR_AUTH_TOKEN_REVOKED: 'The API token was revoked, or its user disabled or removed (HTTP 401).',
   HG_ERR_AUTH_USER_EXISTS: 'A user of that name exists already (HTTP 409).',
   HG_ERR_AUTH_UNKNOWN_USER: 'No user (or API token) of that name or id, in user administration; a login never says so (HTTP 404).',
-  HG_ERR_AUTH_WEAK_PASSWORD: 'A new password is shorter than 12 characters, longer than 1024, or equals the user name; or a user name is not 1-64 of letters, digits, . _ @ - (HTTP 400).',
+  HG_ERR_AUTH_WEAK_PASSWORD: 'A new password is shorter than 12 characters, longer than 1024, or is the user name (HTTP 400).',
   HG_ERR_AUTH_JWKS: 'The identity provider’s JWKS cannot be fetched or parsed and no earlier copy is at hand: bearer JWTs cannot be checked (HTTP 503); retried on the next request at most every 30 s.',
   HG_ERR_AUTH_STORE: 'The user store (users.db) cannot be opened, read or written.',
 

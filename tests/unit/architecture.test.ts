@@ -7,9 +7,14 @@ import { describe, expect, it } from 'vitest';
  * core ← {config, pipeline, engine, alarms, store, uplink, server, adapters} ← app ← main.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
-const SIBLINGS = ['config', 'pipeline', 'engine', 'alarms', 'store', 'uplink', 'server'];
+// auth (issue 11: users, roles, scopes, tokens, JWT) is a sibling like the others: it imports
+// src/core only, and the server reaches it through the AuthService port of src/core/auth.ts.
+const SIBLINGS = ['config', 'pipeline', 'engine', 'alarms', 'store', 'uplink', 'server', 'auth'];
 /** Pure logic: no I/O libraries, no network, no wall-clock side doors. */
-const PURE = ['src/engine', 'src/alarms/state.ts', 'src/alarms/manager.ts', 'src/alarms/flood.ts', 'src/alarms/kpi.ts', 'src/pipeline/normalize.ts', 'src/pipeline/scale.ts'];
+const PURE = [
+  'src/engine', 'src/alarms/state.ts', 'src/alarms/manager.ts', 'src/alarms/flood.ts', 'src/alarms/kpi.ts', 'src/pipeline/normalize.ts', 'src/pipeline/scale.ts',
+  'src/auth/roles.ts', 'src/auth/scope.ts', 'src/auth/login-limiter.ts',
+];
 const IO_MODULES = /^(node:)?(fs|net|http|https|dgram|child_process|worker_threads)$|^(fastify|ws|mqtt|aedes|better-sqlite3|@duckdb\/|@influxdata\/|node-opcua|modbus-serial)/;
 
 function tsFiles(dir: string): string[] {
@@ -108,6 +113,9 @@ describe('architecture', () => {
     expect(allowed('adapters/video', 'adapters/mqtt')).toBe(false);
     expect(allowed('devices', 'adapters/lib')).toBe(false);
     expect(allowed('src/engine', 'adapters/lib')).toBe(false);
+    expect(allowed('src/auth', 'src/core')).toBe(true);
+    expect(allowed('src/auth', 'src/config')).toBe(false);
+    expect(allowed('src/server', 'src/auth')).toBe(false);
     expect(layerOf('adapters/lib/mqtt/session.ts')).toBe(ADAPTER_LIB);
     expect(layerOf('src/app.ts')).toBe('src/app');
   });

@@ -1,0 +1,14 @@
+export { JwtVerifier } from './bearer.js';
+export { claimAt, principalFromClaims, type ClaimMapping } from './claims.js';
+export { JwksKeySource, keysFromJwks, staticKeySource, MIN_REFETCH_MS, type JwksOptions } from './jwks.js';
+export { verifyJwt, type JwtAlgorithm, type JwtClaims, type JwtExpectations, type JwtKey, type KeySource } from './jwt.js';
+export { addressKey, LoginLimiter, type LimiterStats, type LimiterVerdict, type LockoutSettings } from './login-limiter.js';
+export { jwtVerifierOf, openAuth, type AuthSettings, type JwtSettings, type OpenAuthDeps, type OpenedAuth } from './open.js';
+export { checkNewPassword, DEFAULT_SCRYPT, hashPassword, MIN_PASSWORD_LENGTH, needsRehash, verifyPassword, type ScryptParams } from './password.js';
+export { ACTION_PERMISSION, isPermission, isRole, lowestRoleFor, ROLE_PERMISSIONS, rolesGrant } from './roles.js';
+export { allows, formatScopes, parseScopeList, scopesAllow, siteAllowed, withinScopes } from './scope.js';
+export { LocalAuthService, type AuthAttempt, type AuthServiceOptions } from './service.js';
+export { generateToken, hashToken, looksLikeToken, tokenId, tokenMatches } from './tokens.js';
+export { SqliteUserStore } from './user-store-sqlite.js';
+export type { LoginAttempt, StoredToken, StoredUser, UserStore } from './user-store.js';
+export { isUserName, LocalUserAdmin, type UserAdminOptions } from './users.js';

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { ROLES } from '../core/index.js';
+import { durationSchema } from './rule-parts.js';
+
+/**
+ * The `auth` section (issue 11, docs/auth.md): the local user store, API token expiry, the login
+ * lockout and, for enterprises with an identity provider, OIDC/JWT bearer validation.
+ */
+export const roleSchema = z.enum(ROLES);
+
+const scopeListSchema = z.union([z.literal('*'), z.array(z.string().min(1).max(128))]);
+
+export const scopesSchema = z.object({ sites: scopeListSchema.default('*'), areas: scopeListSchema.default('*') }).strict();
+
+/** A duration, or `never` (null). */
+const expirySchema = z.union([z.literal('never').transform(() => null), durationSchema.refine((ms) => ms >= 60_000, 'at least 1m')]);
+
+const usersSchema = z
+  .object({
+    /** Folder of `users.db` (default `<store dir>/auth`). */
+    dir: z.string().optional(),
+  })
+  .strict();
+
+const tokensSchema = z
+  .object({
+    /** Expiry of a token `hazgate user token` makes without --expires. */
+    defaultExpiry: expirySchema.default(90 * 86_400_000),
+  })
+  .strict();
+
+export const lockoutSchema = z
+  .object({
+    /** Failed logins of one user within `window` before it is locked. */
+    maxFailures: z.number().int().min(1).max(1000).default(5),
+    /** Failed logins from one client address (any user) within `window` before it is locked. */
+    maxFailuresPerAddress: z.number().int().min(1).max(10_000).default(20),
+    window: durationSchema.refine((ms) => ms >= 1000, 'at least 1s').default(15 * 60_000),
+    /** The first lock; each further one doubles, up to maxDelay. */
+    baseDelay: durationSchema.refine((ms) => ms >= 1000, 'at least 1s').default(60_000),
+    maxDelay: durationSchema.default(3_600_000),
+  })
+  .strict()
+  .refine((l) => l.baseDelay <= l.maxDelay, { message: 'baseDelay must not be longer than maxDelay', path: ['baseDelay'] });
+
+const publicKeySchema = z
+  .object({
+    /** Matched against the JWT header's `kid`; a key without one is tried for any JWT of its type. */
+    kid: z.string().min(1).optional(),
+    /** A PEM public key (SPKI) or certificate, inline… */
+    pem: z.string().min(1).optional(),
+    /** …or in a file (relative to the config file). */
+    file: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((k) => (k.pem === undefined) !== (k.file === undefined), 'a public key needs exactly one of pem or file');
+
+export const jwtSchema = z
+  .object({
+    /** The identity provider's JWKS (OIDC `jwks_uri`), fetched and cached. */
+    jwksUrl: z.string().regex(/^https?:\/\/\S+$/, 'an https:// (or http:// for a lab) URL').optional(),
+    /** Or static keys, for an IdP the gateway cannot reach. */
+    publicKeys: z.array(publicKeySchema).min(1).optional(),
+    /** The `iss` every token must carry, exactly. */
+    issuer: z.string().min(1),
+    /** The `aud` (one of them) every token must carry: this gateway's client id at the IdP. */
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    algorithms: z.array(z.enum(['RS256', 'ES256'])).min(1).default(['RS256', 'ES256']),
+    /** The claim that names the user in the journal; `sub` when the token lacks it. */
+    userClaim: z.string().min(1).default('preferred_username'),
+    /** A dotted path to a string or a list of strings: `roles`, `groups`, `realm_access.roles`. */
+    rolesClaim: z.string().min(1).default('roles'),
+    /** Claim values (IdP groups or roles) to hazgate roles; empty: the values are hazgate role names. */
+    roleMap: z.record(z.string(), roleSchema).default({}),
+    /** The role of a valid token whose claim maps to none; absent: such a token is refused (403). */
+    defaultRole: roleSchema.optional(),
+    /** A dotted path to `{ sites, areas }`; absent: every token gets `scopes`. */
+    scopesClaim: z.string().min(1).optional(),
+    scopes: scopesSchema.default({ sites: '*', areas: '*' }),
+    /** Leeway for exp, nbf and iat against the gateway's clock. */
+    clockSkew: durationSchema.refine((ms) => ms <= 600_000, 'at most 10m').default(60_000),
+    /** How long a fetched JWKS is used before it is fetched again. */
+    jwksCacheFor: durationSchema.refine((ms) => ms >= 30_000, 'at least 30s').default(600_000),
+    jwksTimeout: durationSchema.refine((ms) => ms >= 100, 'at least 100ms').default(5_000),
+  })
+  .strict()
+  .refine((j) => (j.jwksUrl === undefined) !== (j.publicKeys === undefined), 'jwt needs exactly one of jwksUrl or publicKeys');
+
+export const authSectionSchema = z
+  .object({
+    users: usersSchema.default({}),
+    tokens: tokensSchema.default(tokensSchema.parse({})),
+    lockout: lockoutSchema.default(lockoutSchema.parse({})),
+    jwt: jwtSchema.optional(),
+  })
+  .strict();
+
+export type AuthSection = z.output<typeof authSectionSchema>;
+export type JwtSection = z.output<typeof jwtSchema>;
+export type LockoutSection = z.output<typeof lockoutSchema>;
