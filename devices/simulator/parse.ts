@@ -31,12 +31,22 @@ export function validateScenarioYaml<S extends z.ZodType>(text: string, file: st
   if (doc.errors.length > 0) {
     throw scenarioError(file, doc.errors.map((e) => ({ path: '', line: lineCounter.linePos(e.pos[0]).line, message: e.message })));
   }
-  const parsed = schema.safeParse(doc.toJS());
+  const parsed = schema.safeParse(toData(doc, file));
   const problems: ScenarioProblem[] = parsed.success ? check(parsed.data) : parsed.error.issues.flatMap(issueProblems);
   if (problems.length > 0 || !parsed.success) {
     throw scenarioError(file, problems.map((p) => ({ path: formatYamlPath(p.path), line: lineOf(doc, p.path, lineCounter), message: p.message })));
   }
   return parsed.data;
+}
+
+/** toJS throws for aliases that would expand without bound ("billion laughs"): a problem of the file, not a crash. */
+function toData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS() as unknown;
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    throw scenarioError(file, [{ path: '', line: undefined, message: error.message }], error);
+  }
 }
 
 export function scenarioError(file: string, problems: readonly ReportedProblem[], cause?: unknown): HazgateError {

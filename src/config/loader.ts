@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
+import { excerpt } from '../core/excerpt.js';
 import { formatPath, type ConfigProblem } from './problems.js';
 import { includeFileSchema } from './site.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
@@ -122,9 +123,12 @@ function locate(site: YamlFile, origins: Map<string, Origin[]>, path: readonly P
   return locateIn(site, path, message);
 }
 
+/** zod names every unknown key of a mapping in one message: 2,000 of them made a 17 kB line. */
+const PROBLEM_CHARS = 500;
+
 function locateIn(yaml: YamlFile, path: readonly PropertyKey[], message: string): ConfigProblem {
   const line = yaml.lineOf(path);
-  const base = { file: yaml.file, path: formatPath(path), message };
+  const base = { file: yaml.file, path: excerpt(formatPath(path)), message: excerpt(message, PROBLEM_CHARS) };
   return line === undefined ? base : { ...base, line };
 }
 

@@ -55,7 +55,22 @@ export function parseYamlText(file: string, raw: string, env: NodeJS.ProcessEnv 
     }));
     return { ok: false, problems };
   }
-  return { ok: true, value: { file, data: doc.toJS() as unknown, lineOf: (path) => lineOf(doc, lines, path) } };
+  const data = toData(doc);
+  if (!data.ok) return { ok: false, problems: [{ file, path: '', message: `YAML: ${data.message}` }] };
+  return { ok: true, value: { file, data: data.value, lineOf: (path) => lineOf(doc, lines, path) } };
+}
+
+/**
+ * The document as plain data. toJS throws for aliases that would expand without bound (a
+ * "billion laughs" of nine anchors of nine aliases each): that is a problem of the file, not a crash.
+ */
+function toData(doc: Document): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: doc.toJS() as unknown };
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    return { ok: false, message: error.message };
+  }
 }
 
 function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
