@@ -6,6 +6,7 @@ import { runCentre } from './cli/centre.js';
 import { journalFileOf, runJournalVerify } from './cli/journal.js';
 import { runPki } from './cli/pki.js';
 import { runRuleTests } from './cli/rules.js';
+import { runUserCommand } from './cli/user.js';
 import { VERSION } from './app.js';
 import { isHazgateError, type Logger } from './core/index.js';
 
@@ -22,6 +23,7 @@ async function main(argv: readonly string[]): Promise<number | Running> {
   if (args.command === 'journal' && args.journalFile !== undefined) return runJournalVerify(args.journalFile);
   if (args.command === 'rules' && args.ruleTests !== undefined) return runRuleTests(args.ruleTests, (line) => process.stdout.write(`${line}\n`));
   if (args.command === 'centre') return runCentre(args.config ?? '', args.logLevel);
+  if (args.command === 'user' && args.user !== undefined) return runUserCommand(args.user, args.config);
   const file = args.config ?? DEMO_SITE;
   if (args.command === 'validate') return runValidate(file);
   const config = loadOrReport(file);

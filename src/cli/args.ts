@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { HazgateError } from '../core/index.js';
 
-export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'rules' | 'centre' | 'version' | 'help';
+export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'rules' | 'centre' | 'user' | 'version' | 'help';
 
 /** `hazgate pki list|trust`: OPC UA certificates of a site's adapters. */
 export interface PkiArgs {
@@ -10,6 +10,21 @@ export interface PkiArgs {
   readonly thumbprint?: string;
   readonly file?: string;
   readonly all: boolean;
+}
+
+/** `hazgate user add|remove|token|list|revoke-token`: the local user store (docs/auth.md). */
+export interface UserArgs {
+  readonly action: 'add' | 'remove' | 'token' | 'list' | 'revoke-token';
+  /** The user (add, remove, token) or the token id (revoke-token). */
+  readonly subject?: string;
+  readonly role?: string;
+  readonly sites?: string;
+  readonly areas?: string;
+  /** `--name`: the token's label. */
+  readonly tokenName?: string;
+  readonly expires?: string;
+  /** `--dir`: the folder of users.db, instead of the site's. */
+  readonly dir?: string;
 }
 
 export interface CliArgs {
@@ -21,6 +36,7 @@ export interface CliArgs {
   readonly journalFile?: string;
   /** `rules test FILE...`. */
   readonly ruleTests?: readonly string[];
+  readonly user?: UserArgs;
 }
 
 export const USAGE = `Usage: hazgate <command> [options]
@@ -38,6 +54,14 @@ Commands:
                             check the alarm journal's hash chain; names the first broken record, exit 1
   rules test FILE...        run rule tests (a series of readings and the alarm transitions expected); exit 1 on a failure
   centre    --config FILE   run a monitoring centre: take many sites' feeds, serve their alarms (docs/centre.md)
+  user add NAME --role viewer|operator|engineer|admin [--sites a,b] [--areas x,y]
+                            add a user; the password is asked for (or read from HAZGATE_USER_PASSWORD or stdin)
+  user remove NAME          remove a user and their API tokens
+  user token NAME [--name LABEL] [--expires 90d|never]
+                            issue an API token: printed this once, only its hash is kept
+  user list                 users, their roles, scopes and tokens
+  user revoke-token ID      revoke an API token
+                            user commands take [--config FILE | --dir DIR] (default: the demo site's users.db)
   version                   print the version (also --version)
 
 Options:
@@ -49,7 +73,7 @@ Exit codes: 0 ok, 1 invalid config, 2 bad command line, 3 failed to start.`;
 
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'journal', 'rules', 'centre', 'version', 'help'];
+const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'journal', 'rules', 'centre', 'user', 'version', 'help'];
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
   let parsed;
@@ -66,6 +90,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
         thumbprint: { type: 'string' },
         file: { type: 'string' },
         all: { type: 'boolean' },
+        role: { type: 'string' },
+        sites: { type: 'string' },
+        areas: { type: 'string' },
+        name: { type: 'string' },
+        expires: { type: 'string' },
+        dir: { type: 'string' },
       },
     });
   } catch (e) {
@@ -89,6 +119,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
     if (extra[0] !== 'test' || extra.length < 2) throw new HazgateError('HG_ERR_CLI_USAGE', 'rules needs test FILE...');
     return { command, logLevel, ruleTests: extra.slice(1) };
   }
+  if (command === 'user') return { command, logLevel, user: userArgs(extra, values), ...(values.config === undefined ? {} : { config: values.config }) };
   if (command !== 'pki' && extra.length > 0) throw new HazgateError('HG_ERR_CLI_USAGE', `unexpected argument "${extra[0] ?? ''}"`);
   const needsConfig = command === 'start' || command === 'validate' || command === 'simulate' || command === 'pki' || command === 'centre';
   if (needsConfig && values.config === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `${command} needs --config FILE`);
@@ -112,4 +143,24 @@ function pkiArgs(extra: readonly string[], values: { adapter?: string; thumbprin
     ...(values.thumbprint === undefined ? {} : { thumbprint: values.thumbprint }),
     ...(values.file === undefined ? {} : { file: values.file }),
   };
+}
+
+const USER_ACTIONS: readonly UserArgs['action'][] = ['add', 'remove', 'token', 'list', 'revoke-token'];
+
+type UserValues = { role?: string; sites?: string; areas?: string; name?: string; expires?: string; dir?: string; config?: string };
+
+function userArgs(extra: readonly string[], values: UserValues): UserArgs {
+  const [name, ...rest] = extra;
+  const action = USER_ACTIONS.find((a) => a === name);
+  if (action === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `user needs ${USER_ACTIONS.join(', ')}, got "${name ?? ''}"`);
+  const wanted = action === 'list' ? 0 : 1;
+  if (rest.length !== wanted) throw new HazgateError('HG_ERR_CLI_USAGE', action === 'list' ? `unexpected argument "${rest[0] ?? ''}"` : `user ${action} needs ${action === 'revoke-token' ? 'a token ID' : 'a user NAME'}`);
+  if (action === 'add' && values.role === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', 'user add needs --role viewer|operator|engineer|admin');
+  if (values.config !== undefined && values.dir !== undefined) throw new HazgateError('HG_ERR_CLI_USAGE', 'user takes --config FILE or --dir DIR, not both');
+  const allowed: Record<UserArgs['action'], readonly (keyof UserValues)[]> = { add: ['role', 'sites', 'areas'], remove: [], token: ['name', 'expires'], list: [], 'revoke-token': [] };
+  for (const key of ['role', 'sites', 'areas', 'name', 'expires'] as const) {
+    if (values[key] !== undefined && !allowed[action].includes(key)) throw new HazgateError('HG_ERR_CLI_USAGE', `user ${action} takes no --${key}`);
+  }
+  const optional = { role: values.role, sites: values.sites, areas: values.areas, tokenName: values.name, expires: values.expires, dir: values.dir };
+  return { action, ...(rest[0] === undefined ? {} : { subject: rest[0] }), ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)) };
 }

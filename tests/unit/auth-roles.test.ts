@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACTION_PERMISSION, allows, lowestRoleFor, parseScopeList, rolesGrant, ROLE_PERMISSIONS, withinScopes } from '../../src/auth/index.js';
 import { OPERATOR_ACTIONS, PERMISSIONS, ROLES, type Permission, type Role, type Scopes } from '../../src/core/index.js';
@@ -46,6 +47,16 @@ describe('roles', () => {
     expect(ACTION_PERMISSION.reset).toBe('alarm.reset');
     expect(lowestRoleFor(ACTION_PERMISSION.reset)).toBe('operator');
     expect(lowestRoleFor(ACTION_PERMISSION['out-of-service'])).toBe('engineer');
+  });
+
+  it('is the matrix docs/auth.md shows', () => {
+    const doc = readFileSync(new URL('../../docs/auth.md', import.meta.url), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([a-z.-]+)` \|(.*?)\|(.*?)\|(.*?)\|(.*?)\|/gm)].filter((m) => PERMISSIONS.includes(m[1] as Permission));
+    expect(new Set(rows.map((m) => m[1]))).toEqual(new Set(PERMISSIONS));
+    for (const m of rows) {
+      const documented = ROLES.filter((_, i) => (m[i + 2] ?? '').includes('✓'));
+      expect(documented, m[1]).toEqual(ROLES.filter((r) => rolesGrant([r], m[1] as Permission)));
+    }
   });
 
   it('grants what any of several roles grants, and nothing to no role', () => {
