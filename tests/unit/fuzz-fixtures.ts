@@ -36,7 +36,7 @@ function envNumber(name: string): number | undefined {
 }
 
 /** fc.assert settings: the property's own seed (so CI reproduces), overridable from the environment. */
-export function fuzzParams<T>(seed: number, numRuns = 150): fc.Parameters<T> {
+export function fuzzParams<T>(seed: number, numRuns = 300): fc.Parameters<T> {
   return {
     seed: envNumber('FUZZ_SEED') ?? seed,
     numRuns: envNumber('FUZZ_RUNS') ?? numRuns,

@@ -27,7 +27,7 @@ const dataValue: fc.Arbitrary<DataValueLike> = fc.record({
       dataType: fc.oneof(fc.constantFrom(1, 8, 9, 10, 11, 'Int64', 'UInt64', 'Double', 'Boolean'), fc.integer(), anyText),
     }),
   ),
-  statusCode: fc.record({ value: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0x80000000, 0x40000000, 0x80320000), fc.double()), name: fc.oneof(fc.constant(undefined), fc.constantFrom('Good', 'BadSensorFailure', 'UncertainLastUsableValue', 'Unknown'), anyText) }, { requiredKeys: ['value'] }),
+  statusCode: fc.record({ value: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0x80000000, 0x40000000, 0x80320000), fc.double()), name: fc.oneof(fc.constantFrom('Good', 'BadSensorFailure', 'UncertainLastUsableValue', 'Unknown'), anyText) }, { requiredKeys: ['value'] }),
   sourceTimestamp: date,
   serverTimestamp: date,
 });
