@@ -6,7 +6,7 @@ import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import { lowestRoleFor, rolesGrant } from './roles.js';
 import { allows } from './scope.js';
 import { looksLikeToken, tokenId, tokenMatches } from './tokens.js';
-import type { StoredUser, UserStore } from './user-store.js';
+import type { LoginAttempt, StoredUser, UserStore } from './user-store.js';
 import { isUserName } from './users.js';
 
 /** What became of an attempt to authenticate, for the log and the metrics. */
@@ -63,11 +63,11 @@ export class LocalAuthService implements AuthService {
     try {
       // An unknown user is checked against a decoy hash: the answer takes as long either way.
       ok = (await verifyPassword(password, user?.passwordHash ?? (await this.decoyHash()))) && user !== undefined && user.disabled === null;
-      store.recordAttempt({ at: clock.now(), user: name, known: user !== undefined, address, method: 'password', outcome: ok ? 'ok' : 'failed' });
     } catch (e) {
       this.limiter.abandon(counted, address);
       throw e;
     }
+    this.recordAttempt({ at: clock.now(), user: name, known: user !== undefined, address, method: 'password', outcome: ok ? 'ok' : 'failed' });
     if (!ok || user === undefined) {
       this.limiter.fail(counted, address, clock.now());
       this.tell({ method: 'password', user: name, address, outcome: 'failed' });
@@ -75,7 +75,7 @@ export class LocalAuthService implements AuthService {
     }
     this.limiter.succeed(name, address);
     this.tell({ method: 'password', user: name, address, outcome: 'ok' });
-    if (needsRehash(user.passwordHash)) store.updateUser(name, { passwordHash: await hashPassword(password) });
+    if (needsRehash(user.passwordHash)) await this.rehash(name, password);
     return { user: name, roles: user.roles, scopes: user.scopes, via: 'password' };
   }
 
@@ -99,7 +99,7 @@ export class LocalAuthService implements AuthService {
     if (user === undefined || user.disabled !== null) {
       throw this.refused(row.user, address, 'revoked', new HazgateError('HG_ERR_AUTH_TOKEN_REVOKED', `the user of API token ${row.id} is disabled or removed`, { tokenId: row.id }));
     }
-    if (now - (row.lastUsed ?? 0) >= TOUCH_EVERY_MS) store.touchToken(row.id, now);
+    if (now - (row.lastUsed ?? 0) >= TOUCH_EVERY_MS) this.touch(row.id, now);
     this.tell({ method: 'token', user: row.user, address, outcome: 'ok' });
     return { ...principalOf(user, 'token'), tokenId: row.id, ...(row.expires === null ? {} : { expires: row.expires }) };
   }
@@ -128,6 +128,36 @@ export class LocalAuthService implements AuthService {
     if (target !== undefined && !allows(principal, target)) {
       const where = `${target.site}${target.area === null ? ' (site-wide)' : `/${target.area}`}`;
       throw new HazgateError('HG_ERR_AUTH_FORBIDDEN', `${where} is outside the sites and areas of ${principal.user}`, { user: principal.user, permission, site: target.site, area: target.area });
+    }
+  }
+
+  /** A hash of older parameters redone with today's; should the store refuse, the next login tries again. */
+  private async rehash(name: string, password: string): Promise<void> {
+    try {
+      this.options.store.updateUser(name, { passwordHash: await hashPassword(password) });
+    } catch {
+      // The login stands: the old hash still verifies.
+    }
+  }
+
+  /**
+   * The record is for audit and for the lockout after a restart; the lockout in memory holds
+   * without it, and a full disk must not keep the shift from logging in.
+   */
+  private recordAttempt(attempt: LoginAttempt): void {
+    try {
+      this.options.store.recordAttempt(attempt);
+    } catch {
+      // Not replayed after a restart; counted in memory all the same.
+    }
+  }
+
+  /** The last use is for the administrator's list only: a store that cannot write it must not refuse a good token. */
+  private touch(id: string, now: number): void {
+    try {
+      this.options.store.touchToken(id, now);
+    } catch {
+      // Written on the next use after a minute.
     }
   }
 

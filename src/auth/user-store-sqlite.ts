@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { HazgateError, type Role, type Scopes } from '../core/index.js';
@@ -99,8 +99,10 @@ export class SqliteUserStore implements UserStore {
     this.file = join(dir, 'users.db');
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const fresh = !existsSync(this.file);
       this.db = new Database(this.file);
-      chmodSync(this.file, 0o600);
+      // A new file only: an existing one keeps the owner and mode its administrator gave it.
+      if (fresh) chmodSync(this.file, 0o600);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');

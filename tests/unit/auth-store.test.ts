@@ -87,6 +87,14 @@ describe('users and logins', () => {
     expect((await service.login('op', PASSWORD, '203.0.113.50')).user).toBe('op');
   });
 
+  it('does not let guesses sent all at once past the limit', async () => {
+    const { admin, service } = await setup();
+    await admin.addUser({ name: 'op', password: PASSWORD, roles: ['operator'], scopes: { sites: '*', areas: '*' } });
+    const codes = await Promise.all(Array.from({ length: 12 }, (_, i) => codeOf(service.login('op', `guess number ${i}!`, `203.0.113.${i}`))));
+    expect(codes.filter((c) => c === 'HG_ERR_AUTH_FAILED')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'HG_ERR_AUTH_LOCKED')).toHaveLength(7);
+  });
+
   it('keeps the lockout over a restart (attempts are replayed from users.db)', async () => {
     const { admin, service, clock, store } = await setup();
     await admin.addUser({ name: 'op', password: PASSWORD, roles: ['operator'], scopes: { sites: '*', areas: '*' } });
