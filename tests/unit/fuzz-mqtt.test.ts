@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodePayload, parseTimestamp } from '../../adapters/mqtt/payload.js';
+import { MalformedPacketError, PublishFramer } from '../../adapters/mqtt/publish-framer.js';
 import { mqttSubscriptionSchema } from '../../adapters/mqtt/schema.js';
 import { compileSubscription, type CompiledSubscription } from '../../adapters/mqtt/subscription.js';
+import { ERROR_CODES } from '../../src/core/errors.js';
 import type { Point } from '../../src/core/point.js';
 import { normalizeReading, type NormalizeContext } from '../../src/pipeline/normalize.js';
-import { anyText, deepObjectText, expectBounded, expectCoded, fuzzParams, payloadBytes, timed, withInvalidUtf8 } from './fuzz-fixtures.js';
+import { anyText, deepObjectText, expectBounded, expectCoded, fuzzParams, INVALID_UTF8, payloadBytes, timed, withInvalidUtf8 } from './fuzz-fixtures.js';
 
 /**
  * MQTT payload mapping under fuzz (issue #11 item 6): decodePayload and then the pipeline's
@@ -130,5 +132,108 @@ describe('fuzz: MQTT payloads → readings → samples', () => {
       expectBounded(out.errors[0]?.message ?? '');
       expect(out.errors[0]?.message).toContain('xxxxxxxx');
     });
+  });
+});
+
+/** MQTT 3.1.1 §2.2.3: the remaining length in 1-4 bytes of 7 bits. */
+function remainingLength(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let d = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) d |= 128;
+    out.push(d);
+  } while (n > 0);
+  return out;
+}
+
+const packet = (first: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([first, ...remainingLength(body.length)]), body]);
+
+function publishPacket(topic: Buffer, payload: Buffer, qos: 0 | 1, id: number): Buffer {
+  const head = Buffer.alloc(qos === 1 ? 4 : 2);
+  head.writeUInt16BE(topic.length);
+  if (qos === 1) head.writeUInt16BE(id, 2);
+  return packet(0x30 | (qos << 1), Buffer.concat([head.subarray(0, 2), topic, head.subarray(2), payload]));
+}
+
+interface Framed {
+  readonly published: [string, string][];
+  readonly acks: string;
+  readonly passed: string;
+  readonly error: MalformedPacketError | undefined;
+}
+
+/** Pushes the chunks through a framer, as the socket would, until it refuses the stream. */
+function frame(chunks: readonly Buffer[]): Framed {
+  const published: [string, string][] = [];
+  const acks: Buffer[] = [];
+  const passed: Buffer[] = [];
+  const framer = new PublishFramer({
+    publish: (t, p) => (published.push([t, p.toString('hex')]), true),
+    acknowledge: (b) => void acks.push(Buffer.from(b)),
+    passThrough: (b) => void passed.push(Buffer.from(b)),
+  });
+  try {
+    for (const chunk of chunks) framer.push(chunk);
+  } catch (error) {
+    if (!(error instanceof MalformedPacketError)) throw error;
+    expect(Object.hasOwn(ERROR_CODES, error.code)).toBe(true);
+    expectBounded(error.message);
+    return { published, acks: Buffer.concat(acks).toString('hex'), passed: Buffer.concat(passed).toString('hex'), error };
+  }
+  return { published, acks: Buffer.concat(acks).toString('hex'), passed: Buffer.concat(passed).toString('hex'), error: undefined };
+}
+
+/** Cuts bytes at the given points (taken modulo the length). */
+function split(bytes: Buffer, cuts: readonly number[]): Buffer[] {
+  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  return [...at, bytes.length].map((end, i) => bytes.subarray(at[i - 1] ?? 0, end)).filter((c) => c.length > 0);
+}
+
+describe('fuzz: MQTT packets from the broker (the PUBLISH fast path)', () => {
+  const topicBytes = fc.oneof(
+    anyText.map((t) => Buffer.from(t)),
+    fc.constantFrom(...INVALID_UTF8).map((b) => Buffer.concat([Buffer.from('hazgate/demo/'), Buffer.from(b)])),
+  );
+  const validPacket = fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(topicBytes, fc.uint8Array({ maxLength: 300 }), fc.constantFrom<0 | 1>(0, 1), fc.integer({ min: 1, max: 0xffff })).map(([t, p, q, id]) => publishPacket(t, Buffer.from(p), q, id)) },
+    fc.constantFrom(Buffer.from([0xd0, 0]), packet(0x90, Buffer.from([0, 1, 0])), packet(0x20, Buffer.from([0, 0])), publishPacket(Buffer.from('q2'), Buffer.from('x'), 0, 0).fill(0x34, 0, 1)),
+    // Large enough to need two and three remaining-length bytes.
+    fc.constantFrom(200, 20_000).map((n) => publishPacket(Buffer.from('big'), Buffer.alloc(n, 7), 1, 9)),
+  );
+  const cuts = fc.array(fc.nat(), { maxLength: 12 });
+
+  it('a stream of packets gives the same messages, acks and pass-through however TCP splits it', () => {
+    fc.assert(
+      fc.property(fc.array(validPacket, { minLength: 1, maxLength: 12 }), cuts, (packets, at) => {
+        const stream = Buffer.concat(packets);
+        const whole = frame([stream]);
+        expect(whole.error).toBeUndefined();
+        expect(timed('PublishFramer', () => frame(split(stream, at)))).toEqual(whole);
+      }),
+      fuzzParams(0x66726d31),
+    );
+  });
+
+  it('any bytes: messages, or a MalformedPacketError (HG_ERR_MQTT_MALFORMED_PACKET) with a short message', () => {
+    const garbage = fc.oneof(
+      fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)),
+      fc.tuple(fc.array(validPacket, { maxLength: 4 }), fc.uint8Array({ maxLength: 40 })).map(([ps, tail]) => Buffer.concat([...ps, Buffer.from(tail)])),
+      // A PUBLISH whose topic length runs past the packet, or longer than its remaining length says.
+      fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.uint8Array({ maxLength: 20 }), fc.constantFrom(0x30, 0x32)).map(([len, rest, first]) => packet(first, Buffer.concat([Buffer.from([len >> 8, len & 0xff]), Buffer.from(rest)]))),
+    );
+    fc.assert(fc.property(garbage, cuts, (bytes, at) => void timed('PublishFramer', () => frame(split(bytes, at)))), fuzzParams(0x66726d32));
+  });
+
+  it('a 32 MB PUBLISH in 64 KB chunks is framed in linear time (joining every chunk took 10 s)', () => {
+    const big = publishPacket(Buffer.from('hazgate/demo/GT-101'), Buffer.alloc(32 << 20, 0x31), 0, 0);
+    const chunks = split(big, Array.from({ length: big.length >> 16 }, (_, i) => (i + 1) << 16));
+    const out = timed('PublishFramer (32 MB)', () => frame(chunks));
+    expect(out.published).toHaveLength(1);
+    expect(out.published[0]?.[1].length).toBe((32 << 20) * 2);
+  });
+
+  it('a remaining length that never ends is refused', () => {
+    expect(frame([Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x7f])]).error?.code).toBe('HG_ERR_MQTT_MALFORMED_PACKET');
   });
 });
