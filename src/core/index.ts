@@ -19,3 +19,4 @@ export * from './observation.js';
 export * from './chain.js';
 export * from './uplink.js';
 export * from './auth.js';
+export type { AuditEvent, AuditKind, AuditSink } from './audit.js';
