@@ -1,6 +1,7 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { HazgateError } from '../../src/core/errors.js';
+import { excerpt } from '../../src/core/excerpt.js';
 import type { DeviceEvent, Scenario, ScenarioEvent, ScenarioPoint } from './scenario.js';
 import { checkScenarioFile, type ScenarioProblem } from './scenario-checks.js';
 import { scenarioFileSchema, type EventEntry, type PointEntry, type ScenarioFile } from './scenario-schema.js';
@@ -29,7 +30,8 @@ export function validateScenarioYaml<S extends z.ZodType>(text: string, file: st
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw scenarioError(file, doc.errors.map((e) => ({ path: '', line: lineCounter.linePos(e.pos[0]).line, message: e.message })));
+    // yaml quotes the offending token whole: an unclosed quote makes it the rest of the file.
+    throw scenarioError(file, doc.errors.map((e) => ({ path: '', line: lineCounter.linePos(e.pos[0]).line, message: excerpt(e.message, 300) })));
   }
   const parsed = schema.safeParse(toData(doc, file));
   const problems: ScenarioProblem[] = parsed.success ? check(parsed.data) : parsed.error.issues.flatMap(issueProblems);

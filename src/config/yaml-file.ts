@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { excerpt } from '../core/excerpt.js';
 import type { ConfigProblem } from './problems.js';
 
 /** A parsed YAML file that can say on which line a path is. */
@@ -51,7 +52,8 @@ export function parseYamlText(file: string, raw: string, env: NodeJS.ProcessEnv 
       file,
       path: '',
       line: lines.linePos(err.pos[0]).line,
-      message: `YAML: ${err.message.split('\n')[0] ?? err.message}`,
+      // yaml quotes the offending token whole: an unclosed quote makes it the rest of the file.
+      message: `YAML: ${excerpt(err.message.split('\n')[0] ?? err.message, 300)}`,
     }));
     return { ok: false, problems };
   }
