@@ -112,6 +112,8 @@ describe('fuzz: site files', () => {
     ['block nesting 3,000 deep', Array.from({ length: 3_000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')],
     ['a megabyte key', `${'k'.repeat(1 << 20)}: 1\n`],
     ['a megabyte rule id', (SITES[0] ?? '').replace(/^rules:/m, `rules:\n  - id: ${'r'.repeat(1 << 20)}`)],
+    // Found by the fuzz (seed 424242): yaml's 'Unexpected double-quoted-scalar token in YAML stream' quoted 2,700 characters.
+    ['a stray quote in a broken file (yaml quotes the token whole)', read('deploy/sites/demo-people.yaml').replace('(issue 9)', '(i|\n 9)').replace('\n    levels:', '\n" levels:')],
     ['2,000 anchors', Array.from({ length: 2_000 }, (_, i) => `k${i}: &a${i} ${i}`).join('\n')],
   ])('%s', (_name, text) => load(text));
 });
@@ -146,6 +148,7 @@ describe('fuzz: simulator scenario files', () => {
   it.each([
     ['billion laughs', BILLION_LAUGHS],
     ['a scenario referring to itself', 'scenario: &s\n  name: *s\n'],
+    ['a stray quote in a broken file (yaml quotes the token whole)', read('deploy/sites/demo-people.yaml').replace('(issue 9)', '(i|\n 9)').replace('\n    levels:', '\n" levels:')],
   ])('%s', (_name, text) => {
     for (const parse of [parseScenario, parseLocationScenario]) {
       try {
