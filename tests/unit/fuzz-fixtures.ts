@@ -10,8 +10,8 @@ import { ERROR_CODES, HazgateError } from '../../src/core/errors.js';
  * never throws anything else, never takes long, and never writes a huge message (a megabyte of
  * garbage must not become a megabyte log line).
  *
- * To explore beyond CI, run with another seed or more runs:
- *   FUZZ_SEED=123 FUZZ_RUNS=5000 npx vitest run tests/unit/fuzz-*.test.ts
+ * To explore beyond CI, run with another seed or more runs (and no 30 s test timeout):
+ *   FUZZ_SEED=123 FUZZ_RUNS=5000 npx vitest run --testTimeout=0 tests/unit/fuzz-*.test.ts
  * A failure prints its seed and path; fc.assert with { seed, path } replays it.
  */
 
