@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { AUDIT_INDEX, AuditColumnCheck, queryAudit, type IndexedRow } from './audit-sqlite.js';
 import { chainHash, GENESIS, verifyChain, type ChainRow, type ChainVerdict } from './chain.js';
 import { WalGroupSync } from './wal-group-sync.js';
+import { AUDIT_STATE, auditConditionId, type AuditEntry, type AuditJournal, type AuditQuery, type AuditRecord } from '../core/audit.js';
 import { HazgateError, type AlarmJournal, type AlarmTransition, type JournalFeedSource, type JournalQuery } from '../core/index.js';
 
 /**
@@ -54,11 +56,17 @@ function lastSeqOf(db: Database.Database): number {
   return row?.seq ?? 0;
 }
 
-/** The latest row of each condition, kept when that condition is not back to normal. */
+/**
+ * The latest row of each condition, kept when that condition is not back to normal. Audit rows
+ * (their own `audit:<kind>` conditions) are left out after the grouping, which stays on its index.
+ */
 const RETAINED = `SELECT t.record FROM alarm_transitions t
   JOIN (SELECT condition_id, MAX(seq) AS seq FROM alarm_transitions GROUP BY condition_id) latest
     ON t.seq = latest.seq
-  WHERE t.state <> 'normal' ORDER BY t.seq`;
+  WHERE t.state NOT IN ('normal', '${AUDIT_STATE}') ORDER BY t.seq`;
+
+/** `verify`: the chain, and what each row's columns say it is (see AuditColumnCheck). */
+export type JournalVerdict = (Extract<ChainVerdict, { ok: true }> & { readonly audit: number }) | Extract<ChainVerdict, { ok: false }>;
 
 interface Row {
   readonly record: string;
@@ -92,9 +100,11 @@ function isTransition(v: unknown): v is AlarmTransition {
 
 /**
  * The alarm journal in SQLite (WAL). Every transition is one row with its full record as JSON;
- * `append` returns once the row is committed (and synced, in `full` mode).
+ * `append` returns once the row is committed (and synced, in `full` mode). Audit records (logins,
+ * refusals, administration, docs/audit.md) are rows of the same hash chain, appended by
+ * `appendAudit`; the alarm queries leave them out and `recentAudit` reads them.
  */
-export class SqliteAlarmJournal implements AlarmJournal, JournalFeedSource {
+export class SqliteAlarmJournal implements AlarmJournal, AuditJournal, JournalFeedSource {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly insert: Database.Statement<[InsertParams]>;
@@ -118,6 +128,7 @@ export class SqliteAlarmJournal implements AlarmJournal, JournalFeedSource {
       db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.exec(SCHEMA);
       addHashColumn(db);
+      db.exec(AUDIT_INDEX);
       this.insert = db.prepare<[InsertParams]>(INSERT);
       const last = db.prepare<[], { hash: string | null }>('SELECT hash FROM alarm_transitions ORDER BY seq DESC LIMIT 1').get();
       this.seq = lastSeqOf(db);
@@ -134,26 +145,26 @@ export class SqliteAlarmJournal implements AlarmJournal, JournalFeedSource {
 
   append(t: AlarmTransition): void {
     try {
-      const seq = this.seq + 1;
-      const record = JSON.stringify(t);
-      const hash = chainHash(this.head, seq, record);
-      this.insert.run({
-        seq,
-        hash,
-        eventId: t.eventId,
-        conditionId: t.conditionId,
-        pointId: t.pointId,
-        rts: t.rts,
-        state: t.state,
-        record,
-      });
-      this.seq = seq;
-      this.head = hash;
-      this.groupSync?.touched();
+      this.chainRow({ eventId: t.eventId, conditionId: t.conditionId, pointId: t.pointId, rts: t.rts, state: t.state, record: JSON.stringify(t) });
     } catch (cause) {
       const message = `alarm transition ${t.eventId} of "${t.conditionId}" could not be written to ${this.file}: ${String(cause)}`;
       throw new HazgateError('HG_ERR_JOURNAL_WRITE', message, { file: this.file, eventId: t.eventId }, cause);
     }
+  }
+
+  /** An audit record, next in the same chain (so editing or deleting it breaks the chain as for a transition). */
+  appendAudit(r: AuditRecord): void {
+    try {
+      this.chainRow({ eventId: r.eventId, conditionId: auditConditionId(r.kind), pointId: null, rts: r.rts, state: AUDIT_STATE, record: JSON.stringify(r) });
+    } catch (cause) {
+      const message = `audit record ${r.eventId} (${r.kind}) could not be written to ${this.file}: ${String(cause)}`;
+      throw new HazgateError('HG_ERR_JOURNAL_WRITE', message, { file: this.file, eventId: r.eventId }, cause);
+    }
+  }
+
+  /** Audit records, newest first (docs/audit.md). */
+  recentAudit(q: AuditQuery): AuditEntry[] {
+    return queryAudit(this.db, this.file, q);
   }
 
   loadRetained(): AlarmTransition[] {
@@ -178,8 +189,8 @@ export class SqliteAlarmJournal implements AlarmJournal, JournalFeedSource {
     }
   }
 
-  /** Checks the whole hash chain (see chain.ts). */
-  verify(): ChainVerdict {
+  /** Checks the whole hash chain (see chain.ts) and counts the audit records in it. */
+  verify(): JournalVerdict {
     return verifyJournalDb(this.db);
   }
 
@@ -189,17 +200,26 @@ export class SqliteAlarmJournal implements AlarmJournal, JournalFeedSource {
     this.db.close();
   }
 
-  /** One statement per combination of filters, so each can use its index. */
+  /** Inserts the next row of the chain; the head moves only once it is committed. */
+  private chainRow(row: Omit<InsertParams, 'seq' | 'hash'>): void {
+    const seq = this.seq + 1;
+    const hash = chainHash(this.head, seq, row.record);
+    this.insert.run({ ...row, seq, hash });
+    this.seq = seq;
+    this.head = hash;
+    this.groupSync?.touched();
+  }
+
+  /** One statement per combination of filters, so each can use its index; audit rows are never alarm history. */
   private recentStatement(p: RecentParams): RecentStatement {
-    const where: string[] = [];
+    const where: string[] = [`state <> '${AUDIT_STATE}'`];
     if (p.conditionId !== undefined) where.push('condition_id = @conditionId');
     if (p.pointId !== undefined) where.push('point_id = @pointId');
     if (p.since !== undefined) where.push('rts >= @since');
     const key = where.join(' AND ');
     let statement = this.recentStatements.get(key);
     if (statement === undefined) {
-      const filter = where.length === 0 ? '' : `WHERE ${key}`;
-      statement = this.db.prepare<[RecentParams], Row>(`SELECT record FROM alarm_transitions ${filter} ORDER BY seq DESC LIMIT @limit`);
+      statement = this.db.prepare<[RecentParams], Row>(`SELECT record FROM alarm_transitions WHERE ${key} ORDER BY seq DESC LIMIT @limit`);
       this.recentStatements.set(key, statement);
     }
     return statement;
@@ -223,13 +243,21 @@ export class SqliteAlarmJournal implements AlarmJournal, JournalFeedSource {
   }
 }
 
-function verifyJournalDb(db: Database.Database): ChainVerdict {
-  const rows = db.prepare<[], ChainRow>('SELECT seq, record, hash FROM alarm_transitions ORDER BY seq').iterate();
-  return verifyChain(rows, lastSeqOf(db));
+/**
+ * The chain from record 1, and every row's columns against its text. Of a broken chain and a row
+ * filed under the wrong columns, the earlier one is named.
+ */
+function verifyJournalDb(db: Database.Database): JournalVerdict {
+  const rows = db.prepare<[], IndexedRow>('SELECT seq, record, hash, state, condition_id AS conditionId FROM alarm_transitions ORDER BY seq').iterate();
+  const columns = new AuditColumnCheck();
+  const verdict = verifyChain(columns.rows(rows), lastSeqOf(db));
+  const m = columns.mismatch;
+  if (m !== null && (verdict.ok || m.seq < verdict.seq)) return { ok: false, records: m.before, seq: m.seq, problem: m.problem };
+  return verdict.ok ? { ...verdict, audit: columns.audit } : verdict;
 }
 
 /** `hazgate journal verify`: opens a journal read-only and checks its chain. */
-export function verifyJournalFile(file: string): ChainVerdict {
+export function verifyJournalFile(file: string): JournalVerdict {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     return verifyJournalDb(db);

@@ -14,7 +14,7 @@ let work: string;
 
 /** Transpiles src/core and the journal into `<work>/src` so a plain `node` child runs the real code. */
 function buildJournalModule(): string {
-  const files = [...readdirSync(join(ROOT, 'src/core')).map((f) => `src/core/${f}`), 'src/alarms/journal-sqlite.ts', 'src/alarms/wal-group-sync.ts', 'src/alarms/chain.ts'];
+  const files = [...readdirSync(join(ROOT, 'src/core')).map((f) => `src/core/${f}`), 'src/alarms/journal-sqlite.ts', 'src/alarms/audit-sqlite.ts', 'src/alarms/wal-group-sync.ts', 'src/alarms/chain.ts'];
   for (const rel of files.filter((f) => f.endsWith('.ts'))) {
     const out = ts.transpileModule(readFileSync(join(ROOT, rel), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
