@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { parseCli, USAGE, type CliArgs } from './cli/args.js';
 import { DEMO_SITE, EXIT, loadOrReport, runDemo, runSimulate, runStart, runValidate, type Running } from './cli/commands.js';
 import { runCentre } from './cli/centre.js';
-import { journalFileOf, runJournalVerify } from './cli/journal.js';
+import { journalFileOf, runJournal } from './cli/journal.js';
 import { runPki } from './cli/pki.js';
 import { runRuleTests } from './cli/rules.js';
 import { runUserCommand } from './cli/user.js';
@@ -20,7 +20,7 @@ async function main(argv: readonly string[]): Promise<number | Running> {
   }
   if (args.command === 'help') return (process.stdout.write(`${USAGE}\n`), EXIT.ok);
   if (args.command === 'version') return (process.stdout.write(`hazgate ${VERSION}\n`), EXIT.ok);
-  if (args.command === 'journal' && args.journalFile !== undefined) return runJournalVerify(args.journalFile);
+  if (args.command === 'journal' && args.journalFile !== undefined) return runJournal(args, args.journalFile);
   if (args.command === 'rules' && args.ruleTests !== undefined) return runRuleTests(args.ruleTests, (line) => process.stdout.write(`${line}\n`));
   if (args.command === 'centre') return runCentre(args.config ?? '', args.logLevel);
   if (args.command === 'user' && args.user !== undefined) return runUserCommand(args.user, args.config);
@@ -28,7 +28,7 @@ async function main(argv: readonly string[]): Promise<number | Running> {
   if (args.command === 'validate') return runValidate(file);
   const config = loadOrReport(file);
   if (config === null) return EXIT.invalidConfig;
-  if (args.command === 'journal') return runJournalVerify(journalFileOf(config));
+  if (args.command === 'journal') return runJournal(args, journalFileOf(config));
   if (args.command === 'pki' && args.pki !== undefined) return runPki(config, args.pki, (line) => process.stdout.write(`${line}\n`));
   const logger: Logger = pino({ level: args.logLevel, base: { site: config.site.id } });
   try {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { HazgateError } from '../core/index.js';
+import { AUDIT_KINDS, isAuditKind } from '../core/audit.js';
+import { HazgateError, parseDurationText } from '../core/index.js';
 
 export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'rules' | 'centre' | 'user' | 'version' | 'help';
 
@@ -27,13 +28,23 @@ export interface UserArgs {
   readonly dir?: string;
 }
 
+/** `hazgate journal audit` filters (docs/audit.md); checked here, `since` turned into a time when run. */
+export interface JournalAuditArgs {
+  readonly since?: string;
+  readonly limit: number;
+  readonly kind?: string;
+  readonly user?: string;
+}
+
 export interface CliArgs {
   readonly command: Command;
   readonly config?: string;
   readonly logLevel: string;
   readonly pki?: PkiArgs;
-  /** `journal verify --file`. */
+  /** `journal verify|audit --file`. */
   readonly journalFile?: string;
+  /** `journal audit`: present for it, absent for `journal verify`. */
+  readonly journalAudit?: JournalAuditArgs;
   /** `rules test FILE...`. */
   readonly ruleTests?: readonly string[];
   readonly user?: UserArgs;
@@ -52,6 +63,8 @@ Commands:
                             trust a rejected server certificate (or a certificate file) for that adapter
   journal verify (--config FILE | --file JOURNAL.db)
                             check the alarm journal's hash chain; names the first broken record, exit 1
+  journal audit (--config FILE | --file JOURNAL.db) [--since 24h|ISO-TIME] [--limit N] [--kind K] [--user U]
+                            the journal's audit records (logins, refusals, administration) as JSON lines, oldest first
   rules test FILE...        run rule tests (a series of readings and the alarm transitions expected); exit 1 on a failure
   centre    --config FILE   run a monitoring centre: take many sites' feeds, serve their alarms (docs/centre.md)
   user add NAME --role viewer|operator|engineer|admin [--sites a,b] [--areas x,y]
@@ -96,6 +109,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
         name: { type: 'string' },
         expires: { type: 'string' },
         dir: { type: 'string' },
+        since: { type: 'string' },
+        limit: { type: 'string' },
+        kind: { type: 'string' },
+        user: { type: 'string' },
       },
     });
   } catch (e) {
@@ -110,11 +127,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
   const command = COMMANDS.find((c) => c === name);
   if (command === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `unknown command "${name ?? ''}"`);
   const pki = command === 'pki' ? pkiArgs(extra, values) : undefined;
-  if (command === 'journal') {
-    if (extra[0] !== 'verify' || extra.length > 1) throw new HazgateError('HG_ERR_CLI_USAGE', `journal needs verify, got "${extra.join(' ')}"`);
-    if ((values.config === undefined) === (values.file === undefined)) throw new HazgateError('HG_ERR_CLI_USAGE', 'journal verify needs --config FILE or --file JOURNAL.db');
-    return { command, logLevel, ...(values.config === undefined ? {} : { config: values.config }), ...(values.file === undefined ? {} : { journalFile: values.file }) };
-  }
+  if (command === 'journal') return journalArgs(extra, values, logLevel);
   if (command === 'rules') {
     if (extra[0] !== 'test' || extra.length < 2) throw new HazgateError('HG_ERR_CLI_USAGE', 'rules needs test FILE...');
     return { command, logLevel, ruleTests: extra.slice(1) };
@@ -124,6 +137,48 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
   const needsConfig = command === 'start' || command === 'validate' || command === 'simulate' || command === 'pki' || command === 'centre';
   if (needsConfig && values.config === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `${command} needs --config FILE`);
   return { command, logLevel, ...(values.config === undefined ? {} : { config: values.config }), ...(pki === undefined ? {} : { pki }) };
+}
+
+type JournalValues = { config?: string; file?: string; since?: string; limit?: string; kind?: string; user?: string };
+
+function journalArgs(extra: readonly string[], values: JournalValues, logLevel: string): CliArgs {
+  const action = extra[0];
+  if ((action !== 'verify' && action !== 'audit') || extra.length > 1) throw new HazgateError('HG_ERR_CLI_USAGE', `journal needs verify or audit, got "${extra.join(' ')}"`);
+  if ((values.config === undefined) === (values.file === undefined)) throw new HazgateError('HG_ERR_CLI_USAGE', `journal ${action} needs --config FILE or --file JOURNAL.db`);
+  const where = { ...(values.config === undefined ? {} : { config: values.config }), ...(values.file === undefined ? {} : { journalFile: values.file }) };
+  const filters = (['since', 'limit', 'kind', 'user'] as const).filter((k) => values[k] !== undefined);
+  if (action === 'verify') {
+    if (filters[0] !== undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `journal verify takes no --${filters[0]}`);
+    return { command: 'journal', logLevel, ...where };
+  }
+  return { command: 'journal', logLevel, ...where, journalAudit: journalAuditArgs(values) };
+}
+
+/** `--limit` 1..100000 (default 100), `--since` a duration back from now or a time, `--kind` one of the audit kinds. */
+function journalAuditArgs(values: JournalValues): JournalAuditArgs {
+  const limit = values.limit === undefined ? 100 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new HazgateError('HG_ERR_CLI_USAGE', `--limit must be a whole number 1..100000, got "${values.limit ?? ''}"`);
+  if (values.since !== undefined && parseSince(values.since, 0) === undefined) {
+    throw new HazgateError('HG_ERR_CLI_USAGE', `--since must be a duration back from now (30m, 24h, 7d) or a time (2026-11-28T08:00:00+08:00), got "${values.since}"`);
+  }
+  if (values.kind !== undefined && !isAuditKind(values.kind)) throw new HazgateError('HG_ERR_CLI_USAGE', `--kind must be one of ${AUDIT_KINDS.join(', ')}, got "${values.kind}"`);
+  return {
+    limit,
+    ...(values.since === undefined ? {} : { since: values.since }),
+    ...(values.kind === undefined ? {} : { kind: values.kind }),
+    ...(values.user === undefined ? {} : { user: values.user }),
+  };
+}
+
+/** `--since`: a duration back from `now` (`24h`), an ISO 8601 time, or epoch ms; undefined when it is none of these. */
+export function parseSince(text: string, now: number): number | undefined {
+  const back = parseDurationText(text);
+  if (back !== undefined) return now - back;
+  if (/^\d+$/.test(text)) return Number(text);
+  // A date with a time: a bare date would be read as UTC midnight, not the site's.
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return undefined;
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? undefined : t;
 }
 
 function pkiArgs(extra: readonly string[], values: { adapter?: string; thumbprint?: string; file?: string; all?: boolean }): PkiArgs {
