@@ -42,6 +42,14 @@ export interface HistoryQuery {
   readonly since?: number | undefined;
 }
 
+export interface CentreAuditQuery {
+  readonly site?: string | undefined;
+  readonly limit: number;
+  readonly kind?: string | undefined;
+  /** Records the gateway journaled at or after this epoch ms. */
+  readonly since?: number | undefined;
+}
+
 interface SiteRow {
   site: string;
   applied: number;
@@ -120,15 +128,28 @@ export class CentreStoreReader {
     return rows.map((r) => entry(r.site, r.jseq, r.record));
   }
 
-  /** Journal records, newest first: of one site by journal seq, of all sites by the time the gateways recorded them. */
+  /** Alarm journal records (not audit ones), newest first: of one site by journal seq, of all sites by the time the gateways recorded them. */
   history(q: HistoryQuery): CentreJournalEntry[] {
-    const where: string[] = [];
+    const where: string[] = ['audit_kind IS NULL'];
     const params: unknown[] = [];
     if (q.site !== undefined) (where.push('site = ?'), params.push(q.site));
     if (q.conditionId !== undefined) (where.push('condition_id = ?'), params.push(q.conditionId));
     if (q.since !== undefined) (where.push('rts >= ?'), params.push(q.since));
     const order = q.site === undefined ? 'rts DESC, site, jseq DESC' : 'jseq DESC';
-    const sql = `SELECT site, jseq, record, hash FROM journal ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+    const sql = `SELECT site, jseq, record, hash FROM journal WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`;
+    const rows = this.all<{ site: string; jseq: number; record: string; hash: string | null }>(sql, [...params, q.limit]);
+    return rows.map((r) => entry(r.site, r.jseq, r.record, { chainHash: r.hash }));
+  }
+
+  /** The sites' audit records (docs/audit.md), newest first, ordered as history is. */
+  audit(q: CentreAuditQuery): CentreJournalEntry[] {
+    const where: string[] = ['audit_kind IS NOT NULL'];
+    const params: unknown[] = [];
+    if (q.site !== undefined) (where.push('site = ?'), params.push(q.site));
+    if (q.kind !== undefined) (where.push('audit_kind = ?'), params.push(q.kind));
+    if (q.since !== undefined) (where.push('rts >= ?'), params.push(q.since));
+    const order = q.site === undefined ? 'rts DESC, site, jseq DESC' : 'jseq DESC';
+    const sql = `SELECT site, jseq, record, hash FROM journal WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`;
     const rows = this.all<{ site: string; jseq: number; record: string; hash: string | null }>(sql, [...params, q.limit]);
     return rows.map((r) => entry(r.site, r.jseq, r.record, { chainHash: r.hash }));
   }

@@ -3,6 +3,8 @@
  * several centre processes on one host may share it (each message is stored once: `applied` is
  * keyed by (site, seq) and a message's effects are written only by the insert that stored it).
  */
+import type Database from 'better-sqlite3';
+
 export const CENTRE_SCHEMA_VERSION = 1;
 
 export const CENTRE_SCHEMA = `
@@ -19,7 +21,8 @@ export const CENTRE_SCHEMA = `
     PRIMARY KEY (site, seq)
   ) WITHOUT ROWID;
 
-  -- The sites' journal records, byte for byte, with the chain hash the gateway gave.
+  -- The sites' journal records, byte for byte, with the chain hash the gateway gave. audit_kind:
+  -- the kind of an audit record (docs/audit.md), null for alarm transitions (see migrateCentreSchema).
   CREATE TABLE IF NOT EXISTS journal (
     site         TEXT    NOT NULL,
     jseq         INTEGER NOT NULL,
@@ -28,6 +31,7 @@ export const CENTRE_SCHEMA = `
     hash         TEXT,
     condition_id TEXT,
     rts          INTEGER,
+    audit_kind   TEXT,
     PRIMARY KEY (site, jseq)
   );
   CREATE INDEX IF NOT EXISTS journal_rts ON journal (rts);
@@ -82,3 +86,21 @@ export const CENTRE_SCHEMA = `
 
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value NOT NULL);
 `;
+
+/**
+ * After CENTRE_SCHEMA: a centre.db made before audit records gets the journal's audit_kind column,
+ * and the audit records an older centre stored (as unreadable transitions: they have no
+ * conditionId) are filed under it. In one IMMEDIATE transaction, so two centre processes opening
+ * the file at once do not both add the column.
+ */
+export function migrateCentreSchema(db: Database.Database): void {
+  db.transaction(() => {
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(journal)').all();
+    if (!columns.some((c) => c.name === 'audit_kind')) {
+      db.exec('ALTER TABLE journal ADD COLUMN audit_kind TEXT');
+      db.exec(`UPDATE journal SET audit_kind = CASE WHEN json_valid(record) THEN json_extract(record, '$.kind') END
+        WHERE condition_id IS NULL AND record LIKE '{"type":"audit"%'`);
+    }
+    db.exec('CREATE INDEX IF NOT EXISTS journal_audit ON journal (site, jseq) WHERE audit_kind IS NOT NULL');
+  }).immediate();
+}

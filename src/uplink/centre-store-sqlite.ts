@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FEED_VERSION, feedMessageId, HazgateError, type FeedBatch, type FeedMessage } from '../core/index.js';
-import { readJournalFacts, type JournalFacts } from './centre-records.js';
+import { readAuditFacts, readJournalFacts, type JournalFacts } from './centre-records.js';
 import { CentreStoreReader } from './centre-store-read.js';
-import { CENTRE_SCHEMA, CENTRE_SCHEMA_VERSION } from './centre-store-schema.js';
+import { CENTRE_SCHEMA, CENTRE_SCHEMA_VERSION, migrateCentreSchema } from './centre-store-schema.js';
 import type { CentreSiteSummary } from './centre-summary.js';
 
 export interface SqliteCentreStoreOptions {
@@ -43,7 +43,7 @@ interface ReplayRow {
 function prepare(db: Database.Database) {
   return {
     applied: db.prepare('INSERT INTO applied (site, seq, kind, time, received, jseq, hash) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-    journal: db.prepare('INSERT INTO journal (site, jseq, fseq, record, hash, condition_id, rts) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    journal: db.prepare('INSERT INTO journal (site, jseq, fseq, record, hash, condition_id, rts, audit_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     alarm: db.prepare(`INSERT INTO alarms (site, condition_id, jseq, state, priority, record) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (site, condition_id) DO UPDATE SET jseq = excluded.jseq, state = excluded.state, priority = excluded.priority, record = excluded.record
       WHERE excluded.jseq > alarms.jseq`),
@@ -88,6 +88,7 @@ export class SqliteCentreStore {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       db.exec(CENTRE_SCHEMA);
+      migrateCentreSchema(db);
       db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT DO NOTHING").run(CENTRE_SCHEMA_VERSION);
       this.sql = prepare(db);
       this.read = new CentreStoreReader(db, this.file);
@@ -166,8 +167,14 @@ export class SqliteCentreStore {
     switch (msg.kind) {
       case 'journal': {
         const { seq, record, hash } = msg.body;
+        const audit = readAuditFacts(record);
+        if (audit !== null) {
+          // Kept and chain-checked like any record, served by read.audit; never an alarm, nor news for the live feed.
+          this.sql.journal.run(msg.site, seq, msg.seq, record, hash, null, audit.rts, audit.kind);
+          return null;
+        }
         const facts = readJournalFacts(record);
-        const fresh = this.sql.journal.run(msg.site, seq, msg.seq, record, hash, facts?.conditionId ?? null, facts?.rts ?? null).changes === 1;
+        const fresh = this.sql.journal.run(msg.site, seq, msg.seq, record, hash, facts?.conditionId ?? null, facts?.rts ?? null, null).changes === 1;
         // The same journal record under a second feed seq (an outbox rebuilt at the gateway) is not news.
         if (!fresh) return null;
         if (facts !== null && !distrusted.has(seq)) this.sql.alarm.run(msg.site, facts.conditionId, seq, facts.state, facts.priority, record);

@@ -15,8 +15,8 @@ export { ACK_TOPIC_PREFIX, ackTopic, checkTopicSettings, FEED_TOPIC_FILTER, FEED
 export { parseAckText, TransportState, type TransportStatus, type UplinkTransport } from './transport.js';
 export { SENDER_DEFAULTS, UplinkSender, type SenderOutbox, type SenderStats, type UplinkSenderOptions } from './sender.js';
 export { CentreFeed, FEED_CHANNELS, type CentreFeedEvents, type CentreFeedOptions, type CentreFeedStats, type CentreFeedStore, type FeedChannel, type RefusalReason } from './centre-feed.js';
-export { readJournalFacts, type JournalFacts } from './centre-records.js';
-export { CentreStoreReader, type CentreJournalEntry, type CentrePointValue, type CentreSiteRecord, type HistoryQuery } from './centre-store-read.js';
+export { readAuditFacts, readJournalFacts, type AuditFacts, type JournalFacts } from './centre-records.js';
+export { CentreStoreReader, type CentreAuditQuery, type CentreJournalEntry, type CentrePointValue, type CentreSiteRecord, type HistoryQuery } from './centre-store-read.js';
 export { SqliteCentreStore, type SqliteCentreStoreOptions, type StoredBatch, type StoredRecord } from './centre-store-sqlite.js';
 export { chainVerdict, emptySummary, siteStatusChanged, summariseSite, SUMMARY_LIST_LIMIT, type CentreChainSummary, type CentreChainVerdict, type CentreGapSummary, type CentreSiteSummary, type SeqRange } from './centre-summary.js';
 export { CentreMqttClient, type CentreMqttClientOptions, type CentreMqttEvents } from './centre-mqtt-client.js';

@@ -1,3 +1,4 @@
+import { isAuditRecordText } from '../core/audit.js';
 import type { FeedMessage } from '../core/index.js';
 import { checkKjLayout, encodeKjBatch, KJ_ALARM_LAYOUT, KJ_REALTIME_LAYOUT, type KjOptions, type KjTableLayout } from './kj.js';
 
@@ -19,7 +20,8 @@ export function checkKjLayouts(layouts: KjLayouts, options: KjOptions = {}): KjL
 /**
  * The legacy exporter's view of the feed, in feed order: one real-time batch per snapshot message,
  * one alarm batch per run of consecutive journal messages (their records parsed back into
- * transitions). Status and head messages have no KJ table.
+ * transitions). Status and head messages have no KJ table, nor have audit records (docs/audit.md):
+ * they are no alarms, and the KJ protocol has no table for them.
  */
 export function kjBatchesOf(messages: readonly FeedMessage[], layouts: KjLayouts = KJ_DEFAULT_LAYOUTS, options: KjOptions = {}): string[] {
   const out: string[] = [];
@@ -33,6 +35,7 @@ export function kjBatchesOf(messages: readonly FeedMessage[], layouts: KjLayouts
   for (const m of messages) {
     site = m.site;
     if (m.kind === 'journal') {
+      if (isAuditRecordText(m.body.record)) continue;
       alarms.push(JSON.parse(m.body.record) as unknown);
       alarmTime = m.time;
       continue;
