@@ -76,7 +76,7 @@ describe('fuzz: location payloads', () => {
       ['a megabyte floor and motion', JSON.stringify({ ...POZYX, floor: 'F'.repeat(1 << 20), motion: 'M'.repeat(1 << 20) })],
       ['100,000 unknown keys', JSON.stringify({ ...POSITION, ...Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])) })],
       ['1e999 coordinates', '[{"tagId":"1","timestamp":1772352000,"data":{"coordinates":{"x":1e999,"y":-1e999}}}]'],
-      ['200,000 entries, every one broken', `[${Array.from({ length: 200_000 }, () => '{"tagId":null}').join(',')}]`],
+      ['50,000 entries, every one broken', `[${Array.from({ length: 50_000 }, () => '{"tagId":null}').join(',')}]`],
     ])('%s', (_name, text) => run(text));
 
     it('a megabyte topic', () => run('{}', pozyx, `rtls/${'t'.repeat(1 << 20)}`));
