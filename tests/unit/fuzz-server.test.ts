@@ -44,7 +44,7 @@ describe('fuzz: WebSocket messages', () => {
 
   it.each([
     ['a megabyte unknown key', JSON.stringify({ type: 'ping', ['k'.repeat(1 << 20)]: 1 })],
-    ['100,000 unknown keys', JSON.stringify({ type: 'ping', ...Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`key${i}`, i])) })],
+    ['20,000 unknown keys', JSON.stringify({ type: 'ping', ...Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key${i}`, i])) })],
     ['a megabyte shelve duration', JSON.stringify({ type: 'action', action: 'shelve', conditionId: 'c', shelve: { kind: 'timed', duration: 'd'.repeat(1 << 20) } })],
     ['a megabyte type', JSON.stringify({ type: 't'.repeat(1 << 20) })],
     ['a message nested 100,000 deep', `{"type":"subscribe","points":${'['.repeat(100_000)}${']'.repeat(100_000)}}`],
@@ -83,7 +83,7 @@ describe('fuzz: REST requests and operator actions', () => {
   });
 
   it.each([
-    ['100,000 unknown keys', Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`key${i}`, i]))],
+    ['20,000 unknown keys', Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key${i}`, i]))],
     ['a megabyte key', { ['k'.repeat(1 << 20)]: 1 }],
     ['a megabyte duration', { kind: 'timed', duration: 'd'.repeat(1 << 20) }],
   ])('an action body with %s', (_name, body) => {
