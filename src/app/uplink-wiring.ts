@@ -94,7 +94,9 @@ export function wireUplink(u: UplinkSection | undefined, d: UplinkDeps): UplinkW
       kj?.notify();
     },
     start: async () => {
-      await sender.start();
+      // Not awaited: the first connection to a centre that does not answer takes up to connectTimeout
+      // (10 s), and the plant's adapters start after this. Failures reach `report` through onError.
+      void sender.start().catch((e: unknown) => logger.warn({ err: String(e) }, 'uplink sender failed to start'));
       kj?.start();
     },
     stop: async () => {
@@ -122,6 +124,8 @@ export function wireUplink(u: UplinkSection | undefined, d: UplinkDeps): UplinkW
     },
     status: () => {
       const t = sender.stats().transport;
+      // Still on its first attempt is away as far as readiness goes: the gateway is ready without the centre.
+      if (t.state === 'starting') return { state: 'degraded', since: t.since, reason: 'not connected to the centre yet' };
       return { state: t.state, since: t.since, ...(t.reason === undefined ? {} : { reason: t.reason }) };
     },
   };

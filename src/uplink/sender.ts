@@ -133,6 +133,8 @@ export class UplinkSender {
     this.inFlight = [];
     this.sentUpto = this.o.outbox.stats().ackedSeq;
     await this.o.transport.start();
+    // Stopped while the transport made its first attempt: no poll timer left behind.
+    if (!this.running) return;
     this.poll();
     this.pump();
   }

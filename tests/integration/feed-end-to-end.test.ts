@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerOf } from '../../src/uplink/lease-plan.js';
 import { partitionOf } from '../../src/uplink/index.js';
@@ -22,7 +24,8 @@ import { waitFor } from '../support/wait.js';
  * site's journal: same records, same seqs, same text and hashes, none twice, chain ok, no gap.
  *
  * And the same through `uplink.transport: https` to a centre serving HTTPS with a self-signed
- * certificate (openssl CLI), which no other test runs through the gateway's own config.
+ * certificate (openssl CLI), which no other test runs through the gateway's own config; and a
+ * gateway whose centre broker never answers reads its plant at once.
  */
 const PARTITIONS = 16;
 const LEASE_MS = 3000;
@@ -261,4 +264,31 @@ describe('the provincial feed end to end', () => {
       expect(await centre.site(site)).toMatchObject({ ackUpto: acked, gaps: { open: [], lost: [] }, chain: { verdict: 'ok', records: journal.length } });
     });
   }, 90_000);
+
+  it('a gateway whose centre broker accepts and never answers reads its plant while its first uplink connection waits', async () => {
+    // A firewall that drops, a hung broker: the transport's first attempt lasts until its connect timeout (10 s).
+    let firstClosedAt: number | undefined;
+    const silent = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.on('close', () => (firstClosedAt ??= Date.now()));
+      // Read (and ignore) the CONNECT, or the socket stays paused and never tells of its close.
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const gw = await siteGateway('plant-silent', { transport: 'mqtt', mqtt: { url: `mqtt://127.0.0.1:${(silent.address() as AddressInfo).port}` } });
+      await gw.start();
+      const plantClient = await mqtt.connectAsync(plant.url, { clientId: 'silent-centre-test' });
+      await plantClient.publishAsync('plant/plant-silent/GT-1', JSON.stringify({ value: 40 }), { qos: 1 });
+      await plantClient.endAsync();
+      await waitFor(async () => (await gw.alarms()).some((a) => a.conditionId === 'gas/GT-1'), 20_000, 'the gas alarm at plant-silent');
+      // The adapters did not wait for the centre: the uplink's first connection is still waiting.
+      expect(firstClosedAt, 'the first uplink connection had ended before the alarm').toBeUndefined();
+      const ready = JSON.parse((await gw.get('/readyz')).body) as { ready: boolean; components: Record<string, { state: string }> };
+      expect(ready).toMatchObject({ ready: true, components: { uplink: { state: 'degraded' }, 'adapter:plant': { state: 'up' } } });
+      await gw.stop();
+    } finally {
+      silent.close();
+    }
+  }, 60_000);
 });
