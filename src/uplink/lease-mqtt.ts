@@ -50,6 +50,10 @@ export class MqttLeaseKeeper {
   private readonly prefix: string;
   private readonly now: () => number;
   private running = false;
+  /** When this connection's subscriptions were granted (undefined while not connected). */
+  private listeningSince: number | undefined;
+  private settleMs = 1000;
+  private outageReported = false;
 
   constructor(private readonly o: LeaseKeeperOptions) {
     this.leaseMs = o.leaseMs ?? 15_000;
@@ -62,26 +66,40 @@ export class MqttLeaseKeeper {
     return [...this.serving].sort((a, b) => a - b);
   }
 
-  /** Connects, learns the retained members and leases (one renewal period), then takes its share. */
-  async start(): Promise<void> {
+  /**
+   * Connects in the background (the centre starts, and serves HTTP, while the broker is away) and
+   * renews every lease/3. After each connection it subscribes, announces itself, and lets one
+   * renewal period (at most 1 s) pass to hear the retained members and leases before it claims.
+   */
+  start(): Promise<void> {
     this.running = true;
     const presenceTopic = `${this.prefix}/member/${this.o.self}`;
-    this.client = await mqtt.connectAsync(this.o.url, {
+    const client = mqtt.connect(this.o.url, {
       clientId: `hazgate-centre-lease-${this.o.self}`,
       clean: true,
       reconnectPeriod: 1000,
+      // join() subscribes at every connection.
+      resubscribe: false,
       will: { topic: presenceTopic, payload: Buffer.alloc(0), qos: 1, retain: true },
       ...(this.o.username === undefined ? {} : { username: this.o.username }),
       ...(this.o.password === undefined ? {} : { password: this.o.password }),
     });
-    this.client.on('message', (topic, payload) => this.heard(topic, payload));
-    this.client.on('error', (e) => this.o.logger.warn({ code: 'HG_ERR_UPLINK_TRANSPORT', err: e.message }, 'centre lease connection error'));
-    await this.client.subscribeAsync([`${this.prefix}/member/+`, `${this.prefix}/lease/+`], { qos: 1 });
-    await this.announce();
+    this.client = client;
+    client.on('message', (topic, payload) => this.heard(topic, payload));
+    // Once per outage: a broker that is away fails a connection every second.
+    client.on('error', (e) => {
+      if (!this.outageReported) this.o.logger.warn({ code: 'HG_ERR_UPLINK_TRANSPORT', err: e.message }, 'centre lease connection error; partitions kept until the broker is back');
+      this.outageReported = true;
+    });
+    client.on('close', () => (this.listeningSince = undefined));
+    client.on('connect', () => {
+      this.outageReported = false;
+      void this.join(client);
+    });
     const renewMs = Math.max(100, Math.floor(this.leaseMs / 3));
-    await new Promise((r) => setTimeout(r, Math.min(renewMs, 1000)));
-    await this.renew();
+    this.settleMs = Math.min(renewMs, 1000);
     this.timer = setInterval(() => void this.renew(), renewMs);
+    return Promise.resolve();
   }
 
   /** Hands every partition on (leases cleared) and leaves. */
@@ -95,6 +113,17 @@ export class MqttLeaseKeeper {
     }
     await c?.publishAsync(`${this.prefix}/member/${this.o.self}`, Buffer.alloc(0), { qos: 1, retain: true }).catch(() => undefined);
     await c?.endAsync().catch(() => undefined);
+  }
+
+  /** Each connection (the session is clean): subscribe, announce, and start listening for the retained state. */
+  private async join(client: MqttClient): Promise<void> {
+    try {
+      await client.subscribeAsync([`${this.prefix}/member/+`, `${this.prefix}/lease/+`], { qos: 1 });
+      await this.announce();
+      this.listeningSince = this.now();
+    } catch (e) {
+      this.o.logger.warn({ code: 'HG_ERR_UPLINK_TRANSPORT', err: String(e) }, 'centre lease subscription failed; tried again at the next connection');
+    }
   }
 
   private leaseTopic(p: number): string {
@@ -130,8 +159,9 @@ export class MqttLeaseKeeper {
   }
 
   private async renew(): Promise<void> {
-    if (!this.running || this.client?.connected !== true) return;
     const now = this.now();
+    // Not before the retained members and leases of this connection had time to arrive.
+    if (!this.running || this.client?.connected !== true || this.listeningSince === undefined || now - this.listeningSince < this.settleMs) return;
     try {
       await this.announce();
       const live = new Set([...this.members].filter(([, m]) => m.until > now).map(([id]) => id));

@@ -291,4 +291,30 @@ describe('the provincial feed end to end', () => {
       silent.close();
     }
   }, 60_000);
+
+  it('a centre sharing partitions under leases starts while its broker is away, and takes them when it is back', async () => {
+    const broker = await startMosquitto({ persistence: false });
+    try {
+      await broker.stop();
+      const centre = new CentreNode({
+        name: 'centre-early',
+        dir: join(dir, 'early'),
+        httpPort: await freePort(),
+        config: { store: { dir: join(dir, 'early', 'store') }, mqtt: { url: broker.url, clientId: 'centre-early', partitions: PARTITIONS, serve: 'leases', leases: { lease: LEASE_MS } } },
+      });
+      centres.push(centre);
+      await explained(async () => {
+        // Running and answering (the HTTP feed works), not ready without its MQTT input.
+        await centre.start(30_000, '/healthz');
+        expect(JSON.parse((await centre.get('/readyz')).body)).toMatchObject({ components: { mqtt: { state: 'down' } } });
+        await broker.restart();
+        await waitFor(async () => (await served(centre)) === PARTITIONS && (await centre.get('/readyz')).status === 200, 20_000, 'the centre to take every partition once its broker is there');
+        // And it stops (SIGTERM) while the broker is away again: its leases then expire on their own.
+        await broker.stop();
+        await centre.stop();
+      });
+    } finally {
+      await broker.dispose();
+    }
+  }, 60_000);
 });

@@ -50,12 +50,12 @@ class RestartableProcess {
     private readonly ca?: Buffer,
   ) {}
 
-  /** Spawns it and waits for /readyz 200; one that exits fails at once with its output. */
-  async start(readyMs = 30_000): Promise<void> {
+  /** Spawns it and waits for `probe` (/readyz, or /healthz: answering) to say 200; one that exits fails at once with its output. */
+  async start(readyMs = 30_000, probe: '/readyz' | '/healthz' = '/readyz'): Promise<void> {
     if (this.proc !== undefined) this.earlier += this.proc.output;
     const proc = GatewayProcess.spawn([...this.args], {});
     this.proc = proc;
-    await waitFor(async () => proc.exitCode !== null || (await this.get('/readyz').catch(() => null))?.status === 200, readyMs, `${this.name} to be ready`, 100);
+    await waitFor(async () => proc.exitCode !== null || (await this.get(probe).catch(() => null))?.status === 200, readyMs, `${this.name} to answer 200 on ${probe}`, 100);
     if (proc.exitCode !== null) throw new Error(`${this.name} exited with ${proc.exitCode}:\n${this.tail()}`);
   }
 
