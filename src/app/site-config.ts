@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { embeddedBrokerSchema } from '../../adapters/mqtt/index.js';
 import { modbusSimServerSchema, opcuaSimConfigSchema } from '../../devices/index.js';
 import { buildSiteSchema, duplicateIds, loadSiteConfig, resolvePath, type CrossCheckProblem, type LoadResult } from '../config/index.js';
+import { resolveAuthPaths } from './auth-paths.js';
 import type { Point, RuleSpec } from '../core/index.js';
 import { checkSelectors, packChecks } from '../engine/index.js';
 import { checkPeopleSetup } from '../engine/people/index.js';
@@ -74,7 +75,8 @@ export function loadSite(file: string): LoadResult<SiteConfig> {
           ...(c.simulator.location === undefined ? {} : { location: { ...c.simulator.location, scenario: resolvePath(file, c.simulator.location.scenario) } }),
         };
   const influx = c.influx?.spool.dir === undefined ? c.influx : { ...c.influx, spool: { ...c.influx.spool, dir: resolvePath(file, c.influx.spool.dir) } };
-  return { ok: true, file, config: { ...c, adapters, store, server, ...(simulator === undefined ? {} : { simulator }), ...(influx === undefined ? {} : { influx }) } };
+  const auth = resolveAuthPaths(file, c.auth, store.dir);
+  return { ok: true, file, config: { ...c, adapters, store, server, auth, ...(simulator === undefined ? {} : { simulator }), ...(influx === undefined ? {} : { influx }) } };
 }
 
 /** An OPC UA adapter's PKI folder and user certificate files are relative to the site file. */

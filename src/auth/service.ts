@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { HazgateError, type AuthService, type Clock, type Permission, type Principal, type ScopeTarget } from '../core/index.js';
+import { HazgateError, type AuthService, type Clock, type OperatorAction, type Permission, type Principal, type ScopeTarget } from '../core/index.js';
 import type { JwtVerifier } from './bearer.js';
 import { LoginLimiter, type LockoutSettings } from './login-limiter.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
-import { lowestRoleFor, rolesGrant } from './roles.js';
+import { ACTION_PERMISSION, lowestRoleFor, rolesGrant } from './roles.js';
 import { allows } from './scope.js';
 import { looksLikeToken, tokenId, tokenMatches } from './tokens.js';
 import type { LoginAttempt, StoredUser, UserStore } from './user-store.js';
@@ -129,6 +129,14 @@ export class LocalAuthService implements AuthService {
       const where = `${target.site}${target.area === null ? ' (site-wide)' : `/${target.area}`}`;
       throw new HazgateError('HG_ERR_AUTH_FORBIDDEN', `${where} is outside the sites and areas of ${principal.user}`, { user: principal.user, permission, site: target.site, area: target.area });
     }
+  }
+
+  permits(principal: Principal, permission: Permission, target?: ScopeTarget): boolean {
+    return rolesGrant(principal.roles, permission) && (target === undefined || allows(principal, target));
+  }
+
+  actionPermission(action: OperatorAction): Permission {
+    return ACTION_PERMISSION[action];
   }
 
   /** A hash of older parameters redone with today's; should the store refuse, the next login tries again. */

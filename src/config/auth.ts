@@ -4,7 +4,7 @@ import { durationSchema } from './rule-parts.js';
 
 /**
  * The `auth` section (issue 11, docs/auth.md): the local user store, API token expiry, the login
- * lockout and, for enterprises with an identity provider, OIDC/JWT bearer validation.
+ * lockout, console sessions and, for enterprises with an identity provider, OIDC/JWT bearer validation.
  */
 export const roleSchema = z.enum(ROLES);
 
@@ -28,6 +28,23 @@ const tokensSchema = z
     defaultExpiry: expirySchema.default(90 * 86_400_000),
   })
   .strict();
+
+/**
+ * Console logins (POST /api/login): sessions are kept in the server's memory (a restart ends them).
+ * An open WebSocket of the session keeps it from going idle: a control-room screen showing alarms
+ * is in use even when nobody clicks; maxAge ends it all the same.
+ */
+export const sessionsSchema = z
+  .object({
+    /** A session not used for this long ends. */
+    idleTimeout: durationSchema.refine((ms) => ms >= 60_000, 'at least 1m').default(30 * 60_000),
+    /** A session ends this long after the login, used or not (a shift and a half). */
+    maxAge: durationSchema.refine((ms) => ms >= 60_000, 'at least 1m').default(12 * 3_600_000),
+    /** Sessions kept at most; a login past it ends the oldest. */
+    maxSessions: z.number().int().min(1).max(1_000_000).default(10_000),
+  })
+  .strict()
+  .refine((s) => s.idleTimeout <= s.maxAge, { message: 'idleTimeout must not be longer than maxAge', path: ['idleTimeout'] });
 
 export const lockoutSchema = z
   .object({
@@ -91,6 +108,7 @@ export const authSectionSchema = z
     users: usersSchema.default({}),
     tokens: tokensSchema.default(tokensSchema.parse({})),
     lockout: lockoutSchema.default(lockoutSchema.parse({})),
+    sessions: sessionsSchema.default(sessionsSchema.parse({})),
     jwt: jwtSchema.optional(),
   })
   .strict();
@@ -98,3 +116,4 @@ export const authSectionSchema = z
 export type AuthSection = z.output<typeof authSectionSchema>;
 export type JwtSection = z.output<typeof jwtSchema>;
 export type LockoutSection = z.output<typeof lockoutSchema>;
+export type SessionsSection = z.output<typeof sessionsSchema>;

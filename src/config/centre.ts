@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { duplicateIds } from './checks.js';
 import type { CrossCheckProblem } from './loader.js';
+import { authSectionSchema } from './auth.js';
+import { serverLimitKeys } from './server-limits.js';
 
 /**
  * The monitoring centre's config (`hazgate centre --config centre.yaml`, docs/centre.md): where its
@@ -46,6 +48,7 @@ const serverSchema = z
     maxBatchBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
     /** Bytes a WebSocket client may have queued before it falls behind (4× this: cut off). */
     wsMaxBufferedBytes: z.number().int().positive().default(8 * 1024 * 1024),
+    ...serverLimitKeys,
   })
   .strict();
 
@@ -95,6 +98,8 @@ export const centreConfigSchema = z
     /** Take feeds from an MQTT broker too (besides POST /api/feed). */
     mqtt: mqttSchema.optional(),
     sites: z.array(centreSiteSchema).default([]),
+    /** Users, tokens, lockout, sessions, JWT, as a gateway's (docs/auth.md); the feed itself is signed, not logged in. */
+    auth: authSectionSchema.optional(),
     /**
      * MQTT only: apply feeds of sites not listed (the broker's ACLs decide who may publish).
      * Over HTTP(S) an unlisted site has no key to verify and is always refused.

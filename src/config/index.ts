@@ -8,3 +8,5 @@ export { peopleSectionSchema, type PeopleSection } from './people.js';
 export { videoSectionSchema, type VideoSection } from './video.js';
 export { centreConfigSchema, centreCrossChecks, centreSiteSchema, type CentreConfig, type CentreSiteConfig } from './centre.js';
 export { uplinkSectionSchema, type UplinkSection } from './uplink.js';
+export { authSectionSchema, type AuthSection, type JwtSection, type LockoutSection, type SessionsSection } from './auth.js';
+export { serverLimitKeys, wsMessageRateSchema } from './server-limits.js';

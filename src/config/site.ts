@@ -5,6 +5,8 @@ import { videoSectionSchema } from './video.js';
 import { uplinkSectionSchema } from './uplink.js';
 import { durationSchema, ruleSchema } from './rules.js';
 import { bytesSchema } from './rule-parts.js';
+import { authSectionSchema } from './auth.js';
+import { serverLimitKeys } from './server-limits.js';
 
 const siteInfoSchema = z
   .object({
@@ -91,6 +93,7 @@ const serverSchema = z
     wsMaxBufferedBytes: z.number().int().positive().default(8 * 1024 * 1024),
     /** Without it plain HTTP and WS (the default; keep host 127.0.0.1 or put a TLS proxy in front). */
     tls: serverTlsSchema.optional(),
+    ...serverLimitKeys,
   })
   .strict();
 
@@ -152,6 +155,8 @@ export function buildSiteSchema<A extends z.ZodType, B extends z.ZodType, M exte
       /** The provincial feed (issue 10): outbox, transport, legacy KJ exporter. */
       uplink: uplinkSectionSchema.optional(),
       server: serverSchema.default(serverSchema.parse({})),
+      /** Users, tokens, lockout, sessions, JWT (issue 11, docs/auth.md); absent: the defaults (auth is always on). */
+      auth: authSectionSchema.optional(),
       broker: brokerSchema.optional(),
       simulator: simulatorSchema(modbusSimSchema ?? z.never(), opcuaSimSchema ?? z.never()).optional(),
     })

@@ -1,3 +1,5 @@
+import type { OperatorAction } from './alarm.js';
+
 /**
  * Who may see and do what (issue 11). Contracts only: the roles, the permissions they grant, the
  * principal a request runs as, and the ports the server uses. src/auth implements them.
@@ -92,6 +94,10 @@ export interface AuthService {
   sessionPrincipal(user: string): Principal;
   /** Throws HG_ERR_AUTH_FORBIDDEN unless a role grants the permission and (given a target) the scopes include it. */
   authorize(principal: Principal, permission: Permission, target?: ScopeTarget): void;
+  /** Whether a role grants the permission and (given a target) the scopes include it: for filtering lists, without an error per item. */
+  permits(principal: Principal, permission: Permission, target?: ScopeTarget): boolean;
+  /** The permission an operator action on an alarm needs (`ACTION_PERMISSION`). */
+  actionPermission(action: OperatorAction): Permission;
 }
 
 /** A user as listed: never its password hash. */

@@ -94,11 +94,14 @@ export const ERROR_CODES = {
   HG_ERR_AUTH_WEAK_PASSWORD: 'A new password is shorter than 12 characters, longer than 1024, or is the user name (HTTP 400).',
   HG_ERR_AUTH_JWKS: 'The identity provider’s JWKS cannot be fetched or parsed and no earlier copy is at hand: bearer JWTs cannot be checked (HTTP 503); retried on the next request at most every 30 s.',
   HG_ERR_AUTH_STORE: 'The user store (users.db) cannot be opened, read or written.',
+  HG_ERR_AUTH_CSRF: 'A state-changing request authenticated by the session cookie lacks the X-Hazgate-Csrf header, or its value is not the session’s (HTTP 403): read it from POST /api/login or GET /api/me.',
 
   HG_ERR_API_BAD_REQUEST: 'A request’s parameters or body are invalid.',
   HG_ERR_API_NOT_FOUND: 'No such point, condition or route.',
   HG_ERR_WS_BAD_MESSAGE: 'A WebSocket message is not JSON or not a known message type.',
   HG_ERR_WS_SLOW_CLIENT: 'A WebSocket client fell too far behind and was disconnected (it re-snapshots on reconnect).',
+  HG_ERR_WS_RATE: 'A WebSocket client sends messages faster than server.wsMessageRate allows: the extra messages are refused, and a client that keeps on is disconnected (close code 1008).',
+  HG_ERR_WS_LIMIT: 'A WebSocket connection is refused at the upgrade: the server has server.wsMaxConnections clients (HTTP 503), or the user has server.wsMaxConnectionsPerUser (HTTP 429).',
 
   HG_ERR_SERVER_LISTEN: 'The HTTP server cannot listen on its port.',
   HG_ERR_SIM_SCENARIO: 'A simulator scenario file is invalid.',

@@ -22,6 +22,7 @@ describe('the auth config section', () => {
       users: {},
       tokens: { defaultExpiry: 90 * 86_400_000 },
       lockout: { maxFailures: 5, maxFailuresPerAddress: 20, window: 900_000, baseDelay: 60_000, maxDelay: 3_600_000 },
+      sessions: { idleTimeout: 1_800_000, maxAge: 43_200_000, maxSessions: 10_000 },
     });
     expect(authSectionSchema.parse({ tokens: { defaultExpiry: 'never' } }).tokens.defaultExpiry).toBeNull();
   });
@@ -38,6 +39,7 @@ describe('the auth config section', () => {
     expect(issues({ jwt: { ...jwtBase, jwksUrl: 'https://idp.example.com/certs', roleMap: { staff: 'superuser' } } })[0]).toContain('jwt.roleMap.staff');
     expect(issues({ tokens: { defaultExpiry: '10s' } })[0]).toContain('at least 1m');
     expect(issues({ users: { folder: 'x' } })[0]).toContain('folder');
+    expect(issues({ sessions: { idleTimeout: '13h' } })).toEqual(['sessions.idleTimeout: idleTimeout must not be longer than maxAge']);
   });
 
   it('opens as it parses: users.db, the service, the admin and a JWT verifier with PEM keys from a file', async () => {
