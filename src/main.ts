@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { pino } from 'pino';
 import { parseCli, USAGE, type CliArgs } from './cli/args.js';
 import { DEMO_SITE, EXIT, loadOrReport, runDemo, runSimulate, runStart, runValidate, type Running } from './cli/commands.js';
 import { runCentre } from './cli/centre.js';
+import { createLogger } from './cli/logger.js';
 import { journalFileOf, runJournal } from './cli/journal.js';
 import { runPki } from './cli/pki.js';
 import { runRuleTests } from './cli/rules.js';
@@ -30,10 +30,10 @@ async function main(argv: readonly string[]): Promise<number | Running> {
   if (config === null) return EXIT.invalidConfig;
   if (args.command === 'journal') return runJournal(args, journalFileOf(config));
   if (args.command === 'pki' && args.pki !== undefined) return runPki(config, args.pki, (line) => process.stdout.write(`${line}\n`));
-  const logger: Logger = pino({ level: args.logLevel, base: { site: config.site.id } });
+  const logger: Logger = createLogger(args.logLevel, { site: config.site.id });
   try {
     if (args.command === 'simulate') return await runSimulate(config, logger);
-    if (args.command === 'demo') return await runDemo(config, logger);
+    if (args.command === 'demo') return await runDemo(config, logger, args.config);
     return await runStart(config, logger);
   } catch (e) {
     const code = isHazgateError(e) ? e.code : 'HG_ERR_INTERNAL';

@@ -3,9 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { CentreConfig } from '../config/index.js';
 import { HazgateError, type Clock, type ComponentStatus, type Logger } from '../core/index.js';
 import { ThrottledErrorLog } from '../pipeline/index.js';
-import { CentreWsHub, createCentreHttpServer, createCentreMetricsRegistry, listen } from '../server/index.js';
+import { CentreScope, CentreWsHub, createCentreHttpServer, createCentreMetricsRegistry, listen } from '../server/index.js';
 import { CentreFeed, CentreMqttClient, CentreMqttInput, SqliteCentreStore } from '../uplink/index.js';
 import { MqttLeaseKeeper } from '../uplink/lease-mqtt.js';
+import { usersDirOf } from './auth-paths.js';
+import { wireAuth, type AuthWiring } from './auth-wiring.js';
 import { CentreRead, liveEntry } from './centre-read.js';
 import { VERSION } from './version.js';
 
@@ -23,6 +25,7 @@ interface CentreParts {
   readonly read: CentreRead;
   readonly hub: CentreWsHub;
   readonly http: FastifyInstance;
+  readonly auth: AuthWiring;
   readonly mqtt: { readonly input: CentreMqttInput; readonly client: CentreMqttClient } | null;
 }
 
@@ -70,6 +73,7 @@ export class Centre {
     await p.mqtt?.client.end().catch((e: unknown) => p.logger.warn({ err: String(e) }, 'MQTT input stop failed'));
     await p.hub.close();
     await p.http.close();
+    p.auth.close();
     p.store.close();
   }
 }
@@ -80,6 +84,12 @@ function assemble(config: CentreConfig, opts: CentreOptions): CentreParts {
   const tls = readTls(config);
   const store = new SqliteCentreStore({ dir: config.store.dir, synchronous: config.store.synchronous });
   const read = new CentreRead(store.read, config);
+  // The centre has no journal of its own to audit into: logins and refusals are logged.
+  const auth = wireAuth(config.auth, {
+    dir: usersDirOf(config), clock, logger, https: tls !== undefined, metricsToken: config.server.metricsToken,
+    firstUser: `hazgate user add NAME --role viewer --sites SITE,… --dir ${usersDirOf(config)}`,
+  });
+  const scope = new CentreScope(auth.service);
   const hub = new CentreWsHub({
     centreId: config.centre.id,
     version: VERSION,
@@ -89,6 +99,8 @@ function assemble(config: CentreConfig, opts: CentreOptions): CentreParts {
     now,
     maxBufferedBytes: config.server.wsMaxBufferedBytes,
     maxMessageBytes: 64 * 1024,
+    scope,
+    limits: { maxConnections: config.server.wsMaxConnections, maxConnectionsPerUser: config.server.wsMaxConnectionsPerUser, messageRate: config.server.wsMessageRate },
   });
   const refusals = new ThrottledErrorLog(logger.child({ component: 'feed' }), 10_000, now);
   const feed = new CentreFeed({
@@ -127,11 +139,14 @@ function assemble(config: CentreConfig, opts: CentreOptions): CentreParts {
     components,
     now,
     maxBatchBytes: config.server.maxBatchBytes,
+    http: auth.http,
+    scope,
+    bodyLimitBytes: config.server.bodyLimit,
     ...(tls === undefined ? {} : { tls }),
   });
   // Last: it connects at once, and nothing after it may fail and leave it open.
   if (config.mqtt !== undefined) mqtt = wireMqtt(config.mqtt, feed, opts);
-  return { startedAt, clock, logger, store, feed, read, hub, http, mqtt };
+  return { startedAt, clock, logger, store, feed, read, hub, http, auth, mqtt };
 }
 
 function wireMqtt(m: NonNullable<CentreConfig['mqtt']>, feed: CentreFeed, opts: CentreOptions): NonNullable<CentreParts['mqtt']> {

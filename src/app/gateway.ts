@@ -5,12 +5,15 @@ import { AlarmHealth, AlarmManager, SqliteAlarmJournal, type FloodChange } from 
 import type { AlarmTransition, Clock, ComponentStatus, Logger, Observation, Point, RuleResult, Sample } from '../core/index.js';
 import { RuleEngine } from '../engine/index.js';
 import { Ingest, LiveValueCache, RunningAdapter, ThrottledErrorLog } from '../pipeline/index.js';
-import { createHttpServer, createMetricsRegistry, listen, readServerTls, WsHub } from '../server/index.js';
+import { createHttpServer, createMetricsRegistry, listen, readServerTls, SiteScope, WsHub } from '../server/index.js';
 import { EmbeddedStore, InfluxSink } from '../store/index.js';
 import { adapterFactories } from './registry.js';
 import { pointsOf, rulesOf, type SiteConfig } from './site-config.js';
 import { VERSION } from './version.js';
 import { AlarmPath } from './alarm-path.js';
+import { usersDirOf } from './auth-paths.js';
+import { wireAuth, type AuthWiring } from './auth-wiring.js';
+import { journalAuditSink } from './audit-wiring.js';
 import { conditionCatalogue } from './alarm-conditions.js';
 import { wireBypasses, type BypassWiring } from './bypass-wiring.js';
 import { wirePeople, type PeopleWiring } from './people-wiring.js';
@@ -78,6 +81,7 @@ export class Gateway {
     for (const t of this.timers) clearInterval(t);
     await p.hub.close();
     await p.http.close();
+    p.auth.close();
     p.peopleFile.keep(p.people, p.clock.now(), true);
     // What the InfluxDB sink still holds goes to its spool, sent at the next start.
     await p.influx?.close();
@@ -85,6 +89,7 @@ export class Gateway {
     // Unacknowledged feed messages stay in the outbox for the next start.
     await p.uplink?.stop();
     p.bypasses.close();
+    p.audit.close(); // before the journal: its last write attempt
     p.journal.close();
   }
 }
@@ -95,6 +100,10 @@ interface GatewayParts {
   readonly logger: Logger;
   readonly store: EmbeddedStore;
   readonly journal: SqliteAlarmJournal;
+  /** Logins, refusals, bypasses through the API: records of the journal's hash chain. */
+  readonly audit: ReturnType<typeof journalAuditSink>;
+  /** users.db, the auth service, sessions. */
+  readonly auth: AuthWiring;
   readonly alarms: AlarmManager;
   readonly alarmPath: AlarmPath;
   readonly engine: RuleEngine;
@@ -169,6 +178,12 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     facts: () => ({ version: VERSION, startedAt, adapters: adapterIds.map((id) => ({ id, status: statusOf(id) })) }),
   });
   resumeRetained(alarms.restore(), { engine, people, video }, alarmPath, clock.now(), logger);
+  const audit = journalAuditSink(journal, logger.child({ component: 'audit' }), { siteId: config.site.id, clock, onJournaled: (rts) => uplink?.journaled(rts) });
+  const auth = wireAuth(config.auth, {
+    dir: usersDirOf(config), clock, logger, https: tls !== undefined, metricsToken: config.server.metricsToken, audit,
+    firstUser: `hazgate user add NAME --role admin --dir ${usersDirOf(config)}`,
+  });
+  const scope = new SiteScope(config.site.id, directory, auth.service);
   hub = new WsHub({
     siteId: config.site.id,
     version: VERSION,
@@ -180,6 +195,9 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     floods: () => health.floods(),
     ...(people.service === null ? {} : { headcounts: people.service.headcounts }),
     maxMessageBytes: 64 * 1024,
+    scope,
+    limits: { maxConnections: config.server.wsMaxConnections, maxConnectionsPerUser: config.server.wsMaxConnectionsPerUser, messageRate: config.server.wsMessageRate },
+    audit: auth.http.audit,
   });
   const wsHub = hub;
   const enrich = (results: readonly RuleResult[]): readonly RuleResult[] => (results.length === 0 || people.monitor === null ? results : results.map(people.enrich));
@@ -201,7 +219,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   const adapters = config.adapters.map((a) => createAdapter(a, config, opts));
   const broker = config.broker?.enabled ? createEmbeddedBroker(config.broker, logger) : null;
   statusOf = (id) => adapters.find((a) => a.id === id)?.status().state ?? 'stopped';
-  const parts = { startedAt, clock, logger, store, journal, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, peopleFile, uplink, enrich };
+  const parts = { startedAt, clock, logger, store, journal, audit, auth, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, peopleFile, uplink, enrich };
   const http = createHttpServer({
     siteId: config.site.id,
     version: VERSION,
@@ -217,6 +235,9 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     components: () => componentStatus(parts),
     now: () => clock.now(),
     logger,
+    http: auth.http,
+    scope,
+    bodyLimitBytes: config.server.bodyLimit,
     ...(tls === undefined ? {} : { tls }),
   });
   return { ...parts, http };

@@ -6,3 +6,5 @@ export { runRuleTestFile, type RuleTestOutcome } from './rule-test.js';
 export { Centre, type CentreOptions } from './centre.js';
 export { loadCentre } from './centre-config.js';
 export { CentreRead, type CentreSiteView } from './centre-read.js';
+export { usersDirOf } from './auth-paths.js';
+export { wireAuth, type AuthWiring } from './auth-wiring.js';

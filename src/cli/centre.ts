@@ -1,8 +1,8 @@
-import { pino } from 'pino';
 import { Centre, loadCentre, VERSION } from '../app/index.js';
 import { formatProblems } from '../config/index.js';
 import { isHazgateError, systemClock, type Logger } from '../core/index.js';
 import { EXIT, type Running } from './commands.js';
+import { createLogger } from './logger.js';
 
 /** `hazgate centre --config FILE`: exit 1 on an invalid config (every problem printed), 3 when it cannot start. */
 export async function runCentre(file: string, logLevel: string): Promise<number | Running> {
@@ -12,7 +12,7 @@ export async function runCentre(file: string, logLevel: string): Promise<number 
     return EXIT.invalidConfig;
   }
   const config = out.config;
-  const logger: Logger = pino({ level: logLevel, base: { centre: config.centre.id } });
+  const logger: Logger = createLogger(logLevel, { centre: config.centre.id });
   try {
     const centre = await Centre.start(config, { clock: systemClock, logger });
     const inputs = ['http', ...(config.mqtt === undefined ? [] : ['mqtt'])];

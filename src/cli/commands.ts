@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { loadLocationScenario, loadScenario, startCameraSimulator, startLocationSimulator, startModbusSimulator, startMqttSimulator, startOpcuaSimulator } from '../../devices/index.js';
-import { Gateway, loadSite, VERSION, type SiteConfig } from '../app/index.js';
+import { Gateway, loadSite, usersDirOf, VERSION, type SiteConfig } from '../app/index.js';
 import { formatProblems } from '../config/index.js';
 import { systemClock, type Logger } from '../core/index.js';
+import { ensureDemoAdmin, type DemoAdmin } from './demo-admin.js';
 
 export const EXIT = { ok: 0, invalidConfig: 1, usage: 2, startFailed: 3 } as const;
 
@@ -86,11 +87,12 @@ export async function runSimulate(config: SiteConfig, logger: Logger): Promise<R
 }
 
 /** The gateway and its simulated plant in one process: what `npm start` runs. */
-export async function runDemo(config: SiteConfig, logger: Logger): Promise<Running> {
+export async function runDemo(config: SiteConfig, logger: Logger, configFile: string | undefined): Promise<Running> {
+  const admin = await ensureDemoAdmin(usersDirOf(config));
   const gw = await Gateway.start(config, { clock: systemClock, logger });
   const sim = await runSimulate(config, logger.child({ component: 'simulator' }));
   const base = gw.url.replace('0.0.0.0', '127.0.0.1');
-  process.stdout.write(demoBanner(base.replace(/^http/, 'ws'), base, config));
+  process.stdout.write(demoBanner(base.replace(/^http/, 'ws'), base, config, loginBanner(base, admin, configFile)));
   return {
     async stop() {
       await sim.stop();
@@ -99,7 +101,7 @@ export async function runDemo(config: SiteConfig, logger: Logger): Promise<Runni
   };
 }
 
-function demoBanner(ws: string, http: string, config: SiteConfig): string {
+function demoBanner(ws: string, http: string, config: SiteConfig, login: string): string {
   return `
   hazgate ${VERSION} demo: site ${config.site.id}, ${config.points.length} points, simulated plant on ${plantOf(config)}
     alarms        ${http}/api/alarms          (the scenario raises gas alarms within ~30 s)
@@ -107,10 +109,34 @@ function demoBanner(ws: string, http: string, config: SiteConfig): string {
     history       ${http}/api/points/${config.points[0]?.id ?? 'POINT'}/history
     live feed     ${ws}/ws                     (snapshot, then every transition)
     metrics       ${http}/metrics
-    acknowledge   curl -X POST ${http}/api/alarms/<conditionId>/ack -H 'content-type: application/json' -d '{"eventId":"…","comment":"seen"}'
+    acknowledge   curl -X POST ${http}/api/alarms/<conditionId>/ack -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"eventId":"…","comment":"seen"}'
+${login}
+
   Ctrl-C stops it.
 
 `;
+}
+
+/** How to log in: every route but the probes and /metrics wants a user (docs/auth.md). */
+function loginBanner(http: string, admin: DemoAdmin, configFile: string | undefined): string {
+  const name = admin.created?.user ?? 'NAME';
+  const config = configFile === undefined ? '' : ` --config ${configFile}`;
+  const lines = [
+    `    console       curl -c jar -H 'content-type: application/json' -d '{"user":"${name}","password":"…"}' ${http}/api/login`,
+    `    API token     TOKEN=$(node dist/src/main.js user token ${name}${config})   then -H "Authorization: Bearer $TOKEN"`,
+  ];
+  if (admin.created === null) {
+    const where = admin.file === null ? '' : ` (the demo administrator's password is in ${admin.file})`;
+    return [``, `  Log in as a user of ${admin.usersDb}${where}:`, ...lines].join('\n');
+  }
+  return [
+    ``,
+    `  Log in: ${admin.usersDb} had no user, so the demo made one. Its password is shown this once`,
+    `  (also in ${admin.file ?? ''}, readable by you only):`,
+    `    user          ${admin.created.user}`,
+    `    password      ${admin.created.password}`,
+    ...lines,
+  ].join('\n');
 }
 
 function plantOf(config: SiteConfig): string {

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { isRole, LocalUserAdmin, parseScopeList, SqliteUserStore } from '../auth/index.js';
-import type { SiteConfig } from '../app/index.js';
+import { usersDirOf, type SiteConfig } from '../app/index.js';
 import { authSectionSchema } from '../config/auth.js';
 import { HazgateError, isHazgateError, parseDurationText, systemClock, type Scopes, type TokenInfo, type UserInfo } from '../core/index.js';
 import type { UserArgs } from './args.js';
@@ -13,20 +12,8 @@ export interface UserIo extends PasswordInput {
   readonly note: (line: string) => void;
 }
 
-/**
- * users.db of a site: `auth.users.dir` (relative to the site file) when the site has an `auth`
- * section, else `<store dir>/auth`. The section is read loosely here so this keeps working before
- * and after it joins the site schema.
- */
-export function usersDirOf(config: SiteConfig): string {
-  const dir = authOf(config).users.dir;
-  return dir ?? join(config.store.dir, 'auth');
-}
-
 function authOf(config: SiteConfig | undefined) {
-  const section = (config as { readonly auth?: unknown } | undefined)?.auth;
-  const parsed = authSectionSchema.safeParse(section ?? {});
-  return parsed.success ? parsed.data : authSectionSchema.parse({});
+  return config?.auth ?? authSectionSchema.parse({});
 }
 
 /**

@@ -18,7 +18,10 @@ export const shelveDurationSchema = durationSchema.optional();
 export const actionFields = {
   eventId: z.string().min(1).max(128).optional(),
   comment: z.string().max(2000).optional(),
-  // Authentication arrives with the security issue; until then the caller names the operator.
+  /**
+   * The journal records the authenticated user, never a name the caller gives. A `user` is
+   * accepted for clients of the first release when it is that user, and refused when it is not.
+   */
   user: z.string().min(1).max(128).optional(),
 };
 
@@ -41,12 +44,16 @@ const NEEDS_COMMENT: Partial<Record<OperatorAction, string>> = {
 };
 
 /**
- * Builds the request the alarm manager acts on, or throws HG_ERR_API_BAD_REQUEST naming the action,
- * the condition and what is missing or not allowed.
+ * Builds the request the alarm manager acts on, in the name of `operator` (the authenticated user),
+ * or throws HG_ERR_API_BAD_REQUEST naming the action, the condition and what is missing or not
+ * allowed, or HG_ERR_AUTH_FORBIDDEN when the request names another user.
  */
-export function operatorRequest(action: OperatorAction, conditionId: string, fields: ActionFields): OperatorRequest {
+export function operatorRequest(action: OperatorAction, conditionId: string, fields: ActionFields, operator: string): OperatorRequest {
   const refuse = (why: string): HazgateError =>
     new HazgateError('HG_ERR_API_BAD_REQUEST', `bad ${action} request for ${conditionId}: ${why}`, { action, conditionId });
+  if (fields.user !== undefined && fields.user !== operator) {
+    throw new HazgateError('HG_ERR_AUTH_FORBIDDEN', `${action} of ${conditionId} names user "${fields.user}", but you are ${operator}: leave user out, the journal records who is logged in`, { action, conditionId, user: operator, permission: `alarm.${action}` });
+  }
   if (NEEDS_EVENT_ID.has(action) && fields.eventId === undefined) {
     throw refuse('eventId is required (the latest eventId of the condition, as the operator saw it)');
   }
@@ -58,7 +65,7 @@ export function operatorRequest(action: OperatorAction, conditionId: string, fie
   return {
     action,
     conditionId,
-    user: fields.user ?? 'anonymous',
+    user: operator,
     ...(fields.eventId === undefined ? {} : { eventId: fields.eventId }),
     ...(comment === undefined ? {} : { comment }),
     ...(shelve === undefined ? {} : { shelve }),

@@ -29,7 +29,7 @@ export interface CentreMetricsSources {
     readonly rebuilds: number;
   };
   readonly sites: () => readonly CentreSiteGauges[];
-  readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsBehind: number; readonly slowClientsDropped: number };
+  readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsBehind: number; readonly slowClientsDropped: number; readonly rateLimited: number; readonly refusedUpgrades: number; readonly credentialsEnded: number };
   /** null without an MQTT input. */
   readonly mqtt: () => { readonly up: boolean; readonly reconnects: number; readonly served: number; readonly notServed: number } | null;
   readonly now: () => number;
@@ -68,6 +68,9 @@ export function createCentreMetricsRegistry(src: CentreMetricsSources): Registry
   gauge(reg, 'hazgate_centre_ws_clients', 'Connected WebSocket clients', [], (g) => g.set(src.ws.connected));
   counter(reg, 'hazgate_centre_ws_connections_total', 'WebSocket connections accepted', [], (c) => c.inc(src.ws.connections));
   counter(reg, 'hazgate_centre_ws_bad_messages_total', 'WebSocket messages refused (HG_ERR_WS_BAD_MESSAGE), operator actions included', [], (c) => c.inc(src.ws.badMessages));
+  counter(reg, 'hazgate_centre_ws_rate_limited_total', 'WebSocket messages refused for the client’s message rate (HG_ERR_WS_RATE)', [], (c) => c.inc(src.ws.rateLimited));
+  counter(reg, 'hazgate_centre_ws_upgrades_refused_total', 'WebSocket upgrades refused: no or bad credentials, outside the scopes, no room (HG_ERR_WS_LIMIT), a credential in the URL', [], (c) => c.inc(src.ws.refusedUpgrades));
+  counter(reg, 'hazgate_centre_ws_credentials_ended_total', 'WebSocket connections closed because their token, session or user no longer stood', [], (c) => c.inc(src.ws.credentialsEnded));
   counter(reg, 'hazgate_centre_ws_slow_clients_total', 'WebSocket clients that fell behind (paused) or were cut off, by outcome', ['outcome'], (c) => {
     c.inc({ outcome: 'behind' }, src.ws.slowClientsBehind);
     c.inc({ outcome: 'dropped' }, src.ws.slowClientsDropped);

@@ -1,8 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isHazgateError, type Logger } from '../core/index.js';
+import { HazgateError, isHazgateError, type Logger } from '../core/index.js';
+import type { CentreScope } from './centre-scope.js';
 import { centreWsMessage, parseCentreClientMessage } from './centre-ws-protocol.js';
+import type { Credentials } from './http-auth.js';
+import type { WsLimits } from './ws-admission.js';
+import { WsGuard, type GuardedClient } from './ws-guard.js';
 
 /** Anything the centre shows that belongs to one site. */
 export interface SiteScoped {
@@ -24,6 +28,10 @@ export interface CentreWsHubOptions {
   readonly resyncCheckMs?: number;
   /** A client still behind after this long is cut off (default 30 s). */
   readonly behindLimitMs?: number;
+  /** Each client sees the sites of its scopes. */
+  readonly scope: CentreScope;
+  /** Connections in all and per user, messages a second; default DEFAULT_WS_LIMITS. */
+  readonly limits?: WsLimits | undefined;
 }
 
 export interface CentreWsHubStats {
@@ -33,11 +41,16 @@ export interface CentreWsHubStats {
   slowClientsBehind: number;
   slowClientsDropped: number;
   transitionsSent: number;
+  /** Messages refused for the client's rate (HG_ERR_WS_RATE). */
+  rateLimited: number;
+  /** Upgrades refused: no or bad credentials, a site outside the scopes, no room, a credential in the URL. */
+  refusedUpgrades: number;
+  /** Connections ended because their token, session or user no longer stood. */
+  credentialsEnded: number;
 }
 
-interface Client {
-  readonly socket: WebSocket;
-  /** `/ws?site=X`: only that site; null: every site. */
+interface Client extends GuardedClient {
+  /** `/ws?site=X`: only that site; null: every site of its scopes. */
   readonly site: string | null;
   /** Live messages skipped since it fell behind; null while it keeps up. */
   skipped: number | null;
@@ -54,18 +67,30 @@ const CUT_OFF_FACTOR = 4;
  * re-snapshotted, one that does not read is cut off; broadcasting never waits on a client.
  */
 export class CentreWsHub {
-  readonly stats: CentreWsHubStats = { connected: 0, connections: 0, badMessages: 0, slowClientsBehind: 0, slowClientsDropped: 0, transitionsSent: 0 };
+  readonly stats: CentreWsHubStats = { connected: 0, connections: 0, badMessages: 0, slowClientsBehind: 0, slowClientsDropped: 0, transitionsSent: 0, rateLimited: 0, refusedUpgrades: 0, credentialsEnded: 0 };
+  /** Connection counts (for the upgrade's limits), message rates, credentials checked again. */
+  readonly guard: WsGuard<Client>;
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<Client>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: CentreWsHubOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes });
+    this.guard = new WsGuard({ limits: o.limits, logger: o.logger, now: o.now, clients: () => this.clients, errorMessage: (code, message) => centreWsMessage.error(code, message, null), stats: this.stats });
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** The upgrade's `?site=` must be among the principal's sites: refused at the upgrade (403) otherwise (admitUpgrade's check). */
+  checkSite(credentials: Credentials, url: URL): void {
+    const site = url.searchParams.get('site');
+    if (site === null || site === '' || this.o.scope.sees(credentials.principal, site)) return;
+    const user = credentials.principal.user;
+    throw new HazgateError('HG_ERR_AUTH_FORBIDDEN', `site "${site.slice(0, 64)}" is not among the sites of ${user}`, { user, permission: 'read', site: site.slice(0, 64) });
+  }
+
+  /** An upgrade admitted (admitUpgrade with checkSite). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, credentials: Credentials): void {
     const site = new URL(req.url ?? '/', 'http://hazgate').searchParams.get('site');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, site === null || site === '' ? null : site));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, site === null || site === '' ? null : site, credentials));
   }
 
   /** A journal record applied now: `entry` is `{ site, journalSeq, ...transition }`. */
@@ -85,6 +110,7 @@ export class CentreWsHub {
   async close(graceMs = 500): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    this.guard.close();
     for (const c of this.clients) c.socket.close(1001, 'server shutting down');
     const cut = setTimeout(() => {
       for (const c of this.clients) c.socket.terminate();
@@ -98,12 +124,13 @@ export class CentreWsHub {
   }
 
   private concerns(c: Client, site: string): boolean {
-    return c.site === null || c.site === site;
+    return (c.site === null || c.site === site) && this.o.scope.sees(c.principal, site);
   }
 
-  private onConnection(socket: WebSocket, site: string | null): void {
-    const client: Client = { socket, site, skipped: null, behindSince: 0 };
+  private onConnection(socket: WebSocket, site: string | null, credentials: Credentials): void {
+    const client: Client = { socket, site, skipped: null, behindSince: 0, ...this.guard.partsOf(credentials) };
     this.clients.add(client);
+    this.guard.joined(client);
     this.stats.connected++;
     this.stats.connections++;
     socket.on('message', (data, isBinary) => this.onMessage(client, isBinary ? '' : data.toString()));
@@ -115,13 +142,14 @@ export class CentreWsHub {
 
   private sendSnapshot(client: Client): void {
     const site = client.site ?? undefined;
+    const mine = this.o.scope.filter(client.principal);
     try {
-      const alarms = this.o.alarms(site);
+      const alarms = this.o.alarms(site).filter(mine);
       this.send(client, centreWsMessage.snapshotBegin(alarms.length));
       for (const a of alarms) this.send(client, centreWsMessage.condition(a));
       this.send(client, centreWsMessage.snapshotEnd(alarms.length));
       const now = this.o.now();
-      for (const s of this.o.sites(site)) this.send(client, centreWsMessage.site(s, now));
+      for (const s of this.o.sites(site).filter(mine)) this.send(client, centreWsMessage.site(s, now));
     } catch (e) {
       const code = isHazgateError(e) ? e.code : 'HG_ERR_INTERNAL';
       this.o.logger.error({ code, err: String(e) }, 'centre WebSocket snapshot failed');
@@ -130,6 +158,7 @@ export class CentreWsHub {
   }
 
   private onMessage(client: Client, text: string): void {
+    if (!this.guard.admit(client)) return;
     const msg = parseCentreClientMessage(text);
     if (isHazgateError(msg)) {
       this.stats.badMessages++;
@@ -197,6 +226,7 @@ export class CentreWsHub {
 
   private drop(client: Client): void {
     if (!this.clients.delete(client)) return;
+    this.guard.left(client);
     this.stats.connected--;
   }
 }

@@ -9,3 +9,12 @@ export { CentreWsHub, type CentreWsHubOptions, type CentreWsHubStats, type SiteS
 export { centreClientMessageSchema, parseCentreClientMessage } from './centre-ws-protocol.js';
 export { registerCentreFeedRoute, type FeedReceiver } from './routes-centre-feed.js';
 export { registerCentreRoutes, type CentreReadModel } from './routes-centre.js';
+export { principalOf, type RouteAccess } from './access.js';
+export { AccessAudit } from './access-audit.js';
+export { CentreScope } from './centre-scope.js';
+export { createHttpAuth, CSRF_HEADER, HttpAuth, SESSION_COOKIE, type Credentials, type HttpAuthOptions, type ServerAuthOptions } from './http-auth.js';
+export { routesOf, type RouteInfo } from './routes-auth.js';
+export { SessionStore, type Session, type SessionSettings } from './sessions.js';
+export { SiteScope } from './site-scope.js';
+export { DEFAULT_WS_LIMITS, type WsLimits } from './ws-admission.js';
+export { MessageRate, type RateVerdict } from './ws-rate.js';

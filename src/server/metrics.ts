@@ -22,7 +22,7 @@ export interface MetricsSources {
   readonly alarms: AlarmCounters;
   readonly retained: () => ReadonlyArray<{ priority: number; state: AlarmState }>;
   readonly store: () => { written: number; dropped: number; writeErrors: number; buffered: number; diskBytes: number };
-  readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsBehind: number; readonly slowClientsDropped: number };
+  readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsBehind: number; readonly slowClientsDropped: number; readonly rateLimited: number; readonly refusedUpgrades: number; readonly credentialsEnded: number };
   /** The adapters' own counter families (Modbus requests per device…), concatenated. */
   readonly adapterMetrics: () => readonly AdapterMetric[];
 }
@@ -118,4 +118,7 @@ function registerStoreAndWs(reg: Registry, src: MetricsSources): void {
   mirrorCounter(reg, 'hazgate_ws_bad_messages_total', 'WebSocket messages refused (HG_ERR_WS_BAD_MESSAGE)', [], (c) => c.inc(src.ws.badMessages));
   mirrorCounter(reg, 'hazgate_ws_slow_clients_behind_total', 'Times a WebSocket client fell behind (live messages paused, re-snapshotted once caught up)', [], (c) => c.inc(src.ws.slowClientsBehind));
   mirrorCounter(reg, 'hazgate_ws_slow_clients_dropped_total', 'WebSocket clients cut off for not reading at all', [], (c) => c.inc(src.ws.slowClientsDropped));
+  mirrorCounter(reg, 'hazgate_ws_rate_limited_total', 'WebSocket messages refused for the client’s message rate (HG_ERR_WS_RATE)', [], (c) => c.inc(src.ws.rateLimited));
+  mirrorCounter(reg, 'hazgate_ws_upgrades_refused_total', 'WebSocket upgrades refused: no or bad credentials, outside the scopes, no room (HG_ERR_WS_LIMIT), a credential in the URL', [], (c) => c.inc(src.ws.refusedUpgrades));
+  mirrorCounter(reg, 'hazgate_ws_credentials_ended_total', 'WebSocket connections closed because their token, session or user no longer stood', [], (c) => c.inc(src.ws.credentialsEnded));
 }

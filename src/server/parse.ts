@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { excerpt } from '../core/excerpt.js';
 import { HazgateError } from '../core/index.js';
 
@@ -17,3 +17,9 @@ export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, wha
   const more = issues.length > listed.length ? ` and ${issues.length - listed.length} more` : '';
   throw new HazgateError('HG_ERR_API_BAD_REQUEST', `bad ${what}: ${listed.join('; ')}${more}`);
 }
+
+/** The query of a route that takes none: anything in it is a mistake worth a 400. */
+export const noQuery = z.object({}).strict();
+
+/** A path parameter naming a point, zone, tag or bypass. */
+export const idParam = z.string().min(1).max(256);

@@ -1,8 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { OPERATOR_ACTIONS, type AlarmHealthService, type AlarmJournal, type AlarmService, type AlarmTransition, type OperatorAction } from '../core/index.js';
+import { principalOf } from './access.js';
 import { actionFields, operatorRequest, shelveDurationSchema, shelveKindSchema } from './alarm-request.js';
-import { parseRequest } from './parse.js';
+import { noQuery, parseRequest } from './parse.js';
+import type { SiteScope } from './site-scope.js';
+
+/**
+ * Journal records a user limited to some areas has read, newest first, to find `limit` of theirs:
+ * the journal is not indexed by area, so its newest records are read and filtered.
+ */
+const SCOPED_HISTORY_SCAN = 10_000;
 
 /**
  * `annunciated` is what an operator's alarm list shows; `hidden` the shelf and maintenance list
@@ -14,6 +22,9 @@ const LIST_FILTERS = {
   annunciated: (t) => t.annunciated,
   hidden: (t) => !t.annunciated,
 } as const satisfies Record<string, (t: AlarmTransition) => boolean>;
+
+/** `{conditionId}/{action}`: conditionIds are at most 512 characters (the WebSocket's limit too). */
+const actionPath = z.string().min(3).max(600);
 
 const listQuery = z.object({ state: z.enum(['retained', 'active', 'annunciated', 'hidden']).default('retained') }).strict();
 
@@ -44,29 +55,42 @@ export interface AlarmRoutesDeps {
   readonly alarms: AlarmService;
   readonly journal: AlarmJournal;
   readonly health: AlarmHealthService;
+  readonly scope: SiteScope;
   readonly now: () => number;
 }
 
 export function registerAlarmRoutes(app: FastifyInstance, deps: AlarmRoutesDeps): void {
+  const { scope } = deps;
+  /** A user who sees what is site-wide sees everything of the site: nothing to filter. */
+  const visible = (p: ReturnType<typeof principalOf>) => (scope.sees(p, scope.siteWide) ? () => true : (t: AlarmTransition) => scope.sees(p, scope.ofTransition(t)));
+
   app.get('/api/alarms', async (req) => {
     const q = parseRequest(listQuery, req.query, 'query');
-    const alarms = deps.alarms.retained().filter(LIST_FILTERS[q.state]);
+    const mine = visible(principalOf(req));
+    const alarms = deps.alarms.retained().filter((t) => LIST_FILTERS[q.state](t) && mine(t));
     return { count: alarms.length, alarms };
   });
 
   app.get('/api/alarms/history', async (req) => {
     const q = parseRequest(historyQuery, req.query, 'query');
-    const transitions = deps.journal.recent({
-      limit: q.limit,
-      ...(q.conditionId === undefined ? {} : { conditionId: q.conditionId }),
-      ...(q.pointId === undefined ? {} : { pointId: q.pointId }),
-      ...(q.since === undefined ? {} : { since: q.since }),
-    });
+    const p = principalOf(req);
+    const everything = scope.sees(p, scope.siteWide);
+    const mine = visible(p);
+    const transitions = deps.journal
+      .recent({
+        limit: everything ? q.limit : Math.max(q.limit, SCOPED_HISTORY_SCAN),
+        ...(q.conditionId === undefined ? {} : { conditionId: q.conditionId }),
+        ...(q.pointId === undefined ? {} : { pointId: q.pointId }),
+        ...(q.since === undefined ? {} : { since: q.since }),
+      })
+      .filter(mine)
+      .slice(0, q.limit);
     return { count: transitions.length, transitions };
   });
 
-  /** Alarm-system health (EEMUA 191): per position, bad actors, chattering, standing; default the last 24 h. */
+  /** Alarm-system health (EEMUA 191): per position, bad actors, chattering, standing; default the last 24 h. Site-wide figures. */
   app.get('/api/alarms/kpis', async (req) => {
+    scope.auth.authorize(principalOf(req), 'read', scope.siteWide);
     const q = parseRequest(kpiQuery, req.query, 'query');
     const to = q.to ?? deps.now();
     const from = q.from ?? to - 86_400_000;
@@ -75,14 +99,18 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: AlarmRoutesDeps)
 
   // conditionIds contain '/', so the route takes the rest of the path (fastify has decoded it
   // already) and splits the action off its last segment.
-  app.post<{ Params: { '*': string } }>('/api/alarms/*', async (req, reply) => {
-    const rest = req.params['*'];
+  // The permission depends on the action (ACTION_PERMISSION): checked here, with the condition's scope.
+  app.post<{ Params: { '*': string } }>('/api/alarms/*', { config: { access: 'authenticated' } }, async (req, reply) => {
+    parseRequest(noQuery, req.query, 'query');
+    const rest = parseRequest(actionPath, req.params['*'], 'path');
     const slash = rest.lastIndexOf('/');
     const action = ROUTE_ACTIONS.get(rest.slice(slash + 1));
     if (action === undefined || slash < 1) return reply.callNotFound();
     const conditionId = rest.slice(0, slash);
+    const p = principalOf(req);
+    scope.authorizeAction(p, action, conditionId, deps.alarms);
     const body = parseRequest(actionBody, req.body ?? {}, `${action} body`);
     const { kind, duration, ...fields } = body;
-    return deps.alarms.act(operatorRequest(action, conditionId, { ...fields, kind, durationMs: duration }));
+    return deps.alarms.act(operatorRequest(action, conditionId, { ...fields, kind, durationMs: duration }, p.user));
   });
 }

@@ -40,7 +40,8 @@ export function registerCentreFeedRoute(app: FastifyInstance, deps: FeedRouteDep
       const status = typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 500;
       return reply.status(status).send({ error: { code: status < 500 ? 'HG_ERR_API_BAD_REQUEST' : 'HG_ERR_INTERNAL', message: status < 500 ? err.message : 'internal error' } });
     });
-    scope.post('/api/feed', async (req, reply) => {
+    // Machines, not users: the body is signed with the site's HMAC key (X-Hazgate-Signature).
+    scope.post('/api/feed', { config: { access: 'signed' } }, async (req, reply) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const signature = req.headers['x-hazgate-signature'];
       try {

@@ -1,7 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseRequest } from './parse.js';
+import { principalOf } from './access.js';
+import type { CentreScope } from './centre-scope.js';
+import { noQuery, parseRequest } from './parse.js';
 import type { SiteScoped } from './centre-ws-hub.js';
+
+/** Journal records a user of some sites has read, newest first, to find `limit` of theirs (the store's history is not by user). */
+const SCOPED_HISTORY_SCAN = 10_000;
 
 /** What the centre's read-only API shows; app wires the centre store (and the config's site names) to it. */
 export interface CentreReadModel {
@@ -34,34 +39,50 @@ export interface CentreRoutesDeps {
   readonly centreId: string;
   readonly version: string;
   readonly read: CentreReadModel;
+  readonly scope: CentreScope;
   readonly now: () => number;
 }
 
-/** The centre's REST API: the gateway's, with a site dimension, read-only (operators act at the plant). */
+/**
+ * The centre's REST API: the gateway's, with a site dimension, read-only (operators act at the
+ * plant). Every list holds only the sites of the principal's scopes; `?site=` of another site
+ * answers as for a site the centre does not know (an empty list).
+ */
 export function registerCentreRoutes(app: FastifyInstance, deps: CentreRoutesDeps): void {
-  app.get('/api/centre', async () => ({ centreId: deps.centreId, version: deps.version, serverTime: deps.now() }));
+  const { scope } = deps;
+  const mine = (req: FastifyRequest) => scope.filter<SiteScoped>(principalOf(req));
+
+  app.get('/api/centre', async (req) => {
+    parseRequest(noQuery, req.query, 'query');
+    return { centreId: deps.centreId, version: deps.version, serverTime: deps.now() };
+  });
 
   app.get('/api/sites', async (req) => {
     const q = parseRequest(siteQuery, req.query, 'query');
-    const sites = deps.read.sites(q.site);
+    const sites = deps.read.sites(q.site).filter(mine(req));
     return { count: sites.length, sites };
   });
 
   app.get('/api/alarms', async (req) => {
     const q = parseRequest(siteQuery, req.query, 'query');
-    const alarms = deps.read.alarms(q.site);
+    const alarms = deps.read.alarms(q.site).filter(mine(req));
     return { count: alarms.length, alarms };
   });
 
   app.get('/api/alarms/history', async (req) => {
     const q = parseRequest(historyQuery, req.query, 'query');
-    const transitions = deps.read.history(q);
+    const p = principalOf(req);
+    const narrowed = scope.seesAll(p) || (q.site !== undefined && scope.sees(p, q.site));
+    const transitions = deps.read
+      .history({ ...q, limit: narrowed ? q.limit : Math.max(q.limit, SCOPED_HISTORY_SCAN) })
+      .filter(mine(req))
+      .slice(0, q.limit);
     return { count: transitions.length, transitions };
   });
 
   app.get('/api/points/values', async (req) => {
     const q = parseRequest(valuesQuery, req.query, 'query');
-    const values = deps.read.values(q.site, q.pointId);
+    const values = deps.read.values(q.site, q.pointId).filter(mine(req));
     return { count: values.length, values };
   });
 }

@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HazgateError, type HistoryColumns, type HistoryReader, type PointDirectory } from '../core/index.js';
-import { parseRequest } from './parse.js';
+import { HazgateError, type HistoryColumns, type HistoryReader, type Point, type PointDirectory } from '../core/index.js';
+import { principalOf } from './access.js';
+import { idParam, noQuery, parseRequest } from './parse.js';
+import type { SiteScope } from './site-scope.js';
 
 /** Epoch ms or an ISO 8601 time. */
 const timeParam = z.union([z.coerce.number().int(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
@@ -16,30 +18,45 @@ const historyQuery = z
   })
   .strict();
 
-const listQuery = z.object({ kind: z.string().optional(), area: z.string().optional() }).strict();
+const listQuery = z.object({ kind: z.string().max(128).optional(), area: z.string().max(128).optional() }).strict();
+
+const pointParams = z.object({ id: idParam }).strict();
 
 export interface PointRoutesDeps {
   readonly points: PointDirectory;
   readonly history: HistoryReader;
+  readonly scope: SiteScope;
   readonly now: () => number;
 }
 
 export function registerPointRoutes(app: FastifyInstance, deps: PointRoutesDeps): void {
+  const { scope } = deps;
+  /** The point of the path, when the principal may see it: one outside their scopes is as unknown as one not configured. */
+  const pointOf = (req: FastifyRequest): Point => {
+    const { id } = parseRequest(pointParams, req.params, 'path');
+    const point = deps.points.get(id);
+    if (point === undefined || !scope.sees(principalOf(req), scope.ofPoint(point.id))) throw new HazgateError('HG_ERR_API_NOT_FOUND', `no point "${id}"`);
+    return point;
+  };
+
   app.get('/api/points', async (req) => {
     const q = parseRequest(listQuery, req.query, 'query');
-    const list = deps.points.list().filter((p) => (q.kind === undefined || p.kind === q.kind) && (q.area === undefined || p.area === q.area));
-    return { points: list.map((p) => ({ ...p, latest: deps.points.latest(p.id) ?? null })) };
+    const p = principalOf(req);
+    const everything = scope.sees(p, scope.siteWide);
+    const list = deps.points
+      .list()
+      .filter((pt) => (q.kind === undefined || pt.kind === q.kind) && (q.area === undefined || pt.area === q.area) && (everything || scope.sees(p, scope.ofPoint(pt.id))));
+    return { points: list.map((pt) => ({ ...pt, latest: deps.points.latest(pt.id) ?? null })) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/points/:id', async (req) => {
-    const point = deps.points.get(req.params.id);
-    if (point === undefined) throw new HazgateError('HG_ERR_API_NOT_FOUND', `no point "${req.params.id}"`);
+  app.get('/api/points/:id', async (req) => {
+    parseRequest(noQuery, req.query, 'query');
+    const point = pointOf(req);
     return { ...point, latest: deps.points.latest(point.id) ?? null };
   });
 
-  app.get<{ Params: { id: string } }>('/api/points/:id/history', async (req, reply) => {
-    const point = deps.points.get(req.params.id);
-    if (point === undefined) throw new HazgateError('HG_ERR_API_NOT_FOUND', `no point "${req.params.id}"`);
+  app.get('/api/points/:id/history', async (req, reply) => {
+    const point = pointOf(req);
     const q = parseRequest(historyQuery, req.query, 'query');
     const to = q.to ?? deps.now();
     const from = q.from ?? to - 3_600_000;

@@ -1,8 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isHazgateError, type AlarmService, type FloodState, type ZoneHeadcount, type AlarmTransition, type Logger, type OperatorRequest, type PointDirectory, type Sample } from '../core/index.js';
-import { operatorRequest } from './alarm-request.js';
+import { isHazgateError, type AlarmService, type HazgateError, type FloodState, type ZoneHeadcount, type AlarmTransition, type Logger, type OperatorAction, type PointDirectory, type Sample } from '../core/index.js';
+import { operatorRequest, type ActionFields } from './alarm-request.js';
+import type { AccessAudit } from './access-audit.js';
+import type { Credentials } from './http-auth.js';
+import type { SiteScope } from './site-scope.js';
+import type { WsLimits } from './ws-admission.js';
+import { WsGuard, type GuardedClient } from './ws-guard.js';
 import { parseClientMessage, wsMessage, type ClientMessage } from './ws-protocol.js';
 
 export interface WsHubOptions {
@@ -27,6 +32,12 @@ export interface WsHubOptions {
   /** Every zone's headcount now (personnel location): sent after every snapshot to consoles without an audience. */
   readonly headcounts?: (now: number) => readonly ZoneHeadcount[];
   readonly maxMessageBytes: number;
+  /** Where things lie, for each client's scopes; and the auth service behind it. */
+  readonly scope: SiteScope;
+  /** Connections in all and per user, messages a second; default DEFAULT_WS_LIMITS. */
+  readonly limits?: WsLimits | undefined;
+  /** Where actions refused for the role or the scopes are recorded. */
+  readonly audit?: AccessAudit | undefined;
 }
 
 export interface WsHubStats {
@@ -38,10 +49,15 @@ export interface WsHubStats {
   slowClientsBehind: number;
   slowClientsDropped: number;
   transitionsSent: number;
+  /** Messages refused for the client's rate (HG_ERR_WS_RATE). */
+  rateLimited: number;
+  /** Upgrades refused: no or bad credentials, no room (HG_ERR_WS_LIMIT), a credential in the URL. */
+  refusedUpgrades: number;
+  /** Connections ended because their token, session or user no longer stood. */
+  credentialsEnded: number;
 }
 
-interface Client {
-  readonly socket: WebSocket;
+interface Client extends GuardedClient {
   readonly points: Set<string>;
   /** Live messages not sent since it fell behind; null while it keeps up. */
   skipped: number | null;
@@ -56,9 +72,10 @@ interface Client {
 /**
  * Whether a client is told of a transition: every one without an audience; with one, those for it,
  * and the first after a condition it heard of stops being for it (level 2 back to level 1: the
- * fire control room must see its level-2 alarm end).
+ * fire control room must see its level-2 alarm end). Never one outside its scopes.
  */
-function concerns(client: Client, t: AlarmTransition): boolean {
+function concerns(client: Client, t: AlarmTransition, scope: SiteScope): boolean {
+  if (!scope.sees(client.principal, scope.ofTransition(t))) return false;
   if (client.audience === null) return true;
   if (t.audiences?.includes(client.audience) ?? false) {
     client.heard.add(t.conditionId);
@@ -78,7 +95,9 @@ const CUT_OFF_FACTOR = 4;
  * between are in /api/alarms/history); one that does not read at all is cut off. Both are counted.
  */
 export class WsHub {
-  readonly stats: WsHubStats = { connected: 0, connections: 0, messagesIn: 0, badMessages: 0, slowClientsBehind: 0, slowClientsDropped: 0, transitionsSent: 0 };
+  readonly stats: WsHubStats = { connected: 0, connections: 0, messagesIn: 0, badMessages: 0, slowClientsBehind: 0, slowClientsDropped: 0, transitionsSent: 0, rateLimited: 0, refusedUpgrades: 0, credentialsEnded: 0 };
+  /** Connection counts (for the upgrade's limits), message rates, credentials checked again. */
+  readonly guard: WsGuard<Client>;
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<Client>();
   private readonly byPoint = new Map<string, Set<Client>>();
@@ -87,30 +106,33 @@ export class WsHub {
 
   constructor(private readonly opts: WsHubOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
+    this.guard = new WsGuard({ limits: opts.limits, logger: opts.logger, now: opts.now, clients: () => this.clients, errorMessage: (code, message) => wsMessage.error(code, message, null), stats: this.stats });
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** An upgrade admitted (admitUpgrade): its credentials decide what the client sees and may do. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, credentials: Credentials): void {
     const audience = new URL(req.url ?? '/', 'http://hazgate').searchParams.get('audience');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, audience === '' ? null : audience));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, audience === '' ? null : audience, credentials));
   }
 
   broadcastTransition(t: AlarmTransition): void {
     if (this.clients.size === 0) return;
     const text = wsMessage.transition(t);
-    for (const c of this.clients) if (concerns(c, t) && this.sendLive(c, text)) this.stats.transitionsSent++;
+    for (const c of this.clients) if (concerns(c, t, this.opts.scope) && this.sendLive(c, text)) this.stats.transitionsSent++;
   }
 
-  /** A zone's headcount changed (personnel location): every console hears it, live. */
+  /** A zone's headcount changed (personnel location): every console that sees the whole site hears it, live. */
   broadcastHeadcount(h: ZoneHeadcount, time: number): void {
     if (this.clients.size === 0) return;
     const text = wsMessage.headcount(h, time);
-    for (const c of this.clients) if (c.audience === null) this.sendLive(c, text);
+    for (const c of this.clients) if (this.hearsHeadcounts(c)) this.sendLive(c, text);
   }
 
-  /** An operator position entered or left alarm flood (EEMUA 191). */
+  /** An operator position entered or left alarm flood (EEMUA 191); told to the clients that see the position. */
   broadcastFlood(position: string, flood: boolean, count: number, time: number): void {
     const text = wsMessage.flood(position, flood, count, time);
-    for (const c of this.clients) this.sendLive(c, text);
+    const { scope } = this.opts;
+    for (const c of this.clients) if (scope.sees(c.principal, scope.ofPosition(position))) this.sendLive(c, text);
   }
 
   publishSample(s: Sample): void {
@@ -127,6 +149,7 @@ export class WsHub {
   async close(graceMs = 500): Promise<void> {
     if (this.resyncTimer !== null) clearInterval(this.resyncTimer);
     this.resyncTimer = null;
+    this.guard.close();
     for (const c of this.clients) c.socket.close(1001, 'server shutting down');
     const cut = setTimeout(() => {
       for (const c of this.clients) c.socket.terminate();
@@ -139,9 +162,10 @@ export class WsHub {
     clearTimeout(cut);
   }
 
-  private onConnection(socket: WebSocket, audience: string | null): void {
-    const client: Client = { socket, points: new Set(), skipped: null, behindSince: 0, audience, heard: new Set() };
+  private onConnection(socket: WebSocket, audience: string | null, credentials: Credentials): void {
+    const client: Client = { socket, points: new Set(), skipped: null, behindSince: 0, audience, heard: new Set(), ...this.guard.partsOf(credentials) };
     this.clients.add(client);
+    this.guard.joined(client);
     this.stats.connected++;
     this.stats.connections++;
     socket.on('message', (data, isBinary) => this.onMessage(client, isBinary ? '' : data.toString()));
@@ -151,20 +175,27 @@ export class WsHub {
     this.sendSnapshot(client);
   }
 
+  /** Zones have no area: headcounts are for consoles without an audience that see the whole site. */
+  private hearsHeadcounts(client: Client): boolean {
+    return client.audience === null && this.opts.scope.sees(client.principal, this.opts.scope.siteWide);
+  }
+
   private sendSnapshot(client: Client): void {
     if (client.audience !== null) client.heard.clear();
-    const retained = this.opts.alarms.retained().filter((t) => client.audience === null || concerns(client, t));
+    const { scope } = this.opts;
+    const retained = this.opts.alarms.retained().filter((t) => concerns(client, t, scope));
     this.send(client, wsMessage.snapshotBegin(retained.length));
     for (const t of retained) this.send(client, wsMessage.condition(t));
     this.send(client, wsMessage.snapshotEnd(retained.length));
-    for (const f of this.opts.floods?.() ?? []) this.send(client, wsMessage.flood(f.position, true, f.count, f.since));
-    if (client.audience !== null || this.opts.headcounts === undefined) return;
+    for (const f of this.opts.floods?.() ?? []) if (scope.sees(client.principal, scope.ofPosition(f.position))) this.send(client, wsMessage.flood(f.position, true, f.count, f.since));
+    if (!this.hearsHeadcounts(client) || this.opts.headcounts === undefined) return;
     const now = this.opts.now();
     for (const h of this.opts.headcounts(now)) this.send(client, wsMessage.headcount(h, now));
   }
 
   private onMessage(client: Client, text: string): void {
     this.stats.messagesIn++;
+    if (!this.guard.admit(client)) return;
     const msg = parseClientMessage(text);
     if (isHazgateError(msg)) {
       this.stats.badMessages++;
@@ -183,12 +214,12 @@ export class WsHub {
       case 'ack': {
         const { conditionId, requestId } = msg;
         const fields = { eventId: msg.eventId, comment: msg.comment, user: msg.user };
-        return this.operate(client, requestId, () => operatorRequest('acknowledge', conditionId, fields), (t) => wsMessage.ackResult(t, requestId));
+        return this.operate(client, requestId, 'acknowledge', conditionId, fields, (t) => wsMessage.ackResult(t, requestId));
       }
       case 'action': {
         const { action, conditionId, shelve, requestId } = msg;
         const fields = { eventId: msg.eventId, comment: msg.comment, user: msg.user, kind: shelve?.kind, durationMs: shelve?.duration };
-        return this.operate(client, requestId, () => operatorRequest(action, conditionId, fields), (t) => wsMessage.actionResult(action, t, requestId));
+        return this.operate(client, requestId, action, conditionId, fields, (t) => wsMessage.actionResult(action, t, requestId));
       }
       case 'snapshot':
         return this.sendSnapshot(client);
@@ -201,8 +232,10 @@ export class WsHub {
   private subscribe(client: Client, points: readonly string[], requestId: unknown): void {
     const samples: Sample[] = [];
     const unknown: string[] = [];
+    const { scope } = this.opts;
     for (const id of points) {
-      if (this.opts.points.get(id) === undefined) {
+      // A point outside the client's scopes is as unknown to it as one not configured.
+      if (this.opts.points.get(id) === undefined || !scope.sees(client.principal, scope.ofPoint(id))) {
         unknown.push(id);
         continue;
       }
@@ -223,13 +256,21 @@ export class WsHub {
     }
   }
 
-  /** Checks and carries out an operator action; a bad request or a refusal is answered with its code. */
-  private operate(client: Client, requestId: unknown, request: () => OperatorRequest, answer: (t: AlarmTransition) => string): void {
+  /**
+   * Checks and carries out an operator action in the client's name, with its credentials checked
+   * again first (revoked, logged out, roles changed); a bad request or a refusal is answered with
+   * its code (HG_ERR_AUTH_FORBIDDEN when the role does not grant it).
+   */
+  private operate(client: Client, requestId: unknown, action: OperatorAction, conditionId: string, fields: ActionFields, answer: (t: AlarmTransition) => string): void {
+    const principal = this.guard.refresh(client);
+    if (principal === null) return;
     try {
-      const t = this.opts.alarms.act(request());
+      this.opts.scope.authorizeAction(principal, action, conditionId, this.opts.alarms);
+      const t = this.opts.alarms.act(operatorRequest(action, conditionId, fields, principal.user));
       this.send(client, answer(t));
     } catch (e) {
       if (isHazgateError(e)) {
+        if (e.code === 'HG_ERR_AUTH_FORBIDDEN' || e.details['outOfScope'] === true) this.audit(client, action, e);
         this.send(client, wsMessage.error(e.code, e.message, requestId));
         return;
       }
@@ -237,6 +278,12 @@ export class WsHub {
       this.opts.logger.error({ code: 'HG_ERR_INTERNAL', err: String(e), stack: e instanceof Error ? e.stack : undefined }, 'operator action failed unexpectedly');
       this.send(client, wsMessage.error('HG_ERR_INTERNAL', 'internal error', requestId));
     }
+  }
+
+  private audit(client: Client, action: OperatorAction, e: HazgateError): void {
+    const { user } = client.principal;
+    const permission = typeof e.details['permission'] === 'string' ? e.details['permission'] : `alarm.${action}`;
+    this.opts.audit?.denied(user, client.credentials.address, `${user} refused ${permission} on the WebSocket (${e.code})`, { code: e.code, permission, route: 'WS /ws' });
   }
 
   /**
@@ -312,6 +359,7 @@ export class WsHub {
   private drop(client: Client): void {
     this.behind.delete(client);
     if (!this.clients.delete(client)) return;
+    this.guard.left(client);
     this.stats.connected--;
     for (const id of client.points) this.byPoint.get(id)?.delete(client);
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { demoSession, freePort, GatewayProcess, type LoginSession } from '../support/gateway-process.js';
 import { RecordingWsClient, type WsMessage } from '../support/ws-client.js';
 
 /**
@@ -17,6 +17,7 @@ let gw: GatewayProcess;
 let http: string;
 let dataDir: string;
 let ws: RecordingWsClient;
+let session: LoginSession;
 
 beforeAll(async () => {
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
@@ -24,7 +25,8 @@ beforeAll(async () => {
   http = `http://127.0.0.1:${httpPort}`;
   gw = GatewayProcess.spawn(['demo', '--config', 'deploy/sites/demo-authenticity.yaml'], { HAZGATE_HTTP_PORT: String(httpPort), HAZGATE_MQTT_PORT: String(mqttPort), HAZGATE_DATA_DIR: dataDir });
   await gw.waitReady(http);
-  ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+  session = await demoSession(http, dataDir);
+  ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`, { headers: { cookie: session.cookie } });
 }, 30_000);
 
 afterAll(async () => {
@@ -60,7 +62,7 @@ describe('data authenticity pack end to end', () => {
   }, 50_000);
 
   it('stays quiet where the data is honest or the detector rests in clean air', async () => {
-    const active = (await (await fetch(`${http}/api/alarms`)).json()) as { alarms: WsMessage[] };
+    const active = (await (await fetch(`${http}/api/alarms`, { headers: session.headers() })).json()) as { alarms: WsMessage[] };
     const ids = active.alarms.filter((a) => a.active === true).map((a) => a.conditionId);
     expect(ids).toEqual(expect.arrayContaining(['gas-dropout/GT-311', 'flatline-demo/GT-301']));
     // GT-311 has read ~0 %LEL for more than 15 s by now: inside the zero band, never a flatline.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { demoSession, freePort, GatewayProcess } from '../support/gateway-process.js';
 import { RecordingWsClient, type WsMessage } from '../support/ws-client.js';
 
 /**
@@ -35,7 +35,8 @@ const transition = (conditionId: string, level: string) => (m: WsMessage): boole
 
 describe('coal pack end to end', () => {
   it('raises POWER_OFF at the face and 馈电异常 naming the feeder that stayed live; a broken line is FAULT and 馈电异常 too; alarms carry the codes', async () => {
-    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+    const session = await demoSession(http, dataDir);
+    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`, { headers: { cookie: session.cookie } });
     await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'the snapshot');
 
     const powerOff = await ws.waitForMessage(transition('coal-methane/T1-CH4', 'POWER_OFF'), 30_000, 'POWER_OFF at the face');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { demoSession, freePort, GatewayProcess, type LoginSession } from '../support/gateway-process.js';
 import { RecordingWsClient, type WsMessage } from '../support/ws-client.js';
 
 /**
@@ -17,6 +17,7 @@ let gw: GatewayProcess;
 let http: string;
 let dataDir: string;
 let ws: RecordingWsClient;
+let session: LoginSession;
 
 beforeAll(async () => {
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
@@ -24,7 +25,8 @@ beforeAll(async () => {
   http = `http://127.0.0.1:${httpPort}`;
   gw = GatewayProcess.spawn(['demo', '--config', 'deploy/sites/demo-esd.yaml'], { HAZGATE_HTTP_PORT: String(httpPort), HAZGATE_MQTT_PORT: String(mqttPort), HAZGATE_DATA_DIR: dataDir });
   await gw.waitReady(http);
-  ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+  session = await demoSession(http, dataDir);
+  ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`, { headers: { cookie: session.cookie } });
   await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'the snapshot');
 }, 30_000);
 
@@ -54,7 +56,7 @@ describe('ESD/SIS pack end to end', () => {
     expect(valve).toMatchObject({ pointId: 'XV-401.CMD', zoneId: 'tank-farm-4', priority: 1, codes: { hazardSourceCode: 'DEMO-TF4' }, message: 'XV-401 DISCREPANCY: commanded closed, not closed 8 s after (ZSO on, ZSC off)' });
     // XV-402 closed 3 s after the same command: a few seconds past its own travel time, still nothing.
     await new Promise((r) => setTimeout(r, 2000));
-    const listed = (await (await fetch(`${http}/api/alarms`)).json()) as { alarms: WsMessage[] };
+    const listed = (await (await fetch(`${http}/api/alarms`, { headers: session.headers() })).json()) as { alarms: WsMessage[] };
     const ids = listed.alarms.map((a) => a.conditionId);
     expect(ids).toEqual(expect.arrayContaining(['esd-valve/XV-401', 'esd-trip/IL-401.TRIP', 'interlock-bypass/IL-402']));
     expect(ids).not.toContain('esd-valve/XV-402');
@@ -64,7 +66,7 @@ describe('ESD/SIS pack end to end', () => {
     const plannedEnd = Date.now() + 3_600_000;
     const res = await fetch(`${http}/api/bypasses`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: session.headers(),
       body: JSON.stringify({ interlock: 'IL-402', who: 'wang', approver: 'li', reason: 'PT-402 transmitter replacement', plannedEnd }),
     });
     expect(res.status).toBe(201);

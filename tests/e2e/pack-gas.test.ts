@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { demoSession, freePort, GatewayProcess } from '../support/gateway-process.js';
 import { RecordingWsClient, type WsMessage } from '../support/ws-client.js';
 
 /**
@@ -24,7 +24,8 @@ beforeAll(async () => {
   gw = GatewayProcess.spawn(['demo', '--config', 'deploy/sites/demo-gas.yaml'], { HAZGATE_HTTP_PORT: String(httpPort), HAZGATE_MQTT_PORT: String(mqttPort), HAZGATE_DATA_DIR: dataDir });
   await gw.waitReady(http);
   const base = http.replace('http', 'ws');
-  [ws, fire] = await Promise.all([RecordingWsClient.connect(`${base}/ws`), RecordingWsClient.connect(`${base}/ws?audience=fire-control-room`)]);
+  const { cookie } = await demoSession(http, dataDir);
+  [ws, fire] = await Promise.all([RecordingWsClient.connect(`${base}/ws`, { headers: { cookie } }), RecordingWsClient.connect(`${base}/ws?audience=fire-control-room`, { headers: { cookie } })]);
 }, 30_000);
 
 afterAll(async () => {

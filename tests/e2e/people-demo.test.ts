@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, GatewayProcess, ROOT } from '../support/gateway-process.js';
+import { demoSession, freePort, GatewayProcess, ROOT } from '../support/gateway-process.js';
 import { waitFor } from '../support/wait.js';
 import { RecordingWsClient } from '../support/ws-client.js';
 
@@ -33,9 +33,10 @@ afterAll(async () => {
 
 describe('personnel location demo', () => {
   it('counts the 300 simulated tags by zone, pushes headcounts, and raises the camera box’s detection in the tank farm', async () => {
-    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+    const session = await demoSession(http, dataDir);
+    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`, { headers: { cookie: session.cookie } });
     await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'snapshot');
-    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones`)).json()) as { total: number }).total >= 150, 20_000, 'half the 300 tags placed in zones (the rest walk between them)');
+    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones`, { headers: session.headers() })).json()) as { total: number }).total >= 150, 20_000, 'half the 300 tags placed in zones (the rest walk between them)');
     await ws.waitForMessage((m) => m.type === 'headcount', 10_000, 'a headcount message');
     const video = await ws.waitForMessage((m) => m.type === 'transition' && String(m['conditionId']).startsWith('video/cam-tf-north/'), 20_000, 'a camera detection');
     expect(video).toMatchObject({ ruleKind: 'video', zoneId: 'tank-farm', cameras: ['cam-tf-north'], codes: { enterpriseCode: 'DEMO-000005' } });

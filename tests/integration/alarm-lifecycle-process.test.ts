@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { authHeaders, freePort, GatewayProcess, provisionToken } from '../support/gateway-process.js';
 import { waitFor } from '../support/wait.js';
 import { RecordingWsClient } from '../support/ws-client.js';
 
@@ -47,6 +47,9 @@ let dir: string;
 let env: Record<string, string>;
 let http: string;
 let gw: GatewayProcess;
+/** API tokens of the operators zhang.san (REST) and li.si (WebSocket). */
+let zhang: string;
+let li: string;
 
 interface Alarm {
   conditionId: string;
@@ -62,12 +65,12 @@ interface Alarm {
 }
 
 async function alarm(conditionId: string): Promise<Alarm | undefined> {
-  const list = ((await (await fetch(`${http}/api/alarms`)).json()) as { alarms: Alarm[] }).alarms;
+  const list = ((await (await fetch(`${http}/api/alarms`, { headers: authHeaders(zhang) })).json()) as { alarms: Alarm[] }).alarms;
   return list.find((a) => a.conditionId === conditionId);
 }
 
 async function act(conditionId: string, action: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${http}/api/alarms/${conditionId}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'zhang.san', ...body }) });
+  const res = await fetch(`${http}/api/alarms/${conditionId}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(zhang) }, body: JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -88,6 +91,9 @@ beforeAll(async () => {
   const [h, m] = [await freePort(), await freePort()];
   env = { HAZGATE_HTTP_PORT: String(h), HAZGATE_MQTT_PORT: String(m), HAZGATE_DATA_DIR: join(dir, 'data') };
   http = `http://127.0.0.1:${h}`;
+  // users.db of the site: <store dir>/auth, before the gateway opens it.
+  zhang = provisionToken(join(dir, 'data', 'auth'), 'zhang.san', 'operator');
+  li = provisionToken(join(dir, 'data', 'auth'), 'li.si', 'operator');
   await startGateway();
 }, 30_000);
 
@@ -102,7 +108,7 @@ describe('alarm lifecycle in a gateway process', () => {
     await waitFor(async () => (await alarm('gas/GT-1'))?.state === 'active-unacked', 10_000, 'the gas alarm');
     expect(await act('gas/GT-1', 'shelve', { kind: 'timed', duration: '10m' })).toMatchObject({ status: 403, json: { error: { code: 'HG_ERR_ALARM_NOT_SHELVABLE' } } });
 
-    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`, { token: li });
     await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'snapshot');
     const shown = ws.ofType('condition').find((m) => m['conditionId'] === 'gas/GT-1');
     ws.send({ type: 'action', action: 'acknowledge', conditionId: 'gas/GT-1', eventId: shown?.['eventId'], user: 'li.si', comment: 'patrol sent', requestId: 7 });
@@ -125,7 +131,7 @@ describe('alarm lifecycle in a gateway process', () => {
     await publish('PT-1', 1.8);
     await waitFor(async () => (await alarm('pressure/PT-1'))?.state === 'suppressed', 10_000, 'suppressed alarm');
     expect(await alarm('pressure/PT-1')).toMatchObject({ active: true, annunciated: false, suppressed: { by: 'condition', reason: 'unit 1 shut down' } });
-    const hidden = (await (await fetch(`${http}/api/alarms?state=hidden`)).json()) as { alarms: Alarm[] };
+    const hidden = (await (await fetch(`${http}/api/alarms?state=hidden`, { headers: authHeaders(zhang) })).json()) as { alarms: Alarm[] };
     expect(hidden.alarms.map((a) => a.conditionId)).toEqual(['pressure/PT-1']);
     await publish('U1.running', true);
     await waitFor(async () => (await alarm('pressure/PT-1'))?.state === 'active-unacked', 10_000, 'shown once the unit runs');
@@ -146,7 +152,7 @@ describe('alarm lifecycle in a gateway process', () => {
   }, 60_000);
 
   it('every transition and action above is in a journal whose hash chain verifies', async () => {
-    const history = (await (await fetch(`${http}/api/alarms/history?limit=100`)).json()) as { transitions: Alarm[] };
+    const history = (await (await fetch(`${http}/api/alarms/history?limit=100`, { headers: authHeaders(zhang) })).json()) as { transitions: Alarm[] };
     const reasons = history.transitions.map((t) => `${t.conditionId} ${t.reason}`).reverse();
     expect(reasons).toEqual([
       'gas/GT-1 activate', 'gas/GT-1 acknowledge', 'gas/GT-1 return', 'gas/GT-1 reset',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedAck, FeedBatch, FeedMessage } from '../../src/core/index.js';
 import { HttpsTransport, signBody } from '../../src/uplink/index.js';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { authHeaders, freePort, GatewayProcess, provisionToken } from '../support/gateway-process.js';
 import { waitFor } from '../support/wait.js';
 import { RecordingWsClient } from '../support/ws-client.js';
 import { FixtureSite, tamper } from '../unit/centre-fixtures.js';
@@ -36,6 +36,8 @@ const running: GatewayProcess[] = [];
 let base: string;
 let a: FixtureSite;
 let b: FixtureSite;
+/** A viewer of every site. */
+let token: string;
 
 async function startCentre(extraEnv: Record<string, string> = {}): Promise<{ proc: GatewayProcess; base: string }> {
   const port = await freePort();
@@ -59,7 +61,7 @@ async function ack(batch: FeedBatch, at = base): Promise<number> {
 }
 
 async function get<T = Record<string, unknown>>(path: string, at = base): Promise<T> {
-  return (await (await fetch(`${at}${path}`)).json()) as T;
+  return (await (await fetch(`${at}${path}`, { headers: authHeaders(token) })).json()) as T;
 }
 
 interface SiteView {
@@ -92,6 +94,8 @@ beforeAll(async () => {
   writeFileSync(file, CONFIG);
   a = new FixtureSite('plant-a', join(dir, 'gw-a'));
   b = new FixtureSite('plant-b', join(dir, 'gw-b'));
+  // users.db of the centre: <store dir>/auth; a viewer of every site.
+  token = provisionToken(join(dir, 'centre', 'auth'), 'inspector', 'viewer');
   ({ base } = await startCentre());
 }, 30_000);
 
@@ -106,7 +110,7 @@ describe('hazgate centre over HTTP', () => {
   let bMessages: FeedMessage[] = [];
 
   it('applies two sites\' feeds once, shows a gap until it is filled, names a tampered record and refuses what it cannot trust', async () => {
-    const ws = await RecordingWsClient.connect(`${base.replace('http', 'ws')}/ws?site=plant-b`);
+    const ws = await RecordingWsClient.connect(`${base.replace('http', 'ws')}/ws?site=plant-b`, { token });
     await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'the empty snapshot');
 
     a.journal([
@@ -224,7 +228,7 @@ describe('hazgate centre over HTTP', () => {
 
 function httpsGet(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { ca }, (res) => {
+    const req = httpsRequest(url, { ca, headers: authHeaders(token) }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));

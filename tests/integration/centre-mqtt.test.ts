@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedAck, FeedBatch } from '../../src/core/index.js';
 import { feedTopic, MqttTransport, partitionOf, signBody } from '../../src/uplink/index.js';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { authHeaders, freePort, GatewayProcess, provisionToken } from '../support/gateway-process.js';
 import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
 import { waitFor } from '../support/wait.js';
 import { RecordingWsClient } from '../support/ws-client.js';
@@ -38,6 +38,8 @@ let base: string;
 let env: Record<string, string>;
 let a: FixtureSite;
 let b: FixtureSite;
+/** A viewer of every site. */
+let token: string;
 const transports: { site: string; transport: MqttTransport; acks: FeedAck[] }[] = [];
 
 async function startCentre(): Promise<void> {
@@ -79,7 +81,7 @@ interface SiteView {
 }
 
 async function siteView(id: string): Promise<SiteView | undefined> {
-  return ((await (await fetch(`${base}/api/sites`)).json()) as { sites: SiteView[] }).sites.find((s) => s.site === id);
+  return ((await (await fetch(`${base}/api/sites`, { headers: authHeaders(token) })).json()) as { sites: SiteView[] }).sites.find((s) => s.site === id);
 }
 
 async function metric(line: string): Promise<number> {
@@ -94,6 +96,7 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   env = { HG_CENTRE_DATA: join(dir, 'centre'), HG_CENTRE_PORT: String(port), HG_BROKER: broker.url, HG_KEY_A: KEYS['plant-a'], HG_KEY_B: KEYS['plant-b'] };
+  token = provisionToken(join(dir, 'centre', 'auth'), 'inspector', 'viewer');
   a = new FixtureSite('plant-a', join(dir, 'gw-a'));
   b = new FixtureSite('plant-b', join(dir, 'gw-b'));
   await startCentre();
@@ -113,7 +116,7 @@ describe('hazgate centre over MQTT', () => {
   it('applies batches once and acknowledges them on the ack topic; gaps, tampering and refusals as over HTTP', async () => {
     const ga = await gateway('plant-a', 5);
     const gb = await gateway('plant-b', 4);
-    const ws = await RecordingWsClient.connect(`${base.replace('http', 'ws')}/ws`);
+    const ws = await RecordingWsClient.connect(`${base.replace('http', 'ws')}/ws`, { token });
 
     a.journal([{ conditionId: 'gas/GT-101', state: 'active-unacked', priority: 1 }, { conditionId: 'gas/GT-102', state: 'active-unacked', priority: 2 }], T0);
     a.snapshot({ 'GT-101': 31.5 }, T0 + 1);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { authHeaders, freePort, GatewayProcess, provisionToken } from '../support/gateway-process.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -39,6 +39,8 @@ let dir: string;
 let env: Record<string, string>;
 let http: string;
 let gw: GatewayProcess;
+/** An operator's API token. */
+let token: string;
 
 interface Alarm {
   conditionId: string;
@@ -50,7 +52,7 @@ interface Alarm {
 }
 
 async function alarms(): Promise<Alarm[]> {
-  return ((await (await fetch(`${http}/api/alarms`)).json()) as { alarms: Alarm[] }).alarms;
+  return ((await (await fetch(`${http}/api/alarms`, { headers: authHeaders(token) })).json()) as { alarms: Alarm[] }).alarms;
 }
 
 async function publish(topic: string, payload: string | Buffer): Promise<void> {
@@ -70,6 +72,7 @@ beforeAll(async () => {
   const [h, m] = [await freePort(), await freePort()];
   env = { HAZGATE_HTTP_PORT: String(h), HAZGATE_MQTT_PORT: String(m), HAZGATE_DATA_DIR: join(dir, 'data') };
   http = `http://127.0.0.1:${h}`;
+  token = provisionToken(join(dir, 'data', 'auth'), 'wang', 'operator');
   await startGateway();
 }, 30_000);
 
@@ -115,10 +118,10 @@ describe('gateway process', () => {
     await publish('plant/GT-1', JSON.stringify({ value: 3 }));
     await waitFor(async () => (await alarms())[0]?.state === 'returned-unacked', 10_000, 'return to normal after restart');
     const returned = (await alarms())[0];
-    const ack = await fetch(`${http}/api/alarms/gas/GT-1/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ eventId: returned?.eventId, comment: 'reset' }) });
+    const ack = await fetch(`${http}/api/alarms/gas/GT-1/ack`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(token) }, body: JSON.stringify({ eventId: returned?.eventId, comment: 'reset' }) });
     expect(ack.status).toBe(200);
     expect(await alarms()).toEqual([]);
-    const history = (await (await fetch(`${http}/api/alarms/history?conditionId=gas/GT-1`)).json()) as { transitions: Alarm[] };
+    const history = (await (await fetch(`${http}/api/alarms/history?conditionId=gas/GT-1`, { headers: authHeaders(token) })).json()) as { transitions: Alarm[] };
     expect(history.transitions.map((t) => t.state)).toEqual(['normal', 'returned-unacked', 'active-unacked']);
   }, 60_000);
 

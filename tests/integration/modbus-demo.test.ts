@@ -44,7 +44,7 @@ describe('Modbus plant end to end', () => {
   it('raises the leak alarm on the gas controller channel', async () => {
     // GC1-CH2 ramps from 10 s and crosses 25 %LEL at about 14 s of the scenario.
     await waitFor(
-      async () => ((await (await fetch(`${http}/api/alarms`)).json()) as { alarms: { conditionId: string }[] }).alarms.some((a) => a.conditionId === 'combustible-gas/GC1-CH2'),
+      async () => ((await (await fetch(`${http}/api/alarms`, { headers: plant.headers })).json()) as { alarms: { conditionId: string }[] }).alarms.some((a) => a.conditionId === 'combustible-gas/GC1-CH2'),
       30_000,
       'the GC1-CH2 level-1 alarm',
       250,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { authHeaders, freePort, GatewayProcess, provisionToken } from '../support/gateway-process.js';
 import { waitFor } from '../support/wait.js';
 import { RecordingWsClient } from '../support/ws-client.js';
 
@@ -53,6 +53,8 @@ let http = '';
 let mqttUrl = '';
 let videoUrl = '';
 let gw: GatewayProcess;
+/** An operator's API token (zhang.san). */
+let token = '';
 let env: Record<string, string> = {};
 
 async function startGateway(): Promise<void> {
@@ -68,6 +70,7 @@ beforeAll(async () => {
   mqttUrl = `mqtt://127.0.0.1:${m}`;
   videoUrl = `http://127.0.0.1:${v}`;
   env = { HAZGATE_HTTP_PORT: String(h), HAZGATE_MQTT_PORT: String(m), HAZGATE_VIDEO_PORT: String(v), HAZGATE_DATA_DIR: join(dir, 'data') };
+  token = provisionToken(join(dir, 'data', 'auth'), 'zhang.san', 'operator');
   await startGateway();
 }, 30_000);
 
@@ -96,26 +99,26 @@ interface Alarm {
 }
 
 async function alarm(conditionId: string): Promise<Alarm | undefined> {
-  const list = ((await (await fetch(`${http}/api/alarms`)).json()) as { alarms: Alarm[] }).alarms;
+  const list = ((await (await fetch(`${http}/api/alarms`, { headers: authHeaders(token) })).json()) as { alarms: Alarm[] }).alarms;
   return list.find((a) => a.conditionId === conditionId);
 }
 
 async function act(conditionId: string, action: string, body: Record<string, unknown>): Promise<number> {
-  const res = await fetch(`${http}/api/alarms/${conditionId}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'zhang.san', ...body }) });
+  const res = await fetch(`${http}/api/alarms/${conditionId}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(token) }, body: JSON.stringify(body) });
   return res.status;
 }
 
 describe('personnel location in a gateway process', () => {
   it('an unauthorised person entering a restricted zone is an INTRUSION on /ws; the API counts heads; a gas alarm there names who is inside', async () => {
-    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`, { token });
     await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'snapshot');
     await publish('tags', [fix('0x6a11', 5, 5), fix('0x6a12', 150, 50)]);
-    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones`)).json()) as { total: number }).total === 2, 10_000, 'two heads counted');
+    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones`, { headers: authHeaders(token) })).json()) as { total: number }).total === 2, 10_000, 'two heads counted');
     await publish('tags', [fix('0x6a12', 10, 10)]);
     const intrusion = await ws.waitForMessage((m) => m.type === 'transition' && m['conditionId'] === 'unauthorised/reactor/0x6a12', 10_000, 'the intrusion alarm');
     expect(intrusion).toMatchObject({ ruleKind: 'people', zoneId: 'reactor', level: 'INTRUSION', priority: 1, active: true, cameras: ['cam-3'], people: [{ tagId: '0x6a12', name: 'Zhao Lei' }] });
     expect(ws.ofType('headcount').at(-1)).toMatchObject({ zoneId: 'reactor', headcount: 2, limit: 2 });
-    const zone = (await (await fetch(`${http}/api/people/zones/reactor`)).json()) as { people: { name: string }[] };
+    const zone = (await (await fetch(`${http}/api/people/zones/reactor`, { headers: authHeaders(token) })).json()) as { people: { name: string }[] };
     expect(zone.people.map((p) => p.name)).toEqual(['Li Wei', 'Zhao Lei']);
 
     await publish('plant/GT-9', { value: 40 });
@@ -123,7 +126,7 @@ describe('personnel location in a gateway process', () => {
     expect(gas).toMatchObject({ level: 'AL1', cameras: ['cam-3'], codes: { enterpriseCode: 'E-PEOPLE' } });
     expect((gas['people'] as { name: string }[]).map((p) => p.name)).toEqual(['Li Wei', 'Zhao Lei']);
 
-    const track = (await (await fetch(`${http}/api/people/tags/0x6a12/track`)).json()) as { points: { x: number }[] };
+    const track = (await (await fetch(`${http}/api/people/tags/0x6a12/track`, { headers: authHeaders(token) })).json()) as { points: { x: number }[] };
     expect(track.points.map((p) => p.x)).toEqual([150, 10]);
     await ws.close();
   }, 60_000);
@@ -131,15 +134,15 @@ describe('personnel location in a gateway process', () => {
   it('a malformed location message is refused and counted while positions keep arriving', async () => {
     await publish('tags', 'not json at all');
     await publish('tags', [fix('0x6a11', 150, 60)]);
-    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones/reactor`)).json()) as { zone: { headcount: number } }).zone.headcount === 1, 10_000, 'Li Wei leaves the reactor hall');
+    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones/reactor`, { headers: authHeaders(token) })).json()) as { zone: { headcount: number } }).zone.headcount === 1, 10_000, 'Li Wei leaves the reactor hall');
     const metrics = await (await fetch(`${http}/metrics`)).text();
     expect(metrics).toMatch(/hazgate_location_rejected_total\{adapter="uwb",reason="[a-z-]+"\} 1/);
   }, 30_000);
 
   it('a camera detection posted to the webhook is an alarm in the camera’s zone, with the people in it', async () => {
     await publish('tags', [fix('0x6a12', 12, 12)]);
-    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones/reactor`)).json()) as { zone: { headcount: number } }).zone.headcount === 1, 10_000, 'Zhao Lei in the reactor hall');
-    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+    await waitFor(async () => ((await (await fetch(`${http}/api/people/zones/reactor`, { headers: authHeaders(token) })).json()) as { zone: { headcount: number } }).zone.headcount === 1, 10_000, 'Zhao Lei in the reactor hall');
+    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`, { token });
     await ws.waitForMessage((m) => m.type === 'snapshot-end', 5000, 'snapshot');
     const post = await fetch(`${videoUrl}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cameraId: 'cam-3', type: 'no-helmet', ts: Date.now(), snapshotUrl: 'http://nvr/snap/9.jpg' }) });
     expect(post.status).toBe(200);
@@ -157,9 +160,10 @@ describe('personnel location in a gateway process', () => {
     expect(await act('sos/0x6a12', 'shelve', { kind: 'timed', duration: '10m' })).toBe(403);
 
     expect(await gw.kill9()).toBe(128);
-    await startGateway();
+    token = provisionToken(join(dir, 'data', 'auth'), 'zhang.san', 'operator');
+  await startGateway();
     expect(await alarm('sos/0x6a12')).toEqual(before);
-    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`);
+    const ws = await RecordingWsClient.connect(`${http.replace('http', 'ws')}/ws`, { token });
     await ws.waitForMessage((m) => m.type === 'headcount' && m['zoneId'] === 'adit', 5000, 'headcounts after the snapshot');
     expect(ws.ofType('headcount').map((m) => m['zoneId'])).toEqual(['reactor', 'yard', 'adit']);
     await ws.close();
@@ -174,11 +178,12 @@ describe('personnel location in a gateway process', () => {
   }, 60_000);
 
   it('a miner a reader put underground is still underground after a kill -9 right after the event was acknowledged', async () => {
-    const headcount = async () => ((await (await fetch(`${http}/api/people/zones/adit`)).json()) as { zone: { headcount: number } }).zone.headcount;
+    const headcount = async () => ((await (await fetch(`${http}/api/people/zones/adit`, { headers: authHeaders(token) })).json()) as { zone: { headcount: number } }).zone.headcount;
     await publish('readers', [{ tagId: 'M-0117', readerId: 'KJ-04', event: 'enter', ts: Date.now() }]);
     await waitFor(async () => (await headcount()) === 1, 10_000, 'the miner in the adit');
     expect(await gw.kill9()).toBe(128);
-    await startGateway();
+    token = provisionToken(join(dir, 'data', 'auth'), 'zhang.san', 'operator');
+  await startGateway();
     expect(await headcount()).toBe(1);
     await publish('readers', [{ tagId: 'M-0117', readerId: 'KJ-04', event: 'leave', ts: Date.now() }]);
     await waitFor(async () => (await headcount()) === 0, 10_000, 'the miner out');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { freePort, GatewayProcess } from '../support/gateway-process.js';
+import { authHeaders, freePort, GatewayProcess, provisionLogin, provisionToken } from '../support/gateway-process.js';
 import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
 import { makeTestPki, type TestPki } from '../support/tls.js';
 import { waitFor } from '../support/wait.js';
@@ -62,23 +62,39 @@ async function spawnGateway(dir: string, site: string): Promise<GatewayProcess> 
 interface Answer {
   readonly status: number;
   readonly json: Record<string, unknown>;
+  readonly headers: Record<string, string | string[] | undefined>;
 }
 
-/** GET over HTTPS trusting `ca` (fetch takes no CA), with a client certificate if given. */
-function httpsGet(url: string, tls: { ca?: string; cert?: string; key?: string }): Promise<Answer> {
+/** What a request trusts and presents: the CA, a client certificate, an API token. */
+interface Client {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly token?: string;
+}
+
+/** A request over HTTPS trusting `ca` (fetch takes no CA), with a client certificate and a token if given. */
+function httpsRequest(url: string, tls: Client, method = 'GET', body?: unknown): Promise<Answer> {
   const read = (file: string | undefined): Buffer | undefined => (file === undefined ? undefined : readFileSync(file));
   return new Promise((resolve, reject) => {
     const ca = read(tls.ca);
     const cert = read(tls.cert);
     const key = read(tls.key);
-    const req = request(url, { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(body) as Record<string, unknown> }));
+    const headers = { ...(tls.token === undefined ? {} : authHeaders(tls.token)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const req = request(url, { method, headers, ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown>, headers: res.headers }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
+}
+
+/** The status and body of a GET (what most checks compare). */
+async function httpsGet(url: string, tls: Client): Promise<{ status: number; json: Record<string, unknown> }> {
+  const { status, json } = await httpsRequest(url, tls);
+  return { status, json };
 }
 
 /** Waits for /healthz over HTTPS; a gateway that exits fails the wait at once. */
@@ -107,10 +123,13 @@ function tlsPortOf(b: MosquittoInstance): number {
 describe('gateway with server.tls', () => {
   let base: string;
   let port: number;
+  let token: string;
 
   beforeAll(async () => {
     port = await freePort();
     const dir = siteDir();
+    token = provisionToken(join(dir, 'data', 'auth'));
+    await provisionLogin(join(dir, 'data', 'auth'), 'wang', 'a long enough password', 'operator');
     const adapter = (id: string, password: string): string => `
   - kind: mqtt
     id: ${id}
@@ -143,8 +162,15 @@ server: { port: ${port}, tls: { cert: tls/server.crt, key: tls/server.key } }
   });
 
   it('speaks WSS on /ws to a client trusting the CA, and nothing to plain WS', async () => {
-    expect(await firstWsMessage(`wss://127.0.0.1:${port}/ws`, { ca: readFileSync(pki.ca) })).toMatchObject({ type: 'hello', siteId: 'tls-test' });
-    await expect(firstWsMessage(`ws://127.0.0.1:${port}/ws`, {})).rejects.toThrow();
+    expect(await firstWsMessage(`wss://127.0.0.1:${port}/ws`, { ca: readFileSync(pki.ca), headers: authHeaders(token) })).toMatchObject({ type: 'hello', siteId: 'tls-test' });
+    await expect(firstWsMessage(`wss://127.0.0.1:${port}/ws`, { ca: readFileSync(pki.ca) })).rejects.toThrow(/401/);
+    await expect(firstWsMessage(`ws://127.0.0.1:${port}/ws`, { headers: authHeaders(token) })).rejects.toThrow();
+  });
+
+  it('sets the session cookie Secure, HttpOnly and SameSite=Strict over HTTPS', async () => {
+    const res = await httpsRequest(`${base}/api/login`, { ca: pki.ca }, 'POST', { user: 'wang', password: 'a long enough password' });
+    expect(res.status).toBe(200);
+    expect(String(res.headers['set-cookie'])).toMatch(/^hazgate_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
   });
 
   it('takes readings over MQTT TLS, and shows the adapter with the wrong password down while it keeps serving', async () => {
@@ -152,7 +178,7 @@ server: { port: ${port}, tls: { cert: tls/server.crt, key: tls/server.key } }
     try {
       await waitFor(async () => {
         await pub.publishAsync('tls-plant/good/GT-1', JSON.stringify({ value: 17 }), { qos: 1 });
-        const point = await httpsGet(`${base}/api/points/GT-1`, { ca: pki.ca });
+        const point = await httpsGet(`${base}/api/points/GT-1`, { ca: pki.ca, token });
         return (point.json['latest'] as { value?: number } | null)?.value === 17;
       }, WAIT_MS, 'GT-1 = 17 through the TLS adapter', 200);
     } finally {
@@ -170,10 +196,12 @@ server: { port: ${port}, tls: { cert: tls/server.crt, key: tls/server.key } }
 describe('gateway with server.tls clientAuth: require', () => {
   let base: string;
   let port: number;
+  let token: string;
 
   beforeAll(async () => {
     port = await freePort();
     const dir = siteDir();
+    token = provisionToken(join(dir, 'data', 'auth'));
     const gw = await spawnGateway(dir, `
 site: { id: tls-mutual }
 store: { dir: \${HAZGATE_DATA_DIR} }
@@ -188,7 +216,7 @@ server: { port: ${port}, tls: { cert: tls/server.crt, key: tls/server.key, ca: t
     await expect(httpsGet(`${base}/healthz`, { ca: pki.ca })).rejects.toThrow();
     await expect(httpsGet(`${base}/healthz`, { ca: pki.ca, ...pki.strangerClient })).rejects.toThrow();
     const tls = { ca: readFileSync(pki.ca), cert: readFileSync(pki.client.cert), key: readFileSync(pki.client.key) };
-    expect(await firstWsMessage(`wss://127.0.0.1:${port}/ws`, tls)).toMatchObject({ type: 'hello', siteId: 'tls-mutual' });
+    expect(await firstWsMessage(`wss://127.0.0.1:${port}/ws`, { ...tls, headers: authHeaders(token) })).toMatchObject({ type: 'hello', siteId: 'tls-mutual' });
     await expect(firstWsMessage(`wss://127.0.0.1:${port}/ws`, { ca: tls.ca })).rejects.toThrow();
   });
 });

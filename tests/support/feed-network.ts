@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { authHeaders, provisionToken } from './auth.js';
 import { GatewayProcess } from './gateway-process.js';
 import { waitFor } from './wait.js';
 
@@ -22,7 +23,7 @@ export interface ChainedRecord {
 }
 
 /** A GET over HTTP, or HTTPS trusting `ca` (a self-signed centre); rejects when nothing answers. */
-export function httpGet(url: string, ca?: Buffer): Promise<{ status: number; body: string }> {
+export function httpGet(url: string, ca?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const done = (res: import('node:http').IncomingMessage): void => {
       let body = '';
@@ -30,7 +31,7 @@ export function httpGet(url: string, ca?: Buffer): Promise<{ status: number; bod
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       res.on('error', reject);
     };
-    const req = url.startsWith('https:') ? httpsRequest(url, { ...(ca === undefined ? {} : { ca }) }, done) : httpRequest(url, done);
+    const req = url.startsWith('https:') ? httpsRequest(url, { headers, ...(ca === undefined ? {} : { ca }) }, done) : httpRequest(url, { headers }, done);
     req.setTimeout(10_000, () => req.destroy(new Error(`GET ${url}: no answer in 10 s`)));
     req.on('error', reject);
     req.end();
@@ -48,6 +49,8 @@ class RestartableProcess {
     readonly http: string,
     private readonly args: readonly string[],
     private readonly ca?: Buffer,
+    /** An API token of a user in its users.db (its API wants one; probes and /metrics do not). */
+    private readonly token?: string,
   ) {}
 
   /** Spawns it and waits for `probe` (/readyz, or /healthz: answering) to say 200; one that exits fails at once with its output. */
@@ -84,7 +87,11 @@ class RestartableProcess {
   }
 
   get(path: string): Promise<{ status: number; body: string }> {
-    return httpGet(`${this.http}${path}`, this.ca);
+    return httpGet(`${this.http}${path}`, this.ca, this.authorization);
+  }
+
+  protected get authorization(): Record<string, string> {
+    return this.token === undefined ? {} : authHeaders(this.token);
   }
 
   protected async getJson<T>(path: string): Promise<T> {
@@ -118,7 +125,8 @@ export class SiteGateway extends RestartableProcess {
     const file = join(spec.dir, 'site.yaml');
     const dataDir = join(spec.dir, 'data');
     writeFileSync(file, JSON.stringify({ ...spec.config, store: { dir: dataDir }, server: { port: spec.httpPort } }, null, 1));
-    super(spec.site, `http://127.0.0.1:${spec.httpPort}`, ['start', '--config', file]);
+    // users.db of the site, <store dir>/auth: an operator who acknowledges as the storm's operator.
+    super(spec.site, `http://127.0.0.1:${spec.httpPort}`, ['start', '--config', file], undefined, provisionToken(join(dataDir, 'auth'), 'storm.operator', 'operator'));
     this.site = spec.site;
     this.dataDir = dataDir;
   }
@@ -136,8 +144,8 @@ export class SiteGateway extends RestartableProcess {
   async acknowledge(a: GatewayAlarm): Promise<boolean> {
     const res = await fetch(`${this.http}/api/alarms/${a.conditionId}/acknowledge`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'storm.operator', eventId: a.eventId }),
+      headers: { 'content-type': 'application/json', ...this.authorization },
+      body: JSON.stringify({ eventId: a.eventId }),
     }).catch(() => null);
     return res?.status === 200;
   }
@@ -184,7 +192,10 @@ export class CentreNode extends RestartableProcess {
     const server = (spec.config['server'] ?? {}) as { tls?: { cert: string } };
     writeFileSync(file, JSON.stringify({ ...spec.config, server: { ...server, port: spec.httpPort } }, null, 1));
     const tls = server.tls;
-    super(spec.name, `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${spec.httpPort}`, ['centre', '--config', file], tls === undefined ? undefined : readFileSync(tls.cert));
+    // users.db of the centre, <store dir>/auth (its store dir is `data` beside the config unless given).
+    const storeDir = (spec.config['store'] as { dir?: string } | undefined)?.dir ?? join(spec.dir, 'data');
+    const token = provisionToken(join(storeDir, 'auth'), 'inspector', 'viewer');
+    super(spec.name, `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${spec.httpPort}`, ['centre', '--config', file], tls === undefined ? undefined : readFileSync(tls.cert), token);
   }
 
   async sites(): Promise<CentreSiteView[]> {

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait.js';
 
+export { authHeaders, demoAdmin, demoSession, login, provisionLogin, provisionToken, type LoginSession } from './auth.js';
+
 /** The repository root, from tests/support (vitest) or dist/tests/support (the built bench). */
 function findRoot(): string {
   for (const rel of ['../..', '../../..']) {

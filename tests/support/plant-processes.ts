@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { authHeaders, provisionToken } from './auth.js';
 import { freePort, GatewayProcess } from './gateway-process.js';
 
 /**
@@ -9,6 +10,8 @@ import { freePort, GatewayProcess } from './gateway-process.js';
  */
 export interface PlantProcesses {
   readonly http: string;
+  /** `Authorization` of a viewer of the site (its users.db holds the user and token). */
+  readonly headers: Record<string, string>;
   /** Points with their latest sample, from the REST API. */
   points(): Promise<Map<string, PointView>>;
   stop(): Promise<void>;
@@ -30,6 +33,7 @@ export async function startPlant(site: string, portVars: readonly string[], read
   const env: Record<string, string> = { HAZGATE_HTTP_PORT: String(httpPort), HAZGATE_DATA_DIR: join(dir, 'data') };
   for (const v of portVars) env[v] = String(await freePort());
   const http = `http://127.0.0.1:${httpPort}`;
+  const headers = authHeaders(provisionToken(join(dir, 'data', 'auth'), 'plant-viewer', 'viewer'));
   const sim = GatewayProcess.spawn(['simulate', '--config', site], env);
   const gw = GatewayProcess.spawn(['start', '--config', site], env);
   const stop = async (): Promise<void> => {
@@ -45,9 +49,10 @@ export async function startPlant(site: string, portVars: readonly string[], read
   }
   return {
     http,
+    headers,
     stop,
     async points() {
-      const body = (await (await fetch(`${http}/api/points`)).json()) as { points: PointView[] };
+      const body = (await (await fetch(`${http}/api/points`, { headers })).json()) as { points: PointView[] };
       return new Map(body.points.map((p) => [p.id, p]));
     },
   };

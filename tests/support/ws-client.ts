@@ -10,8 +10,10 @@ export class RecordingWsClient {
     socket.on('message', (data) => this.messages.push(JSON.parse(data.toString()) as WsMessage));
   }
 
-  static async connect(url: string): Promise<RecordingWsClient> {
-    const socket = new WebSocket(url);
+  /** Connects with a bearer `token`, or `headers` (a session's cookie and Origin, say). */
+  static async connect(url: string, options: { readonly token?: string; readonly headers?: Record<string, string> } = {}): Promise<RecordingWsClient> {
+    const headers = { ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }), ...options.headers };
+    const socket = new WebSocket(url, { headers });
     const client = new RecordingWsClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BypassRegister, inServiceRates, InterlockBypasses, SqliteBypassStore, type BypassStore } from '../../src/alarms/index.js';
-import type { AlarmJournal, AlarmTransition, BypassEntry } from '../../src/core/index.js';
+import type { AlarmJournal, AlarmTransition, BypassEntry, Point } from '../../src/core/index.js';
+import { SiteScope } from '../../src/server/index.js';
 import { registerBypassRoutes } from '../../src/server/routes-bypass.js';
-import { registerErrorHandling } from '../../src/server/http-errors.js';
+import { guardedApp, TestAuth } from '../support/auth.js';
 import { codeOf, SHOWN } from './alarms-fixtures.js';
 
 /** The interlock bypass register (who, approver, reason, start, planned end) and the in-service rate. */
@@ -167,10 +167,14 @@ describe('bypass routes', () => {
   it('registers (201), lists, ends, refuses with codes, and gives in-service rates', async () => {
     const { register, at } = setup();
     const journal: AlarmJournal = { append: () => undefined, loadRetained: () => [], recent: () => [], close: () => undefined };
-    const app = Fastify();
-    registerErrorHandling(app);
-    registerBypassRoutes(app, { bypasses: new InterlockBypasses(register, journal, new Map([['tank-farm-1', 2]]), () => true), now: () => T0 + HOUR });
-    const post = (url: string, body: unknown) => app.inject({ method: 'POST', url, payload: body as Record<string, unknown> });
+    const dir = mkdtempSync(join(tmpdir(), 'hg-bypass-routes-'));
+    const auth = TestAuth.open(dir);
+    const app = guardedApp(auth);
+    const registerPoints: Point[] = ['SIS-101', 'SIS-102'].map((id) => ({ id: `${id}.BP`, kind: 'bypass-register', type: 'number', area: 'tank-farm-1', attrs: { interlock: id } }));
+    const scope = new SiteScope('s', { list: () => registerPoints, get: () => undefined, latest: () => undefined }, auth.service);
+    registerBypassRoutes(app, { bypasses: new InterlockBypasses(register, journal, new Map([['tank-farm-1', 2]]), () => true), scope, audit: auth.http.audit, now: () => T0 + HOUR });
+    const headers = auth.as('zhao.liu', 'engineer');
+    const post = (url: string, body: unknown) => app.inject({ method: 'POST', url, payload: body as Record<string, unknown>, headers });
     const created = await post('/api/bypasses', { ...REQUEST, plannedEnd: new Date(T0 + 4 * HOUR).toISOString() });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ id: 'bp-1', plannedEnd: T0 + 4 * HOUR });
@@ -178,12 +182,16 @@ describe('bypass routes', () => {
     expect((await post('/api/bypasses', { ...REQUEST, interlock: 'SIS-102', approver: 'wang.wu' })).statusCode).toBe(400);
     expect((await post('/api/bypasses', { ...REQUEST, interlock: 'NOPE' })).statusCode).toBe(404);
     expect((await post('/api/bypasses', { ...REQUEST, reason: ' ' })).statusCode).toBe(400);
-    expect((await app.inject('/api/bypasses?active=true')).json()).toMatchObject({ count: 1 });
+    expect((await app.inject({ url: '/api/bypasses?active=true', headers })).json()).toMatchObject({ count: 1 });
     at(HOUR);
     expect((await post('/api/bypasses/bp-1/end', { user: 'zhao.liu' })).json()).toMatchObject({ endedBy: 'zhao.liu', endedAt: T0 + HOUR });
     expect((await post('/api/bypasses/bp-1/end', { user: 'zhao.liu' })).statusCode).toBe(409);
-    const rates = (await app.inject('/api/interlocks/in-service')).json() as { rates: unknown[] };
+    const rates = (await app.inject({ url: '/api/interlocks/in-service', headers })).json() as { rates: unknown[] };
     expect(rates.rates).toHaveLength(8);
+    // Who registered and ended it through the API is in the audit.
+    expect(auth.audited.filter((e) => e.kind === 'bypass').map((e) => [e.user, e.details?.['action']])).toEqual([['zhao.liu', 'register'], ['zhao.liu', 'end']]);
     await app.close();
+    auth.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,16 +1,26 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { centreConfigSchema } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/index.js';
-import { centreClientMessageSchema, CentreWsHub, createCentreHttpServer, createCentreMetricsRegistry } from '../../src/server/index.js';
+import { centreClientMessageSchema, CentreScope, CentreWsHub, createCentreHttpServer, createCentreMetricsRegistry } from '../../src/server/index.js';
+import { TestAuth } from '../support/auth.js';
 
 /** docs/centre.md documents every surface of `hazgate centre`; README points to it. */
 const doc = readFileSync(new URL('../../docs/centre.md', import.meta.url), 'utf8');
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 const none = () => [];
-const hub = new CentreWsHub({ centreId: 'c', version: 'v', alarms: none, sites: none, logger: silentLogger, now: () => 0, maxBufferedBytes: 1, maxMessageBytes: 1 });
+const dir = mkdtempSync(join(tmpdir(), 'hg-centre-docs-'));
+const auth = TestAuth.open(dir);
+afterAll(() => {
+  auth.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+const scope = new CentreScope(auth.service);
+const hub = new CentreWsHub({ centreId: 'c', version: 'v', alarms: none, sites: none, logger: silentLogger, now: () => 0, maxBufferedBytes: 1, maxMessageBytes: 1, scope });
 const metrics = createCentreMetricsRegistry({
   feed: { applied: new Map(), duplicates: new Map(), batches: {}, refused: new Map(), rebuilds: 0 },
   sites: none,
@@ -65,7 +75,7 @@ describe('docs/centre.md', () => {
   });
 
   it('documents every route', async () => {
-    const app = createCentreHttpServer({ centreId: 'c', version: 'v', read: { sites: none, alarms: none, history: none, values: none }, feed: { receiveSigned: () => { throw new Error('unused'); }, refuse: (_r, e) => e }, hub, metrics, components: () => ({}), now: () => 0, maxBatchBytes: 1024 });
+    const app = createCentreHttpServer({ centreId: 'c', version: 'v', read: { sites: none, alarms: none, history: none, values: none }, feed: { receiveSigned: () => { throw new Error('unused'); }, refuse: (_r, e) => e }, hub, metrics, components: () => ({}), now: () => 0, maxBatchBytes: 1024, http: auth.http, scope });
     await app.ready();
     const documented = routesOf(app.printRoutes({ commonPrefix: false }));
     expect(documented.length).toBeGreaterThan(8);

@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { modbusMetrics } from '../../adapters/modbus/index.js';
 import { opcuaMetrics } from '../../adapters/opcua/index.js';
 import { silentLogger } from '../../src/core/index.js';
 import { USAGE } from '../../src/cli/args.js';
-import { createHttpServer, createMetricsRegistry, WsHub } from '../../src/server/index.js';
+import { createHttpServer, createMetricsRegistry, SiteScope, WsHub } from '../../src/server/index.js';
+import { TestAuth } from '../support/auth.js';
 import { influxMetrics } from '../../src/store/index.js';
 import { locationMetrics } from '../../adapters/location/index.js';
 import { emptyVideoStats, videoMetrics } from '../../adapters/video/index.js';
@@ -15,7 +18,14 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 const none = () => [];
 const alarms = { retained: none, get: () => undefined, act: () => { throw new Error('unused'); } };
 const points = { list: none, get: () => undefined, latest: () => undefined };
-const hub = new WsHub({ siteId: 's', version: 'v', alarms, points, logger: silentLogger, now: () => 0, maxBufferedBytes: 1, maxMessageBytes: 1 });
+const dir = mkdtempSync(join(tmpdir(), 'hg-docs-readme-'));
+const auth = TestAuth.open(dir);
+afterAll(() => {
+  auth.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+const scope = new SiteScope('s', points, auth.service);
+const hub = new WsHub({ siteId: 's', version: 'v', alarms, points, logger: silentLogger, now: () => 0, maxBufferedBytes: 1, maxMessageBytes: 1, scope });
 const metrics = createMetricsRegistry({
   ingest: { readings: 0, samples: 0, rejected: new Map() }, adapters: none, engine: { evaluations: 0 },
   alarms: { transitions: {}, actions: {}, refused: {}, journalFailures: 0 }, retained: none,
@@ -32,7 +42,7 @@ describe('README', () => {
   });
 
   it('documents every HTTP route', () => {
-    const app = createHttpServer({ siteId: 's', bypasses: { list: () => [], register: () => { throw new Error('unused'); }, end: () => { throw new Error('unused'); }, inServiceRates: () => [] }, version: 'v', alarms, journal: { append: () => undefined, loadRetained: none, recent: none, close: () => undefined }, points, health: { kpis: () => { throw new Error('unused'); }, floods: none }, history: { query: async () => [], queryColumns: async () => { throw new Error('unused'); } }, hub, metrics, components: () => ({}), now: () => 0, logger: silentLogger });
+    const app = createHttpServer({ siteId: 's', bypasses: { list: () => [], register: () => { throw new Error('unused'); }, end: () => { throw new Error('unused'); }, inServiceRates: () => [] }, version: 'v', alarms, journal: { append: () => undefined, loadRetained: none, recent: none, close: () => undefined }, points, health: { kpis: () => { throw new Error('unused'); }, floods: none }, history: { query: async () => [], queryColumns: async () => { throw new Error('unused'); } }, hub, metrics, components: () => ({}), now: () => 0, logger: silentLogger, http: auth.http, scope });
     const routes: string[] = [];
     app.addHook('onRoute', (r) => void routes.push(r.url));
     return app.ready().then(() => {

@@ -70,7 +70,7 @@ describe('fuzz: REST requests and operator actions', () => {
         const parsed = codedOrValue('parseRequest', () => parseRequest(actionBody, body, `${action} body`));
         if (!parsed.ok) return;
         const { kind, duration, ...rest } = parsed.value;
-        codedOrValue('operatorRequest', () => operatorRequest(action, conditionId, { ...rest, kind, durationMs: duration }));
+        codedOrValue('operatorRequest', () => operatorRequest(action, conditionId, { ...rest, kind, durationMs: duration }, 'fuzz.operator'));
       }),
       fuzzParams(0x72657374),
     );

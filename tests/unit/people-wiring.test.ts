@@ -6,9 +6,9 @@ import { loadSite } from '../../src/app/index.js';
 import { wirePeople } from '../../src/app/people-wiring.js';
 import { formatProblem } from '../../src/config/index.js';
 import { silentLogger, type RuleResult, type ZoneHeadcount } from '../../src/core/index.js';
-import Fastify from 'fastify';
 import { registerPeopleRoutes } from '../../src/server/routes-people.js';
-import { registerErrorHandling } from '../../src/server/http-errors.js';
+import { SiteScope } from '../../src/server/index.js';
+import { guardedApp, TestAuth } from '../support/auth.js';
 import { TrackBuffer } from '../../src/engine/people/index.js';
 
 /** The site's `people` section, and personnel location in the gateway: alarms out, evacuation lists on zone alarms. */
@@ -136,28 +136,37 @@ describe('people API and live headcounts', () => {
     for (const ts of [2000, 3000, 4000]) at('T2', 150, 50, ts);
     for (const ts of [40_000, 41_000, 42_000]) at('T1', 150, 60, ts);
     expect(told.map((h) => [h.zoneId, h.headcount])).toEqual([['ws3', 1], ['yard', 1], ['ws3', 0], ['yard', 2]]);
-    const app = Fastify();
-    registerErrorHandling(app);
-    registerPeopleRoutes(app, { people: people.service, now: () => 50_000 });
-    const zones = (await app.inject('/api/people/zones')).json() as { total: number; zones: ZoneHeadcount[] };
+    const auth = TestAuth.open(join(dir, 'auth'));
+    const app = guardedApp(auth);
+    const scope = new SiteScope('s', { list: () => out.config.points, get: () => undefined, latest: () => undefined }, auth.service);
+    registerPeopleRoutes(app, { people: people.service, scope, now: () => 50_000 });
+    const headers = auth.as('viewer', 'viewer');
+    const get = (url: string) => app.inject({ url, headers });
+    const zones = (await get('/api/people/zones')).json() as { total: number; zones: ZoneHeadcount[] };
     expect(zones.total).toBe(2);
     expect(zones.zones[0]).toEqual({ zoneId: 'ws3', name: 'Workshop 3', kind: 'authorised-only', headcount: 0, limit: 2 });
-    expect((await app.inject('/api/people/zones/yard')).json()).toMatchObject({ zone: { headcount: 2 }, people: [{ name: 'Li Wei' }, { name: 'Wang Fang' }] });
-    expect((await app.inject('/api/people/zones/nope')).statusCode).toBe(404);
-    const track = (await app.inject('/api/people/tags/T1/track?from=0&to=60000')).json() as { points: { x: number; ts: number }[] };
+    expect((await get('/api/people/zones/yard')).json()).toMatchObject({ zone: { headcount: 2 }, people: [{ name: 'Li Wei' }, { name: 'Wang Fang' }] });
+    expect((await get('/api/people/zones/nope')).statusCode).toBe(404);
+    const track = (await get('/api/people/tags/T1/track?from=0&to=60000')).json() as { points: { x: number; ts: number }[] };
     // 5.2 and 5.1 are within 1 m of 5 and less than 30 s later, as are the later fixes at 150: not kept.
     expect(track.points.map((p) => [p.x, p.ts])).toEqual([[5, 1000], [150, 40_000]]);
-    expect((await app.inject('/api/people/tags/NOPE/track')).statusCode).toBe(404);
+    expect((await get('/api/people/tags/NOPE/track')).statusCode).toBe(404);
+    // Who is where is the whole site's: a user of one area does not see it, anonymous not at all.
+    expect((await app.inject({ url: '/api/people/zones', headers: auth.as('tk', 'operator', { sites: '*', areas: ['tank-farm'] }) })).statusCode).toBe(403);
+    expect((await app.inject('/api/people/zones/yard')).statusCode).toBe(401);
     await app.close();
+    auth.close();
   });
 
   it('answers 404 saying so when the site has no people section', async () => {
-    const app = Fastify();
-    registerErrorHandling(app);
-    registerPeopleRoutes(app, { people: null, now: () => 0 });
-    const res = await app.inject('/api/people/zones');
+    dir = mkdtempSync(join(tmpdir(), 'hg-people-'));
+    const auth = TestAuth.open(dir);
+    const app = guardedApp(auth);
+    registerPeopleRoutes(app, { people: null, scope: new SiteScope('s', { list: () => [], get: () => undefined, latest: () => undefined }, auth.service), now: () => 0 });
+    const res = await app.inject({ url: '/api/people/zones', headers: auth.as('viewer', 'viewer') });
     expect([res.statusCode, (res.json() as { error: { message: string } }).error.message]).toEqual([404, 'this site has no people section (personnel location)']);
     await app.close();
+    auth.close();
   });
 
   it('a track keeps a point when the tag moved a metre or 30 s passed, and at most maxPoints', () => {

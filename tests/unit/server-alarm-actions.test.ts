@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HazgateError, silentLogger, type AlarmService, type AlarmTransition, type ErrorCode, type OperatorRequest } from '../../src/core/index.js';
-import { createHttpServer, WsHub } from '../../src/server/index.js';
+import { createHttpServer, SiteScope, WsHub } from '../../src/server/index.js';
+import { TestAuth } from '../support/auth.js';
 import { RecordingWsClient } from '../support/ws-client.js';
 
 /** Operator actions at the server edge: routes, edge validation, refusal statuses, WS `action`, list filters. */
@@ -42,12 +46,30 @@ let alarms: RecordingAlarms;
 let hub: WsHub;
 let app: FastifyInstance;
 let wsUrl: string;
+let dir: string;
+let auth: TestAuth;
+/** Tokens of the engineer `li` (REST) and the operator `wang` (WebSocket). */
+let li: string;
+let wang: string;
+
+/** app.inject as `li`. */
+function inject(opts: string | InjectOptions) {
+  const o = typeof opts === 'string' ? { url: opts } : opts;
+  return app.inject({ ...o, headers: { ...o.headers, authorization: `Bearer ${li}` } });
+}
 
 beforeEach(async () => {
   alarms = new RecordingAlarms();
+  dir = mkdtempSync(join(tmpdir(), 'hg-server-actions-'));
+  auth = TestAuth.open(dir);
+  li = auth.token('li', 'engineer');
+  wang = auth.token('wang', 'operator');
   const points = { list: () => [], get: () => undefined, latest: () => undefined };
-  hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => NOW, maxBufferedBytes: 1 << 20, maxMessageBytes: 4096 });
+  const scope = new SiteScope('s', points, auth.service);
+  hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => NOW, maxBufferedBytes: 1 << 20, maxMessageBytes: 4096, scope });
   app = createHttpServer({
+    http: auth.http,
+    scope,
     bypasses: { list: () => [], register: () => { throw new Error('unused'); }, end: () => { throw new Error('unused'); }, inServiceRates: () => [] },
     siteId: 's', version: 't', alarms, points, hub, metrics: new Registry(), components: () => ({}), now: () => NOW, logger: silentLogger,
     journal: { append: () => undefined, loadRetained: () => [], recent: () => [], close: () => undefined },
@@ -61,9 +83,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await hub.close();
   await app.close();
+  auth.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
-const post = (segment: string, payload: object = {}, id = ID) => app.inject({ method: 'POST', url: `/api/alarms/${id}/${segment}`, payload });
+const post = (segment: string, payload: object = {}, id = ID) => inject({ method: 'POST', url: `/api/alarms/${id}/${segment}`, payload });
 
 describe('POST /api/alarms/{conditionId}/{action}', () => {
   it('maps every action segment to its operator action, ack being acknowledge', async () => {
@@ -84,14 +108,14 @@ describe('POST /api/alarms/{conditionId}/{action}', () => {
       const res = await post(segment, body);
       expect(res.statusCode, segment).toBe(200);
       expect(res.json(), segment).toMatchObject({ reason: expected.action, conditionId: ID });
-      expect(alarms.requests.at(-1), segment).toEqual({ conditionId: ID, user: 'anonymous', ...expected });
+      expect(alarms.requests.at(-1), segment).toEqual({ conditionId: ID, user: 'li', ...expected });
     }
     expect(alarms.requests).toHaveLength(cases.length);
   });
 
   it('sends an unknown action segment, or a path without a condition, to the not-found handler', async () => {
     for (const url of [`/api/alarms/${ID}/silence`, `/api/alarms/${ID}/constructor`, '/api/alarms/ack', '/api/alarms//ack']) {
-      const res = await app.inject({ method: 'POST', url, payload: {} });
+      const res = await inject({ method: 'POST', url, payload: {} });
       expect(res.statusCode, url).toBe(404);
       expect(res.json().error.code, url).toBe('HG_ERR_API_NOT_FOUND');
     }
@@ -99,7 +123,7 @@ describe('POST /api/alarms/{conditionId}/{action}', () => {
   });
 
   it('takes the conditionId as fastify decoded it, slashes included', async () => {
-    expect((await app.inject({ method: 'POST', url: '/api/alarms/gas%2FGT-101/unshelve' })).statusCode).toBe(200);
+    expect((await inject({ method: 'POST', url: '/api/alarms/gas%2FGT-101/unshelve' })).statusCode).toBe(200);
     expect(alarms.requests[0]?.conditionId).toBe(ID);
   });
 
@@ -156,7 +180,7 @@ describe('GET /api/alarms?state=', () => {
       transition({ conditionId: 'd/oos', state: 'out-of-service', active: false, annunciated: false, outOfService: { user: 'li', since: NOW, reason: 'recalibration' } }),
     ];
     const ids = async (query: string) => {
-      const body = (await app.inject(`/api/alarms${query}`)).json();
+      const body = (await inject(`/api/alarms${query}`)).json();
       expect(body.count).toBe(body.alarms.length);
       return body.alarms.map((t: AlarmTransition) => t.conditionId);
     };
@@ -165,13 +189,13 @@ describe('GET /api/alarms?state=', () => {
     expect(await ids('?state=active')).toEqual(['a/shown', 'c/shelved']);
     expect(await ids('?state=annunciated')).toEqual(['a/shown', 'b/returned']);
     expect(await ids('?state=hidden')).toEqual(['c/shelved', 'd/oos']);
-    expect((await app.inject('/api/alarms?state=shelved')).statusCode).toBe(400);
+    expect((await inject('/api/alarms?state=shelved')).statusCode).toBe(400);
   });
 });
 
 describe('WebSocket action message', () => {
   it('carries out an action and answers action-result with the action and transition', async () => {
-    const c = await RecordingWsClient.connect(wsUrl);
+    const c = await RecordingWsClient.connect(wsUrl, { token: wang });
     c.send({ type: 'action', action: 'shelve', conditionId: ID, shelve: { kind: 'timed', duration: '30m' }, comment: 'sensor swap', user: 'wang', requestId: 'r1' });
     const result = await c.waitForMessage((m) => m.type === 'action-result', 2000, 'action-result');
     expect(result).toMatchObject({ ok: true, action: 'shelve', requestId: 'r1', transition: { reason: 'shelve', user: 'wang' } });
@@ -180,7 +204,7 @@ describe('WebSocket action message', () => {
   });
 
   it('answers bad requests and refusals with error and the requestId, and keeps the old ack', async () => {
-    const c = await RecordingWsClient.connect(wsUrl);
+    const c = await RecordingWsClient.connect(wsUrl, { token: wang });
     c.send({ type: 'action', action: 'acknowledge', conditionId: ID, requestId: 1 });
     c.send({ type: 'action', action: 'shelve', conditionId: ID, shelve: { kind: 'timed' }, requestId: 2 });
     c.send({ type: 'action', action: 'silence', conditionId: ID, requestId: 3 });
@@ -198,7 +222,7 @@ describe('WebSocket action message', () => {
     expect(errors[1]?.message).toMatch(/positive duration/);
     expect(hub.stats.badMessages).toBe(1);
     expect(c.ofType('ack-result')[0]).toMatchObject({ requestId: 5, transition: { reason: 'acknowledge' } });
-    expect(alarms.requests).toEqual([{ action: 'acknowledge', conditionId: ID, eventId: 'e1', user: 'anonymous' }]);
+    expect(alarms.requests).toEqual([{ action: 'acknowledge', conditionId: ID, eventId: 'e1', user: 'wang' }]);
     await c.close();
   });
 });

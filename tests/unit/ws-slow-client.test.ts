@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger, type AlarmService, type AlarmTransition, type Point, type Sample } from '../../src/core/index.js';
-import { WsHub } from '../../src/server/index.js';
+import { ALL_SCOPES, silentLogger, type AlarmService, type AlarmTransition, type Point, type Principal, type Sample } from '../../src/core/index.js';
+import { SiteScope, WsHub, type Credentials } from '../../src/server/index.js';
+import { TestAuth } from '../support/auth.js';
 import { RecordingWsClient } from '../support/ws-client.js';
 import { waitFor } from '../support/wait.js';
 import { SHOWN } from './alarms-fixtures.js';
@@ -37,14 +41,23 @@ let now = NOW;
 let hub: WsHub;
 let url = '';
 const clients: RecordingWsClient[] = [];
+let dir = '';
+let auth: TestAuth;
+
+/** Every client here is an operator of the whole site (admission is tested in auth-http.test.ts). */
+const operator: Principal = { user: 'op', roles: ['operator'], scopes: ALL_SCOPES, via: 'token' };
+const credentials: Credentials = { principal: operator, session: null, address: '127.0.0.1', revalidate: () => operator };
 
 /** A hub (and its HTTP server) whose clients fall behind past `limit` queued bytes. */
 async function startHub(limit: number): Promise<void> {
   now = NOW;
+  dir = mkdtempSync(join(tmpdir(), 'hg-ws-slow-'));
+  auth = TestAuth.open(dir);
   const floods = () => [{ position: 'tank-farm', count: 12, since: NOW - 60_000 }];
-  hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => now, maxBufferedBytes: limit, maxMessageBytes: 4096, resyncCheckMs: 20, behindLimitMs: 30_000, floods });
+  const scope = new SiteScope('s', points, auth.service);
+  hub = new WsHub({ siteId: 's', version: 't', alarms, points, logger: silentLogger, now: () => now, maxBufferedBytes: limit, maxMessageBytes: 4096, resyncCheckMs: 20, behindLimitMs: 30_000, floods, scope });
   server = createServer();
-  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head, credentials));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -53,6 +66,8 @@ async function stopHub(): Promise<void> {
   for (const c of clients.splice(0)) await c.close().catch(() => undefined);
   await hub.close(50);
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  auth.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
 beforeEach(() => startHub(LIMIT));

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, ROOT } from '../../support/gateway-process.js';
+import { freePort, provisionToken, ROOT } from '../../support/gateway-process.js';
 import { waitFor } from '../../support/wait.js';
 import { writeBenchSite } from './bench-site.js';
 import type { BenchContext } from './section.js';
@@ -25,6 +25,8 @@ export interface GatewayCounters {
 export interface BenchGateway {
   readonly httpBase: string;
   readonly wsUrl: string;
+  /** A viewer's API token: the API and /ws want one. */
+  readonly token: string;
   counters(): Promise<GatewayCounters>;
   stop(): Promise<void>;
 }
@@ -124,6 +126,7 @@ export async function startBenchGateway(ctx: BenchContext, o: BenchGatewayOption
     ...(o.extraPoints === undefined ? {} : { extraPoints: o.extraPoints }),
     ...(o.extraRules === undefined ? {} : { extraRules: o.extraRules }),
   });
+  const token = provisionToken(join(dir, 'data', 'auth'), 'bench', 'viewer');
   const gateway = spawnGateway(file);
   const httpBase = `http://127.0.0.1:${httpPort}`;
   try {
@@ -132,5 +135,5 @@ export async function startBenchGateway(ctx: BenchContext, o: BenchGatewayOption
     await gateway.stop();
     throw e;
   }
-  return { httpBase, wsUrl: `ws://127.0.0.1:${httpPort}/ws`, counters: () => readCounters(httpBase), stop: () => gateway.stop() };
+  return { httpBase, wsUrl: `ws://127.0.0.1:${httpPort}/ws`, token, counters: () => readCounters(httpBase), stop: () => gateway.stop() };
 }

@@ -50,8 +50,8 @@ export async function acceptingSince(port: number, pollMs: number, timeoutMs: nu
   }
 }
 
-async function latestOf(httpBase: string, pointId: string): Promise<LatestSample | null> {
-  const res = await fetch(`${httpBase}/api/points/${encodeURIComponent(pointId)}`);
+async function latestOf(httpBase: string, headers: Record<string, string>, pointId: string): Promise<LatestSample | null> {
+  const res = await fetch(`${httpBase}/api/points/${encodeURIComponent(pointId)}`, { headers });
   if (!res.ok) throw new Error(`GET /api/points/${pointId} answered ${res.status}`);
   const body = (await res.json()) as { latest: LatestSample | null };
   return body.latest;
@@ -70,11 +70,11 @@ export interface SampleWatch {
  * poll every `pollMs` (≪ the publishing interval) sees it before the next sample replaces it.
  * Throws when no point comes back within `timeoutMs`.
  */
-export async function watchRecovery(httpBase: string, pointIds: readonly string[], t0: number, pollMs: number, timeoutMs: number): Promise<SampleWatch> {
+export async function watchRecovery(httpBase: string, headers: Record<string, string>, pointIds: readonly string[], t0: number, pollMs: number, timeoutMs: number): Promise<SampleWatch> {
   const deadline = t0 + timeoutMs;
   const back = new Map<string, number>();
   for (;;) {
-    const latest = await Promise.all(pointIds.map((id) => latestOf(httpBase, id)));
+    const latest = await Promise.all(pointIds.map((id) => latestOf(httpBase, headers, id)));
     latest.forEach((s, i) => {
       const id = pointIds[i];
       const rts = firstGoodAfter([s], t0);

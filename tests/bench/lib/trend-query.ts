@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { silentLogger } from '../../../src/core/index.js';
 import { EmbeddedStore } from '../../../src/store/index.js';
-import { freePort, GatewayProcess } from '../../support/gateway-process.js';
+import { authHeaders, freePort, GatewayProcess, provisionToken } from '../../support/gateway-process.js';
 import { median } from './median.js';
 import { signalKind } from './store-signals.js';
 import { storePointId } from './store-day.js';
@@ -33,13 +33,14 @@ function writeTrendSite(dir: string, storeDir: string, points: number, port: num
  */
 export async function timeHistoryEndpoint(dir: string, storeDir: string, points: number, q: TrendQuery, expected: number, runs: number, formats: readonly HistoryFormat[]): Promise<Record<HistoryFormat, number[]>> {
   const port = await freePort();
+  const headers = authHeaders(provisionToken(join(storeDir, 'auth'), 'bench', 'viewer'));
   const gateway = GatewayProcess.spawn(['start', '--config', writeTrendSite(dir, storeDir, points, port)], { HAZGATE_LOG_LEVEL: 'warn' });
   try {
     await gateway.waitReady(`http://127.0.0.1:${port}`, 60_000);
     const out: Record<HistoryFormat, number[]> = { samples: [], columns: [] };
     for (const format of formats) {
       const url = `http://127.0.0.1:${port}/api/points/${q.pointId}/history?from=${q.from}&to=${q.to}&format=${format}`;
-      out[format] = await timeRequests(url, expected, runs);
+      out[format] = await timeRequests(url, headers, expected, runs);
     }
     return out;
   } finally {
@@ -49,11 +50,11 @@ export async function timeHistoryEndpoint(dir: string, storeDir: string, points:
 
 export type HistoryFormat = 'samples' | 'columns';
 
-async function timeRequests(url: string, expected: number, runs: number): Promise<number[]> {
+async function timeRequests(url: string, headers: Record<string, string>, expected: number, runs: number): Promise<number[]> {
   const times: number[] = [];
   for (let k = 0; k <= runs; k++) {
     const t = performance.now();
-    const res = await fetch(url);
+    const res = await fetch(url, { headers });
     const body = await res.arrayBuffer();
     if (k > 0) times.push(performance.now() - t); // the first request is the warm-up
     if (!res.ok) throw new Error(`history endpoint answered ${res.status}: ${Buffer.from(body).toString().slice(0, 300)}`);

@@ -49,8 +49,8 @@ class TimingClient {
     });
   }
 
-  static async connect(url: string): Promise<TimingClient> {
-    const socket = new WebSocket(url);
+  static async connect(url: string, token: string): Promise<TimingClient> {
+    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
     const client = new TimingClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -98,7 +98,7 @@ async function measure(ctx: BenchContext, gw: BenchGateway, brokerPort: number):
   const stopLoad = new AbortController();
   let load: Promise<LoadResult> | undefined;
   try {
-    for (let i = 0; i < CLIENTS; i++) clients.push(await TimingClient.connect(gw.wsUrl));
+    for (let i = 0; i < CLIENTS; i++) clients.push(await TimingClient.connect(gw.wsUrl, gw.token));
     const before = await gw.counters();
     load = runLoad({ host: '127.0.0.1', port: brokerPort, mode: 'single', points: POINTS, ratePerSec: BACKGROUND_RPS, durationMs: 120_000, topicPrefix: PREFIX, signal: stopLoad.signal });
     // Probe only once the background really flows through the gateway (and its JIT has warmed up).

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../support/gateway-process.js';
+import { authHeaders, freePort, provisionToken } from '../../support/gateway-process.js';
 import { waitFor } from '../../support/wait.js';
 import { median } from '../lib/median.js';
 import { cpuSeconds, sumSeries } from '../lib/modbus-measure.js';
@@ -73,6 +73,8 @@ function hazgate(ctx: BenchContext, command: 'start' | 'simulate', site: string)
 interface Plant {
   readonly site: string;
   readonly httpBase: string;
+  /** A viewer's Authorization: the API wants one. */
+  readonly headers: Record<string, string>;
   readonly opcuaPort: number;
   readonly downMs: number;
   sim: PeerProcess;
@@ -114,7 +116,7 @@ async function restartOnce(ctx: BenchContext, plant: Plant, round: number, watch
   const sim = hazgate(ctx, 'simulate', plant.site);
   plant.sim = sim;
   const t0 = await acceptingSince(plant.opcuaPort, CONNECT_POLL_MS, 30_000, () => (sim.exited() ? `hazgate simulate exited on restart: ${sim.output()}` : null));
-  const watch = await watchRecovery(plant.httpBase, watched, t0, SAMPLE_POLL_MS, RECOVERY_TIMEOUT_MS);
+  const watch = await watchRecovery(plant.httpBase, plant.headers, watched, t0, SAMPLE_POLL_MS, RECOVERY_TIMEOUT_MS);
   const recovery = watch.firstRts - t0;
   const after = await readCounters(plant.httpBase);
   const all = watch.allRts === undefined ? `not all ${watched.length} watched points within ${RECOVERY_TIMEOUT_MS / 1000} s` : `all ${watched.length} watched points by ${watch.allRts - t0} ms`;
@@ -173,7 +175,8 @@ async function measure(ctx: BenchContext, figures: Figures): Promise<void> {
   });
   const downMs = downOverride(process.env['BENCH_OPCUA_DOWN_MS']) ?? DOWN_MS;
   if (downMs !== DOWN_MS) ctx.log(`  server stays stopped ${downMs} ms (BENCH_OPCUA_DOWN_MS)`);
-  const plant: Plant = { site, httpBase: `http://127.0.0.1:${httpPort}`, opcuaPort, downMs, sim: hazgate(ctx, 'simulate', site), gateway: undefined };
+  const headers = authHeaders(provisionToken(join(dir, 'data', 'auth'), 'bench', 'viewer'));
+  const plant: Plant = { site, httpBase: `http://127.0.0.1:${httpPort}`, headers, opcuaPort, downMs, sim: hazgate(ctx, 'simulate', site), gateway: undefined };
   try {
     await plant.sim.waitReady(() => accepts(opcuaPort), 30_000);
     const started = Date.now();

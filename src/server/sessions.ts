@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+
+/** auth.sessions, in milliseconds. */
+export interface SessionSettings {
+  readonly idleTimeoutMs: number;
+  readonly maxAgeMs: number;
+  readonly maxSessions: number;
+}
+
+/** A console login. The id is the cookie's value; `csrf` is what state-changing requests must echo in X-Hazgate-Csrf. */
+export interface Session {
+  readonly id: string;
+  readonly user: string;
+  readonly csrf: string;
+  readonly created: number;
+  /** Epoch ms the session ends however much it is used (created + maxAge). */
+  readonly expires: number;
+  lastSeen: number;
+}
+
+/** 32 random bytes, base64url: what a session id and a CSRF token are made of. */
+export function randomId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Console sessions, in memory: a restart ends them all (everyone logs in again), which is the
+ * price of keeping no session secrets on disk. Bounded: a login past maxSessions ends the oldest.
+ */
+export class SessionStore {
+  /** In creation order, so the first is the oldest. */
+  private readonly byId = new Map<string, Session>();
+  private sweptAt = 0;
+
+  constructor(
+    private readonly settings: SessionSettings,
+    private readonly now: () => number,
+    private readonly newId: () => string = randomId,
+  ) {}
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  create(user: string): Session {
+    const now = this.now();
+    this.sweep(now);
+    for (const oldest of this.byId.keys()) {
+      if (this.byId.size < this.settings.maxSessions) break;
+      this.byId.delete(oldest);
+    }
+    const session: Session = { id: this.newId(), user, csrf: this.newId(), created: now, expires: now + this.settings.maxAgeMs, lastSeen: now };
+    this.byId.set(session.id, session);
+    return session;
+  }
+
+  /** The session while it lasts, marked as used now; undefined once it has ended (idle, too old, logged out), and forgotten. */
+  use(id: string): Session | undefined {
+    const s = this.byId.get(id);
+    if (s === undefined) return undefined;
+    const now = this.now();
+    if (!this.alive(s, now)) {
+      this.byId.delete(id);
+      return undefined;
+    }
+    s.lastSeen = now;
+    return s;
+  }
+
+  end(id: string): Session | undefined {
+    const s = this.byId.get(id);
+    this.byId.delete(id);
+    return s;
+  }
+
+  private alive(s: Session, now: number): boolean {
+    return now < s.expires && now - s.lastSeen < this.settings.idleTimeoutMs;
+  }
+
+  /** Ended sessions are forgotten at the next login, at most once a minute. */
+  private sweep(now: number): void {
+    if (now - this.sweptAt < 60_000) return;
+    this.sweptAt = now;
+    for (const [id, s] of this.byId) if (!this.alive(s, now)) this.byId.delete(id);
+  }
+}
