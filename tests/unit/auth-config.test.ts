@@ -4,7 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadCentre, loadSite } from '../../src/app/index.js';
 import { openAuth, type AuthSettings } from '../../src/auth/index.js';
+import { formatProblem, formatProblems } from '../../src/config/index.js';
 import { authSectionSchema } from '../../src/config/auth.js';
 import { systemClock } from '../../src/core/index.js';
 
@@ -56,5 +58,38 @@ describe('the auth config section', () => {
     }
     const missing = authSectionSchema.parse({ jwt: { ...jwtBase, publicKeys: [{ file: join(dir, 'nope.pem') }] } });
     expect(() => openAuth(missing, { dir: join(dir, 'auth'), clock: systemClock })).toThrow(/cannot be read/);
+  });
+});
+
+describe('the auth section in site and centre files', () => {
+  it('is always there after loading: users.dir defaults to <store dir>/auth, and paths are relative to the file', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hg-auth-site-'));
+    writeFileSync(join(dir, 'plain.yaml'), 'site: { id: s }\nstore: { dir: data }\n');
+    const plain = loadSite(join(dir, 'plain.yaml'));
+    if (!plain.ok) throw new Error(formatProblems(plain.problems));
+    expect(plain.config.auth?.users.dir).toBe(join(dir, 'data', 'auth'));
+    expect(plain.config.auth?.lockout.maxFailures).toBe(5);
+    writeFileSync(join(dir, 'own.yaml'), `site: { id: s }
+auth:
+  users: { dir: people }
+  sessions: { idleTimeout: 10m }
+  jwt: { issuer: https://idp, audience: hazgate, publicKeys: [{ kid: k1, file: keys/idp.pem }] }
+`);
+    const own = loadSite(join(dir, 'own.yaml'));
+    if (!own.ok) throw new Error(formatProblems(own.problems));
+    expect(own.config.auth?.users.dir).toBe(join(dir, 'people'));
+    expect(own.config.auth?.sessions).toEqual({ idleTimeout: 600_000, maxAge: 43_200_000, maxSessions: 10_000 });
+    expect(own.config.auth?.jwt?.publicKeys).toEqual([{ kid: 'k1', file: join(dir, 'keys', 'idp.pem') }]);
+    writeFileSync(join(dir, 'centre.yaml'), 'store: { dir: centre-data }\nauth: { lockout: { maxFailures: 3 } }\n');
+    const centre = loadCentre(join(dir, 'centre.yaml'));
+    if (!centre.ok) throw new Error(formatProblems(centre.problems));
+    expect(centre.config.auth).toMatchObject({ users: { dir: join(dir, 'centre-data', 'auth') }, lockout: { maxFailures: 3 } });
+    writeFileSync(join(dir, 'bad.yaml'), 'site: { id: s }\nauth: { sessions: { idleTimeout: 13h } }\nserver: { metricsToken: short, wsMessageRate: { perSecond: 50, burst: 10 } }\n');
+    const bad = loadSite(join(dir, 'bad.yaml'));
+    expect(bad.ok ? [] : bad.problems.map((p) => formatProblem(p))).toEqual([
+      expect.stringContaining('auth.sessions.idleTimeout: idleTimeout must not be longer than maxAge'),
+      expect.stringContaining('server.metricsToken: a metrics token is at least 16 characters'),
+      expect.stringContaining('server.wsMessageRate.burst: burst must be at least perSecond'),
+    ]);
   });
 });

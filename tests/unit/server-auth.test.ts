@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HazgateError, silentLogger, type AlarmService, type AlarmTransition, type OperatorRequest, type Point } from '../../src/core/index.js';
-import { createHttpServer, routesOf, SiteScope, WsHub } from '../../src/server/index.js';
+import { CentreScope, CentreWsHub, createCentreHttpServer, createHttpServer, routesOf, SiteScope, WsHub } from '../../src/server/index.js';
 import { authHeaders, guardedApp, provisionLogin, TestAuth } from '../support/auth.js';
 import { waitFor } from '../support/wait.js';
 import { RecordingWsClient } from '../support/ws-client.js';
@@ -124,6 +124,27 @@ describe('anonymous callers', () => {
     }
     for (const url of ['/healthz', '/readyz', '/metrics']) expect((await app.inject(url)).statusCode, url).toBe(200);
     expect((await app.inject('/api/nothing-here')).statusCode).toBe(401);
+  });
+
+  it('are refused on every route of a centre but the probes, /metrics, the login and the signed feed', async () => {
+    const scope = new CentreScope(auth.service);
+    const none = () => [];
+    const centreHub = new CentreWsHub({ centreId: 'c', version: 'v', alarms: none, sites: none, logger: silentLogger, now: () => 0, maxBufferedBytes: 1 << 20, maxMessageBytes: 4096, scope });
+    const centre = createCentreHttpServer({
+      centreId: 'c', version: 'v', read: { sites: none, alarms: none, history: none, values: none }, hub: centreHub, metrics: new Registry(), components: () => ({}), now: () => 0, maxBatchBytes: 1024,
+      feed: { receiveSigned: () => { throw new HazgateError('HG_ERR_UPLINK_BAD_SIGNATURE', 'unsigned'); }, refuse: (_r, e) => e }, http: auth.http, scope,
+    });
+    await centre.ready();
+    const routes = routesOf(centre).filter((r) => r.method !== 'HEAD');
+    const open = routes.filter((r) => ['public', 'metrics', 'signed'].includes(r.access)).map((r) => `${r.method} ${r.url}`);
+    expect(open.sort()).toEqual(['GET /healthz', 'GET /metrics', 'GET /readyz', 'POST /api/feed', 'POST /api/login']);
+    for (const r of routes.filter((x) => !open.includes(`${x.method} ${x.url}`))) {
+      const res = await centre.inject({ method: r.method as 'GET', url: concrete(r.url) });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+    }
+    expect((await centre.inject({ method: 'POST', url: '/api/feed', payload: '{}', headers: { 'content-type': 'application/json' } })).statusCode).toBe(401); // the signature's 401
+    await centre.close();
+    await centreHub.close(10);
   });
 
   it('refuses at boot a state-changing route that does not say who may call it', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cookieValue } from '../../src/server/http-auth.js';
 import { MessageRate, SessionStore } from '../../src/server/index.js';
+import { WsConnections } from '../../src/server/ws-admission.js';
 
 /** Console sessions and WebSocket message rates: pure, with the time passed in. */
 
@@ -88,5 +89,20 @@ describe('message rate', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 1800; i++) seen.add(eager.take(Math.floor((i * 1000) / 30)));
     expect([...seen].sort()).toEqual(['ok', 'refused', 'refused-quiet']);
+  });
+});
+
+describe('WebSocket connection counts', () => {
+  it('refuses past the server limit (by server: 503) and past a user limit (by user: 429), and counts those who leave', () => {
+    const c = new WsConnections({ maxConnections: 3, maxConnectionsPerUser: 2, messageRate: { perSecond: 1, burst: 1 } });
+    c.add('li');
+    c.add('li');
+    expect(c.refusal('li')?.details).toMatchObject({ by: 'user', limit: 2 });
+    expect(c.refusal('wang')).toBeNull();
+    c.add('wang');
+    expect(c.refusal('zhao')?.details).toMatchObject({ by: 'server', limit: 3 });
+    c.remove('li');
+    expect(c.refusal('zhao')).toBeNull();
+    expect(c.refusal('li')).toBeNull();
   });
 });
