@@ -14,6 +14,7 @@ import { AlarmPath } from './alarm-path.js';
 import { usersDirOf } from './auth-paths.js';
 import { wireAuth, type AuthWiring } from './auth-wiring.js';
 import { journalAuditSink } from './audit-wiring.js';
+import { auditStart } from './lifecycle-audit.js';
 import { conditionCatalogue } from './alarm-conditions.js';
 import { wireBypasses, type BypassWiring } from './bypass-wiring.js';
 import { wirePeople, type PeopleWiring } from './people-wiring.js';
@@ -45,6 +46,7 @@ export class Gateway {
     const parts = await assemble(config, opts);
     const gw = new Gateway(config, parts);
     try {
+      auditStart(parts.journal, parts.audit, config, VERSION, parts.clock.now());
       gw.url = await startServing(parts, config);
       parts.bypasses.publishAll();
       await parts.uplink?.start();
@@ -89,6 +91,7 @@ export class Gateway {
     // Unacknowledged feed messages stay in the outbox for the next start.
     await p.uplink?.stop();
     p.bypasses.close();
+    p.audit.record({ kind: 'stop', user: null, address: null, time: p.clock.now(), message: `gateway ${VERSION} stopped` });
     p.audit.close(); // before the journal: its last write attempt
     p.journal.close();
   }

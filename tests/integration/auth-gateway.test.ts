@@ -82,7 +82,7 @@ describe('auth in a gateway process', () => {
     // The security audit is in the journal's hash chain: the login, the failure, the refusals, the logout.
     const audit = GatewayProcess.spawn(['journal', 'audit', '--config', join(dir, 'site.yaml')], env);
     expect(await audit.waitExit()).toBe(0);
-    for (const kind of ['login-failed', 'login', 'access-denied', 'logout']) expect(audit.output).toContain(kind);
+    for (const kind of ['start', 'login-failed', 'login', 'access-denied', 'logout', 'stop']) expect(audit.output).toContain(`"kind":"${kind}"`);
     expect(audit.output).toContain('wang');
     expect(audit.output.includes(PASSWORD) || audit.output.includes(token)).toBe(false);
   }, 60_000);
