@@ -19,8 +19,13 @@ export interface AuthWiringOptions {
 export interface AuthWiring {
   readonly service: AuthService;
   readonly http: HttpAuth;
+  /** Journals what `hazgate user …` changed since the last pass (every 5 s; at once at start). */
+  tick(now: number): void;
   close(): void;
 }
+
+/** How often users.db is read for changes made by `hazgate user …`. */
+const ADMIN_EVENTS_EVERY_MS = 5_000;
 
 /**
  * Auth is always on: users.db opened (created, owner-only, when missing), the auth service over it,
@@ -48,7 +53,23 @@ export function wireAuth(section: AuthSection | undefined, o: AuthWiringOptions)
     audit: o.audit,
     now: () => o.clock.now(),
   });
-  return { service: opened.service, http, close: () => opened.close() };
+  let lastPass = -Infinity;
+  const journalAdminEvents = (now: number): void => {
+    if (o.audit === undefined || now - lastPass < ADMIN_EVENTS_EVERY_MS) return;
+    lastPass = now;
+    try {
+      const events = opened.store.adminEvents.pending();
+      for (const e of events) {
+        o.audit.record({ kind: e.kind, user: e.subject, address: null, time: e.at, message: e.message, details: { by: e.actor, via: 'hazgate user' } });
+      }
+      const last = events.at(-1);
+      if (last !== undefined) opened.store.adminEvents.markJournaled(last.seq);
+    } catch (err) {
+      logger.warn({ code: 'HG_ERR_AUTH_STORE', err: String(err) }, 'user changes made with hazgate user could not be read for the audit; retried');
+    }
+  };
+  journalAdminEvents(o.clock.now());
+  return { service: opened.service, http, tick: journalAdminEvents, close: () => opened.close() };
 }
 
 /** Good token uses at debug (one per request), password logins at info, refusals at warn. */

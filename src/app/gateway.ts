@@ -71,6 +71,7 @@ export class Gateway {
     p.peopleFile.keep(p.people, p.clock.now());
     p.alarmPath.apply(p.enrich(p.video.tick(p.clock.now())));
     p.uplink?.tick(p.clock.now());
+    p.auth.tick(p.clock.now());
     p.alarmPath.tick(p.clock.now());
     for (const f of p.health.advance(p.clock.now())) announceFlood(f, p.hub, p.logger);
   }

@@ -12,3 +12,4 @@ export { generateToken, hashToken, looksLikeToken, tokenId, tokenMatches } from 
 export { SqliteUserStore } from './user-store-sqlite.js';
 export type { LoginAttempt, StoredToken, StoredUser, UserStore } from './user-store.js';
 export { isUserName, LocalUserAdmin, type UserAdminOptions } from './users.js';
+export { AdminEventLog, type AdminEvent } from './admin-events.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { HazgateError, type Role, type Scopes } from '../core/index.js';
 import type { LoginAttempt, StoredToken, StoredUser, UserStore } from './user-store.js';
+import { AdminEventLog } from './admin-events.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS users (
@@ -90,6 +91,8 @@ function attemptOf(r: AttemptRow): LoginAttempt {
 export class SqliteUserStore implements UserStore {
   readonly file: string;
   private readonly db: Database.Database;
+  /** What `hazgate user …` changed, until a gateway has journaled it. */
+  readonly adminEvents: AdminEventLog;
   private inserts = 0;
   /** Statements by their SQL, prepared on first use. */
   private readonly statements = new Map<string, Database.Statement>();
@@ -107,6 +110,7 @@ export class SqliteUserStore implements UserStore {
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
+      this.adminEvents = new AdminEventLog(this.db);
     } catch (cause) {
       throw new HazgateError('HG_ERR_AUTH_STORE', `user store ${this.file} cannot be opened: ${String(cause)}`, { file: this.file }, cause);
     }

@@ -1,4 +1,5 @@
-import { isRole, LocalUserAdmin, parseScopeList, SqliteUserStore } from '../auth/index.js';
+import { userInfo } from 'node:os';
+import { isRole, LocalUserAdmin, parseScopeList, SqliteUserStore, type AdminEvent } from '../auth/index.js';
 import { usersDirOf, type SiteConfig } from '../app/index.js';
 import { authSectionSchema } from '../config/auth.js';
 import { HazgateError, isHazgateError, parseDurationText, systemClock, type Scopes, type TokenInfo, type UserInfo } from '../core/index.js';
@@ -42,7 +43,8 @@ export async function runUser(args: UserArgs, dir: string, config: SiteConfig | 
     store = new SqliteUserStore(dir);
     io.note(`users: ${store.file}`);
     const admin = new LocalUserAdmin({ store, clock: systemClock, defaultTokenExpiryMs: defaults.tokens.defaultExpiry });
-    await act(args, admin, io);
+    const done = await act(args, admin, io);
+    if (done !== null) store.adminEvents.add({ at: systemClock.now(), actor: actorName(), ...done });
     return EXIT.ok;
   } catch (e) {
     if (!isHazgateError(e)) throw e;
@@ -53,7 +55,8 @@ export async function runUser(args: UserArgs, dir: string, config: SiteConfig | 
   }
 }
 
-async function act(args: UserArgs, admin: LocalUserAdmin, io: UserIo): Promise<void> {
+/** Carries out the command; what it changed, for the audit (null for a listing). */
+async function act(args: UserArgs, admin: LocalUserAdmin, io: UserIo): Promise<Pick<AdminEvent, 'kind' | 'subject' | 'message'> | null> {
   const subject = args.subject ?? '';
   switch (args.action) {
     case 'add': {
@@ -63,28 +66,28 @@ async function act(args: UserArgs, admin: LocalUserAdmin, io: UserIo): Promise<v
       const password = await readPassword(subject, io);
       const user = await admin.addUser({ name: subject, password, roles: [role], scopes });
       io.out(`added ${describeUser(user)}`);
-      return;
+      return { kind: 'user-added', subject, message: `user ${describeUser(user)} added with hazgate user` };
     }
     case 'remove': {
       const tokens = admin.listTokens(subject).length;
       admin.removeUser(subject);
       io.out(`removed user ${subject} and ${tokens} API token(s)`);
-      return;
+      return { kind: 'user-removed', subject, message: `user ${subject} and ${tokens} API token(s) removed with hazgate user` };
     }
     case 'token': {
       const issued = admin.createToken(subject, { name: args.tokenName ?? 'cli', ...expiryOf(args.expires) });
       io.note(`API token ${issued.id} "${issued.name}" for ${issued.user}, ${issued.expires === null ? 'never expires' : `expires ${iso(issued.expires)}`}.`);
       io.note('It is shown this once: hazgate keeps only its hash. Send it as "Authorization: Bearer <token>".');
       io.out(issued.token);
-      return;
+      return { kind: 'token-created', subject, message: `API token ${issued.id} "${issued.name}" created for ${issued.user} with hazgate user` };
     }
     case 'list':
       list(admin, io);
-      return;
+      return null;
     case 'revoke-token': {
       const t = admin.revokeToken(subject);
       io.out(`revoked API token ${t.id} "${t.name}" of ${t.user}`);
-      return;
+      return { kind: 'token-revoked', subject: t.user, message: `API token ${t.id} "${t.name}" of ${t.user} revoked with hazgate user` };
     }
   }
 }
@@ -125,4 +128,13 @@ function iso(ms: number): string {
 
 function usage(message: string): HazgateError {
   return new HazgateError('HG_ERR_CLI_USAGE', message);
+}
+
+/** The operating-system account running the command (who changed the users, for the audit). */
+function actorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USER'] ?? 'unknown';
+  }
 }

@@ -41,6 +41,15 @@ function cliWithStdin(args: string[], stdin: string): Promise<{ code: number; st
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
 }
 
+function withStore<T>(usersDir: string, use: (s: SqliteUserStore) => T): T {
+  const store = new SqliteUserStore(usersDir);
+  try {
+    return use(store);
+  } finally {
+    store.close();
+  }
+}
+
 function withService<T>(usersDir: string, use: (s: LocalAuthService) => Promise<T> | T): Promise<T> {
   const store = new SqliteUserStore(usersDir);
   return Promise.resolve(use(new LocalAuthService({ store, clock: systemClock, lockout: LOCKOUT }))).finally(() => store.close());
@@ -91,6 +100,10 @@ describe('hazgate user', () => {
     expect(removed.output).toContain('removed user li.wei and 1 API token(s)');
     expect((await cli(['user', 'list', '--config', site])).output).toContain('no users yet');
     expect(await withService(usersDir, (s) => codeOf(() => s.login('li.wei', PASSWORD, '127.0.0.1')))).toBe('HG_ERR_AUTH_FAILED');
+    // Every change waits in users.db for the gateway to journal it as an audit record (who ran the command, never a secret).
+    const pending = await withStore(usersDir, (st) => st.adminEvents.pending());
+    expect(pending.map((e) => `${e.kind} ${e.subject}`)).toEqual(['user-added li.wei', 'token-created li.wei', 'token-revoked li.wei', 'user-removed li.wei']);
+    expect(pending.every((e) => e.actor.length > 0 && !e.message.includes(token.slice(20)))).toBe(true);
     // Nothing of the password or the secret in any file of the folder either.
     for (const f of readdirSync(usersDir)) {
       const bytes = readFileSync(join(usersDir, f));
