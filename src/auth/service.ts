@@ -71,7 +71,9 @@ export class LocalAuthService implements AuthService {
     if (!ok || user === undefined) {
       this.limiter.fail(counted, address, clock.now());
       this.tell({ method: 'password', user: name, address, outcome: 'failed' });
-      throw new HazgateError('HG_ERR_AUTH_FAILED', WRONG, { user: name });
+      // knownUser stays on the server (error bodies carry code and message only): the audit keeps a
+      // mistyped name out of the journal, where a password typed into the user field would stay forever.
+      throw new HazgateError('HG_ERR_AUTH_FAILED', WRONG, { user: name, knownUser: user !== undefined });
     }
     this.limiter.succeed(name, address);
     this.tell({ method: 'password', user: name, address, outcome: 'ok' });
@@ -85,8 +87,9 @@ export class LocalAuthService implements AuthService {
     const id = tokenId(token);
     const row = id === null ? undefined : store.getToken(id);
     if (row === undefined || !tokenMatches(token, row.hash)) {
-      // Only guesses count towards the address's lock; an expired or revoked token is a stale config, not an attack.
-      this.limiter.noteFailure(null, address, now);
+      // Not counted towards the address's login lock: a 256-bit token cannot be guessed, and free
+      // junk tokens from a shared (NAT, proxy) address must not lock its operators' password logins.
+      // Refused, told (logged and audited at most 20 a minute per address) and counted.
       this.tell({ method: 'token', user: '', address, outcome: 'failed' });
       throw new HazgateError('HG_ERR_AUTH_FAILED', 'unknown API token', id === null ? {} : { tokenId: id });
     }

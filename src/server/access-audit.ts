@@ -36,8 +36,10 @@ export class AccessAudit {
     this.record({ kind: 'logout', user, address, message: `${user} logged out from ${address}` });
   }
 
-  loginFailed(user: string, address: string, code: string): void {
-    this.refusal({ kind: 'login-failed', user, address, message: `failed login as "${user.slice(0, 64)}" from ${address} (${code})`, details: { code } });
+  /** `user` null for a name that is no user's: what was typed is not journaled (it may be a password typed in the wrong field). */
+  loginFailed(user: string | null, address: string, code: string): void {
+    const as = user === null ? 'an unknown user name' : `"${user.slice(0, 64)}"`;
+    this.refusal({ kind: 'login-failed', user, address, message: `failed login as ${as} from ${address} (${code})`, details: { code } });
   }
 
   /** A credential refused (unknown, expired or revoked token, a JWT that does not verify), or access the role or scopes do not grant. */

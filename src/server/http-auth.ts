@@ -66,7 +66,7 @@ export class HttpAuth {
     try {
       principal = await this.o.auth.login(user, password, address);
     } catch (e) {
-      if (isHazgateError(e)) this.o.audit.loginFailed(user, address, e.code);
+      if (isHazgateError(e)) this.o.audit.loginFailed(e.details['knownUser'] === false ? null : user, address, e.code);
       throw e;
     }
     const session = this.o.sessions.create(principal.user);

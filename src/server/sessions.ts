@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { HazgateError } from '../core/index.js';
+
+/** Sessions one user may hold at once; a login past it ends that user's own oldest (several consoles, never others'). */
+export const MAX_SESSIONS_PER_USER = 20;
 
 /** auth.sessions, in milliseconds. */
 export interface SessionSettings {
@@ -25,7 +29,9 @@ export function randomId(): string {
 
 /**
  * Console sessions, in memory: a restart ends them all (everyone logs in again), which is the
- * price of keeping no session secrets on disk. Bounded: a login past maxSessions ends the oldest.
+ * price of keeping no session secrets on disk. Bounded: a user past MAX_SESSIONS_PER_USER loses
+ * their own oldest session; when the store is full, new logins are refused (429) rather than ending
+ * someone else's: one user logging in over and over must not log the shift out.
  */
 export class SessionStore {
   /** In creation order, so the first is the oldest. */
@@ -45,9 +51,10 @@ export class SessionStore {
   create(user: string): Session {
     const now = this.now();
     this.sweep(now);
-    for (const oldest of this.byId.keys()) {
-      if (this.byId.size < this.settings.maxSessions) break;
-      this.byId.delete(oldest);
+    const own = [...this.byId.values()].filter((x) => x.user === user);
+    for (const oldest of own.slice(0, Math.max(0, own.length - MAX_SESSIONS_PER_USER + 1))) this.byId.delete(oldest.id);
+    if (this.byId.size >= this.settings.maxSessions) {
+      throw new HazgateError('HG_ERR_AUTH_LOCKED', `the server holds ${this.byId.size} console sessions, its maximum (auth.sessions.maxSessions); try again when some have ended`, { retryAfterMs: 60_000 });
     }
     const session: Session = { id: this.newId(), user, csrf: this.newId(), created: now, expires: now + this.settings.maxAgeMs, lastSeen: now };
     this.byId.set(session.id, session);

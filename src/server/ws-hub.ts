@@ -139,7 +139,11 @@ export class WsHub {
     const subs = this.byPoint.get(s.pointId);
     if (subs === undefined || subs.size === 0) return;
     const text = wsMessage.value(s);
-    for (const c of subs) this.sendLive(c, text);
+    const { scope } = this.opts;
+    const target = scope.ofPoint(s.pointId);
+    // Scopes are checked at each value, not only at subscribe: a user whose areas were narrowed
+    // (seen at the 30 s credential re-check) stops receiving what they may no longer see.
+    for (const c of subs) if (scope.sees(c.principal, target)) this.sendLive(c, text);
   }
 
   /**
@@ -347,7 +351,7 @@ export class WsHub {
       this.behind.delete(client);
       this.send(client, wsMessage.resync(skipped));
       this.sendSnapshot(client);
-      const samples = [...client.points].flatMap((id) => this.opts.points.latest(id) ?? []);
+      const samples = [...client.points].filter((id) => this.opts.scope.sees(client.principal, this.opts.scope.ofPoint(id))).flatMap((id) => this.opts.points.latest(id) ?? []);
       if (samples.length > 0) this.send(client, wsMessage.values(samples, [], null));
     }
     if (this.behind.size === 0 && this.resyncTimer !== null) {

@@ -168,6 +168,19 @@ describe('API tokens', () => {
   });
 });
 
+describe('junk tokens and failed logins', () => {
+  it('junk bearer tokens from a shared address do not lock its password logins; a failed login with an unknown name says it was unknown', async () => {
+    const { admin, service } = await setup();
+    await admin.addUser({ name: 'li.wei', password: PASSWORD, roles: ['operator'], scopes: { sites: '*', areas: '*' } });
+    for (let i = 0; i < 50; i++) expect(await codeOf(() => service.verifyToken(`hg_${'0'.repeat(16)}_${'A'.repeat(43)}`, '10.0.0.9'))).toBe('HG_ERR_AUTH_FAILED');
+    expect((await service.login('li.wei', PASSWORD, '10.0.0.9')).user).toBe('li.wei');
+    const unknown = await service.login('Tank farm night shift', 'x', '10.0.0.9').catch((e: HazgateError) => e);
+    expect(unknown).toMatchObject({ code: 'HG_ERR_AUTH_FAILED', details: { knownUser: false } });
+    const known = await service.login('li.wei', 'wrong password', '10.0.0.9').catch((e: HazgateError) => e);
+    expect(known).toMatchObject({ code: 'HG_ERR_AUTH_FAILED', details: { knownUser: true } });
+  });
+});
+
 describe('authorize', () => {
   it('refuses what the roles do not grant and what lies outside the scopes', async () => {
     const { service } = await setup();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cookieValue } from '../../src/server/http-auth.js';
 import { MessageRate, SessionStore } from '../../src/server/index.js';
+import { MAX_SESSIONS_PER_USER } from '../../src/server/sessions.js';
 import { WsConnections } from '../../src/server/ws-admission.js';
 
 /** Console sessions and WebSocket message rates: pure, with the time passed in. */
@@ -36,16 +37,27 @@ describe('session store', () => {
     expect(sessions.use(kept.id)).toBeUndefined(); // used all along, but too old
   });
 
-  it('ends a session on logout, and the oldest when full', () => {
+  it('ends a session on logout; when full it refuses new logins rather than ending someone else’s session', () => {
     const { sessions } = store(2);
     const a = sessions.create('a');
     const b = sessions.create('b');
     expect(sessions.end(a.id)?.user).toBe('a');
     expect(sessions.use(a.id)).toBeUndefined();
-    sessions.create('c');
-    sessions.create('d');
+    const c = sessions.create('c');
+    expect(() => sessions.create('viewer')).toThrow(expect.objectContaining({ code: 'HG_ERR_AUTH_LOCKED' }));
     expect(sessions.size).toBe(2);
-    expect(sessions.use(b.id)).toBeUndefined();
+    expect(sessions.use(b.id)?.user).toBe('b');
+    expect(sessions.use(c.id)?.user).toBe('c');
+  });
+
+  it('a user logging in again and again ends only their own oldest sessions', () => {
+    const { sessions } = store(100);
+    const operator = sessions.create('operator');
+    const first = sessions.create('viewer');
+    for (let i = 0; i < MAX_SESSIONS_PER_USER + 5; i++) sessions.create('viewer');
+    expect(sessions.use(operator.id)?.user).toBe('operator');
+    expect(sessions.use(first.id)).toBeUndefined();
+    expect(sessions.size).toBe(MAX_SESSIONS_PER_USER + 1);
   });
 
   it('makes ids of 32 random bytes by default', () => {
