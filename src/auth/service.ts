@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { HazgateError, type AuthService, type Clock, type OperatorAction, type Permission, type Principal, type ScopeTarget } from '../core/index.js';
 import type { JwtVerifier } from './bearer.js';
 import { LoginLimiter, type LockoutSettings } from './login-limiter.js';
@@ -78,7 +78,8 @@ export class LocalAuthService implements AuthService {
     this.limiter.succeed(name, address);
     this.tell({ method: 'password', user: name, address, outcome: 'ok' });
     if (needsRehash(user.passwordHash)) await this.rehash(name, password);
-    return { user: name, roles: user.roles, scopes: user.scopes, via: 'password' };
+    const now = store.getUser(name) ?? user;
+    return { user: name, roles: user.roles, scopes: user.scopes, via: 'password', credential: credentialOf(now) };
   }
 
   verifyToken(token: string, address: string): Principal {
@@ -118,9 +119,11 @@ export class LocalAuthService implements AuthService {
   }
 
   /** The user behind a login session as the store has them now: roles changed, disabled or removed since count. */
-  sessionPrincipal(name: string): Principal {
+  sessionPrincipal(name: string, credential?: string): Principal {
     const user = this.options.store.getUser(name);
     if (user === undefined || user.disabled !== null) throw new HazgateError('HG_ERR_AUTH_TOKEN_REVOKED', `user "${name}" is disabled or removed`, { user: name });
+    // A password change, or a new user under the old name, ends the sessions of the old credential.
+    if (credential !== undefined && credential !== credentialOf(user)) throw new HazgateError('HG_ERR_AUTH_TOKEN_REVOKED', `the password of "${name}" changed, or the user was made anew, since this session began`, { user: name });
     return principalOf(user, 'session');
   }
 
@@ -185,6 +188,11 @@ export class LocalAuthService implements AuthService {
   private tell(attempt: AuthAttempt): void {
     this.options.onAttempt?.(attempt);
   }
+}
+
+/** Digest of what a login proved: the user's creation and password hash (Principal.credential). */
+function credentialOf(user: StoredUser): string {
+  return createHash('sha256').update(`${user.created}\n${user.passwordHash}`).digest('base64url').slice(0, 22);
 }
 
 function principalOf(user: StoredUser, via: Principal['via']): Principal {

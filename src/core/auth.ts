@@ -68,6 +68,12 @@ export interface Principal {
   readonly tokenId?: string;
   /** Epoch ms after which the credential is no longer good (token or JWT expiry). */
   readonly expires?: number;
+  /**
+   * For password logins: a digest of the user's creation time and password hash at the login. A
+   * session keeps it, and ends when it no longer matches (the password changed, or the user was
+   * removed and a new user of the same name added).
+   */
+  readonly credential?: string;
 }
 
 /** What a request touches: a point, a condition or a bypass lives on a site and (mostly) in an area; null is site-wide. */
@@ -91,7 +97,7 @@ export interface AuthService {
   /** The value of an `Authorization: Bearer …` header: an API token or a JWT, told apart by the `hg_` prefix. */
   authenticateBearer(credential: string, address: string): Promise<Principal>;
   /** The user behind a login session as the store has them now (roles may have changed); HG_ERR_AUTH_TOKEN_REVOKED once disabled or removed. */
-  sessionPrincipal(user: string): Principal;
+  sessionPrincipal(user: string, credential?: string): Principal;
   /** Throws HG_ERR_AUTH_FORBIDDEN unless a role grants the permission and (given a target) the scopes include it. */
   authorize(principal: Principal, permission: Permission, target?: ScopeTarget): void;
   /** Whether a role grants the permission and (given a target) the scopes include it: for filtering lists, without an error per item. */

@@ -69,7 +69,7 @@ export class HttpAuth {
       if (isHazgateError(e)) this.o.audit.loginFailed(e.details['knownUser'] === false ? null : user, address, e.code);
       throw e;
     }
-    const session = this.o.sessions.create(principal.user);
+    const session = this.o.sessions.create(principal.user, principal.credential);
     this.o.audit.login(principal.user, address, 'password');
     return { session, principal: { ...principal, via: 'session' } };
   }
@@ -137,9 +137,9 @@ export class HttpAuth {
       const s = this.o.sessions.use(id);
       if (s === undefined) throw new HazgateError('HG_ERR_AUTH_REQUIRED', `your session has ended (logged out, idle or too old): ${LOG_IN}`);
       try {
-        return this.o.auth.sessionPrincipal(s.user);
+        return this.o.auth.sessionPrincipal(s.user, s.credential);
       } catch (e) {
-        this.o.sessions.end(id); // disabled or removed since the login
+        this.o.sessions.end(id); // disabled, removed, password changed or made anew since the login
         throw e;
       }
     };

@@ -15,6 +15,8 @@ export interface SessionSettings {
 export interface Session {
   readonly id: string;
   readonly user: string;
+  /** Principal.credential at the login (absent: not checked). */
+  readonly credential?: string;
   readonly csrf: string;
   readonly created: number;
   /** Epoch ms the session ends however much it is used (created + maxAge). */
@@ -48,7 +50,7 @@ export class SessionStore {
     return this.byId.size;
   }
 
-  create(user: string): Session {
+  create(user: string, credential?: string): Session {
     const now = this.now();
     this.sweep(now);
     const own = [...this.byId.values()].filter((x) => x.user === user);
@@ -56,7 +58,7 @@ export class SessionStore {
     if (this.byId.size >= this.settings.maxSessions) {
       throw new HazgateError('HG_ERR_AUTH_LOCKED', `the server holds ${this.byId.size} console sessions, its maximum (auth.sessions.maxSessions); try again when some have ended`, { retryAfterMs: 60_000 });
     }
-    const session: Session = { id: this.newId(), user, csrf: this.newId(), created: now, expires: now + this.settings.maxAgeMs, lastSeen: now };
+    const session: Session = { id: this.newId(), user, ...(credential === undefined ? {} : { credential }), csrf: this.newId(), created: now, expires: now + this.settings.maxAgeMs, lastSeen: now };
     this.byId.set(session.id, session);
     return session;
   }

@@ -57,7 +57,7 @@ describe('users and logins', () => {
   it('logs a user in with the right password only, as their roles and scopes', async () => {
     const { admin, service } = await setup();
     await admin.addUser({ name: 'li.wei', password: PASSWORD, roles: ['operator'], scopes: { sites: ['plant-a'], areas: ['TK-farm'] } });
-    expect(await service.login('li.wei', PASSWORD, '10.0.0.1')).toEqual({ user: 'li.wei', roles: ['operator'], scopes: { sites: ['plant-a'], areas: ['TK-farm'] }, via: 'password' });
+    expect(await service.login('li.wei', PASSWORD, '10.0.0.1')).toEqual({ user: 'li.wei', roles: ['operator'], scopes: { sites: ['plant-a'], areas: ['TK-farm'] }, via: 'password', credential: expect.any(String) });
     expect(await codeOf(service.login('li.wei', 'wrong password here', '10.0.0.1'))).toBe('HG_ERR_AUTH_FAILED');
     expect(await codeOf(service.login('nobody', PASSWORD, '10.0.0.1'))).toBe('HG_ERR_AUTH_FAILED');
   });
@@ -178,6 +178,22 @@ describe('junk tokens and failed logins', () => {
     expect(unknown).toMatchObject({ code: 'HG_ERR_AUTH_FAILED', details: { knownUser: false } });
     const known = await service.login('li.wei', 'wrong password', '10.0.0.9').catch((e: HazgateError) => e);
     expect(known).toMatchObject({ code: 'HG_ERR_AUTH_FAILED', details: { knownUser: true } });
+  });
+});
+
+describe('sessions and the credential they began with', () => {
+  it('a password change, or a new user under an old name, ends the sessions of the old credential', async () => {
+    const { admin, service } = await setup();
+    await admin.addUser({ name: 'bob', password: PASSWORD, roles: ['engineer'], scopes: { sites: '*', areas: '*' } });
+    const login = await service.login('bob', PASSWORD, '10.0.0.7');
+    expect(login.credential).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(service.sessionPrincipal('bob', login.credential).roles).toEqual(['engineer']);
+    await admin.setPassword('bob', `${PASSWORD} changed`);
+    expect(await codeOf(() => service.sessionPrincipal('bob', login.credential))).toBe('HG_ERR_AUTH_TOKEN_REVOKED');
+    const again = await service.login('bob', `${PASSWORD} changed`, '10.0.0.7');
+    admin.removeUser('bob');
+    await admin.addUser({ name: 'bob', password: `${PASSWORD} changed`, roles: ['admin'], scopes: { sites: '*', areas: '*' } });
+    expect(await codeOf(() => service.sessionPrincipal('bob', again.credential))).toBe('HG_ERR_AUTH_TOKEN_REVOKED');
   });
 });
 
