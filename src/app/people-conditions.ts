@@ -1,5 +1,6 @@
 import type { AlarmPolicy, ConditionSetup } from '../alarms/index.js';
 import { PEOPLE_RULE_KINDS, type PeopleRuleKind, type Priority } from '../core/index.js';
+import { parsePeopleConditionId } from '../engine/people/index.js';
 
 /**
  * How personnel-location alarms behave. An SOS button and a fall are often momentary, and the
@@ -19,10 +20,6 @@ export interface PeopleDirectory {
   hasTag(id: string): boolean;
 }
 
-function isPeopleKind(s: string): s is PeopleRuleKind {
-  return (PEOPLE_RULE_KINDS as readonly string[]).includes(s);
-}
-
 /**
  * The setup of a personnel-location condition id: `<rule>/<zone>` (headcount, crowd),
  * `<rule>/<tag>` (sos, man-down, tag-offline, battery-low), `<rule>/<zone>/<tag>` (dwell,
@@ -30,22 +27,12 @@ function isPeopleKind(s: string): s is PeopleRuleKind {
  * made-up conditions.
  */
 export function peopleConditionSetup(conditionId: string, dir: PeopleDirectory): ConditionSetup | undefined {
-  const slash = conditionId.indexOf('/');
-  const rule = conditionId.slice(0, slash);
-  if (slash < 0 || !isPeopleKind(rule)) return undefined;
-  const rest = conditionId.slice(slash + 1);
-  let zoneId: string | undefined;
-  if (rule === 'headcount' || rule === 'crowd') {
-    if (!dir.hasZone(rest)) return undefined;
-    zoneId = rest;
-  } else if (rule === 'dwell' || rule === 'unauthorised') {
-    // Zone ids hold no `/` (config); tag ids may.
-    const cut = rest.indexOf('/');
-    if (cut < 0 || !dir.hasZone(rest.slice(0, cut)) || !dir.hasTag(rest.slice(cut + 1))) return undefined;
-    zoneId = rest.slice(0, cut);
-  } else if (!dir.hasTag(rest)) {
-    return undefined;
-  }
+  const id = parsePeopleConditionId(conditionId);
+  if (id === undefined) return undefined;
+  if (id.zoneId !== null && !dir.hasZone(id.zoneId)) return undefined;
+  if (id.tagId !== null && !dir.hasTag(id.tagId)) return undefined;
+  const rule = id.rule;
+  const zoneId = id.zoneId ?? undefined;
   return {
     info: { conditionId, ruleId: rule, ruleKind: 'people', pointId: null, ...(zoneId === undefined ? {} : { zoneId }), priority: dir.priorities[rule] },
     policy: PEOPLE_POLICIES[rule],

@@ -1,6 +1,6 @@
 import type { ConditionSetup } from '../alarms/index.js';
 import type { AdapterMetric, AlarmTransition, Logger, Observation, PeopleService, Point, RuleResult, ZoneHeadcount, ZoneSpec } from '../core/index.js';
-import { limitAt, PeopleMonitor, TrackBuffer, type PeopleAlarm, type PeopleSnapshot } from '../engine/people/index.js';
+import { limitAt, parsePeopleConditionId, PeopleMonitor, TrackBuffer, type PeopleAlarm, type PeopleSnapshot } from '../engine/people/index.js';
 import type { PeopleSection } from '../config/index.js';
 import { peopleConditionSetup } from './people-conditions.js';
 
@@ -45,13 +45,6 @@ export function peopleResult(a: PeopleAlarm): RuleResult {
     message: a.message,
     people: a.people,
   };
-}
-
-/** The tag of a per-tag condition id (`sos/<tag>`, `dwell/<zone>/<tag>`; zone ids hold no `/`), null for zone conditions. */
-function tagOfCondition(id: string, rule: string): string | null {
-  if (rule === 'headcount' || rule === 'crowd') return null;
-  const rest = id.slice(id.indexOf('/') + 1);
-  return rule === 'dwell' || rule === 'unauthorised' ? rest.slice(rest.indexOf('/') + 1) : rest;
 }
 
 /**
@@ -181,7 +174,7 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
       const setup = peopleConditionSetup(t.conditionId, { ...directory, hasTag: () => true });
       if (t.level === null || setup === undefined) return false;
       const seeded = monitor.seed({ conditionId: t.conditionId, level: t.level, rule: t.ruleId, zoneId: t.zoneId ?? null, tagId: null, priority: t.priority, value: t.value, message: t.message, people: t.people ?? [] }, now);
-      const tag = tagOfCondition(t.conditionId, t.ruleId);
+      const tag = parsePeopleConditionId(t.conditionId)?.tagId ?? null;
       if (seeded && tag !== null) alarmTags.add(tag);
       return seeded;
     },

@@ -11,3 +11,4 @@ export { cstMinuteOfDay, limitAt, parseClockTime } from './shift.js';
 export { resolvePeopleSettings, crowdRuleFor, PEOPLE_DEFAULTS, type CrowdRule, type PeopleConfig } from './settings.js';
 export { ZoneMap, outlinedZonesAt, GUARDED_KINDS, type SiteZone } from './zones.js';
 export { TrackBuffer, type TrackOptions, type TrackStats } from './track.js';
+export { parsePeopleConditionId, type PeopleConditionId } from './condition-id.js';

@@ -1,4 +1,5 @@
-import { PEOPLE_RULE_KINDS, type PeopleRuleKind, type Priority } from '../../core/index.js';
+import { parsePeopleConditionId } from './condition-id.js';
+import type { PeopleRuleKind, Priority } from '../../core/index.js';
 import { crowdSubject } from './crowd.js';
 import { headcountSubject } from './headcount.js';
 import type { Finding } from './result.js';
@@ -52,23 +53,20 @@ export interface SeedContext {
  * `<rule>/<zone>/<tag>` (zone ids hold no `/`, tag ids may) and `<rule>/<zone>`.
  */
 export function retainedTarget(a: RetainedCondition, ctx: SeedContext): SeedTarget | undefined {
-  const slash = a.conditionId.indexOf('/');
-  const rule = PEOPLE_RULE_KINDS.find((r) => r === a.conditionId.slice(0, slash));
-  const rest = a.conditionId.slice(slash + 1);
-  if (slash < 0 || rule === undefined || a.rule !== rule || !LEVELS[rule].includes(a.level) || rest === '') return undefined;
+  const id = parsePeopleConditionId(a.conditionId);
+  if (id === undefined || a.rule !== id.rule || !LEVELS[id.rule].includes(a.level)) return undefined;
+  const rule = id.rule;
   const base = { conditionId: a.conditionId, rule, level: a.level, priority: a.priority, message: a.message, value: typeof a.value === 'number' ? a.value : null };
-  if (rule === 'headcount' || rule === 'crowd') {
-    const zone = ctx.zones.get(rest);
-    if (zone === undefined || (a.zoneId !== null && a.zoneId !== rest)) return undefined;
+  if (id.tagId === null) {
+    const zone = ctx.zones.get(id.zoneId ?? '');
+    if (zone === undefined || (a.zoneId !== null && a.zoneId !== zone.id)) return undefined;
     if (rule === 'headcount' ? zone.spec.headcountLimit === undefined : !ctx.watchesCrowd(zone.id)) return undefined;
     const subject = rule === 'headcount' ? headcountSubject(zone) : crowdSubject(zone);
-    return { scope: rule, zone, finding: { ...base, zoneId: zone.id, tagId: null, people: a.people ?? [], subject } };
+    return { scope: rule === 'headcount' ? 'headcount' : 'crowd', zone, finding: { ...base, zoneId: zone.id, tagId: null, people: a.people ?? [], subject } };
   }
-  const perZone = rule === 'dwell' || rule === 'unauthorised';
-  const zoneEnd = perZone ? rest.indexOf('/') : -1;
-  const keyZone = perZone ? ctx.zones.get(rest.slice(0, zoneEnd)) : undefined;
-  const tagId = perZone ? rest.slice(zoneEnd + 1) : rest;
-  if (perZone && (zoneEnd <= 0 || keyZone === undefined || tagId === '')) return undefined;
+  const tagId = id.tagId;
+  const keyZone = id.zoneId === null ? undefined : ctx.zones.get(id.zoneId);
+  if (id.zoneId !== null && keyZone === undefined) return undefined;
   if (rule === 'dwell' && keyZone?.spec.maxDwellMs === undefined) return undefined;
   if (rule === 'unauthorised' && (keyZone === undefined || !GUARDED_KINDS.has(keyZone.spec.kind))) return undefined;
   if ((a.tagId !== null && a.tagId !== tagId) || (keyZone !== undefined && a.zoneId !== null && a.zoneId !== keyZone.id)) return undefined;
