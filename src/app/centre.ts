@@ -10,6 +10,7 @@ import { usersDirOf } from './auth-paths.js';
 import { wireAuth, type AuthWiring } from './auth-wiring.js';
 import { CentreRead, liveEntry } from './centre-read.js';
 import { VERSION } from './version.js';
+import { consoleDir } from './console-dir.js';
 
 export interface CentreOptions {
   readonly clock: Clock;
@@ -143,6 +144,8 @@ function assemble(config: CentreConfig, opts: CentreOptions): CentreParts {
     scope,
     bodyLimitBytes: config.server.bodyLimit,
     ...(tls === undefined ? {} : { tls }),
+    consoleDir: consoleDir(),
+    logger: logger.child({ component: 'console' }),
   });
   // Last: it connects at once, and nothing after it may fail and leave it open.
   if (config.mqtt !== undefined) mqtt = wireMqtt(config.mqtt, feed, opts);

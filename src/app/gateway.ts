@@ -10,6 +10,7 @@ import { EmbeddedStore, InfluxSink } from '../store/index.js';
 import { adapterFactories } from './registry.js';
 import { pointsOf, rulesOf, type SiteConfig } from './site-config.js';
 import { VERSION } from './version.js';
+import { consoleDir } from './console-dir.js';
 import { AlarmPath } from './alarm-path.js';
 import { usersDirOf } from './auth-paths.js';
 import { wireAuth, type AuthWiring } from './auth-wiring.js';
@@ -243,6 +244,7 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     scope,
     bodyLimitBytes: config.server.bodyLimit,
     ...(tls === undefined ? {} : { tls }),
+    consoleDir: consoleDir(),
   });
   return { ...parts, http };
 }

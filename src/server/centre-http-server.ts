@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { ComponentStatus } from '../core/index.js';
+import type { ComponentStatus, Logger } from '../core/index.js';
 import type { CentreScope } from './centre-scope.js';
+import { registerConsole } from './console-assets.js';
 import type { CentreWsHub } from './centre-ws-hub.js';
 import type { HttpAuth } from './http-auth.js';
 import { registerErrorHandling } from './http-errors.js';
@@ -28,9 +29,13 @@ export interface CentreHttpServerDeps {
   readonly scope: CentreScope;
   /** server.bodyLimit of the API (the feed has maxBatchBytes); default 64 KiB. */
   readonly bodyLimitBytes?: number;
+  /** The built supervisor console (dist/console) served at `/`; null or absent: `/` answers 503. */
+  readonly consoleDir?: string | null;
+  /** Where the console's boot warning goes (none when absent). */
+  readonly logger?: Logger;
 }
 
-/** The centre's fastify app: the feed input, the read-only API, health, metrics and the /ws upgrade. */
+/** The centre's fastify app: the feed input, the read-only API, health, metrics, the console's files and the /ws upgrade. */
 export function createCentreHttpServer(deps: CentreHttpServerDeps): FastifyInstance {
   const options = { logger: false, bodyLimit: deps.bodyLimitBytes ?? 64 * 1024, forceCloseConnections: true } as const;
   // fastify types an HTTPS server apart; the routes do not care which it is.
@@ -41,6 +46,7 @@ export function createCentreHttpServer(deps: CentreHttpServerDeps): FastifyInsta
   registerHealthRoutes(app, { components: deps.components, metrics: deps.metrics });
   registerCentreRoutes(app, { centreId: deps.centreId, version: deps.version, read: deps.read, scope: deps.scope, now: deps.now });
   registerCentreFeedRoute(app, { feed: deps.feed, maxBatchBytes: deps.maxBatchBytes });
+  registerConsole(app, { dir: deps.consoleDir ?? null, mode: 'centre', ...(deps.logger === undefined ? {} : { logger: deps.logger }) });
   app.server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] !== '/ws') return void socket.destroy();
     void admitUpgrade(req, socket, { http, connections: hub.guard.connections, check: (c, url) => hub.checkSite(c, url) }).then((credentials) => {

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { HazgateError, type AlarmHealthService, type AlarmJournal, type AlarmService, type BypassService, type ComponentStatus, type PeopleService, type HistoryReader, type Logger, type PointDirectory } from '../core/index.js';
+import { registerConsole } from './console-assets.js';
 import type { HttpAuth } from './http-auth.js';
 import { registerErrorHandling } from './http-errors.js';
 import { auditRefusal, registerAuthentication } from './routes-auth.js';
@@ -40,13 +41,15 @@ export interface HttpServerDeps {
   readonly http: HttpAuth;
   /** Where the site's things lie, for the principals' scopes. */
   readonly scope: SiteScope;
+  /** The built supervisor console (dist/console) served at `/`; null or absent: `/` answers 503. */
+  readonly consoleDir?: string | null;
 }
 
 /**
- * The fastify app: REST under /api, health, metrics, and the /ws upgrade handed to the hub. With
- * `tls` it is an HTTPS server; upgrades arrive on it after the handshake, so /ws is WSS. Every
- * route and the WebSocket need a user (docs/auth.md) except /healthz, /readyz, POST /api/login and
- * /metrics, which wants server.metricsToken when one is set.
+ * The fastify app: REST under /api, health, metrics, the console's files and the /ws upgrade handed
+ * to the hub. With `tls` it is an HTTPS server; upgrades arrive on it after the handshake, so /ws is
+ * WSS. Every route and the WebSocket need a user (docs/auth.md) except /healthz, /readyz,
+ * POST /api/login, the console's files and /metrics, which wants server.metricsToken when one is set.
  */
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const options = { logger: false, bodyLimit: deps.bodyLimitBytes ?? 64 * 1024, forceCloseConnections: true } as const;
@@ -60,6 +63,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerAlarmRoutes(app, { alarms: deps.alarms, journal: deps.journal, health: deps.health, scope, now: deps.now });
   registerBypassRoutes(app, { bypasses: deps.bypasses, scope, audit: http.audit, now: deps.now });
   registerPeopleRoutes(app, { people: deps.people ?? null, scope, now: deps.now });
+  registerConsole(app, { dir: deps.consoleDir ?? null, mode: 'gateway', logger: deps.logger });
   app.get('/api/site', async (req) => {
     parseRequest(noQuery, req.query, 'query');
     const p = principalOf(req);

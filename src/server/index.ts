@@ -4,6 +4,8 @@ export { createMetricsRegistry, type MetricsSources } from './metrics.js';
 export { WsHub, type WsHubOptions, type WsHubStats } from './ws-hub.js';
 export { parseClientMessage, type ClientMessage } from './ws-protocol.js';
 export { createCentreHttpServer, type CentreHttpServerDeps } from './centre-http-server.js';
+export { CONSOLE_CSP, registerConsole, type ConsoleOptions } from './console-assets.js';
+export type { ConsoleMode } from './console-files.js';
 export { createCentreMetricsRegistry, type CentreMetricsSources, type CentreSiteGauges } from './centre-metrics.js';
 export { CentreWsHub, type CentreWsHubOptions, type CentreWsHubStats, type SiteScoped } from './centre-ws-hub.js';
 export { centreClientMessageSchema, parseCentreClientMessage } from './centre-ws-protocol.js';
