@@ -10,10 +10,21 @@ const ROOT = resolve(import.meta.dirname, '../..');
 // auth (issue 11: users, roles, scopes, tokens, JWT) is a sibling like the others: it imports
 // src/core only, and the server reaches it through the AuthService port of src/core/auth.ts.
 const SIBLINGS = ['config', 'pipeline', 'engine', 'alarms', 'store', 'uplink', 'server', 'auth'];
+/**
+ * The supervisor console (issue #12) is browser code, bundled by vite: it imports src/console only
+ * (it keeps its own copy of the wire types rather than src/core's), and nothing else imports it.
+ */
+const CONSOLE = 'src/console';
+/** The console's pure logic, unit-tested under Node: no DOM, no network, no ui/net/main of its own. */
+const CONSOLE_LIB = 'src/console/lib';
+/** The console's build config runs in Node (it imports node:url and vite), not in the browser: none of the console's rules apply to it. */
+const CONSOLE_BUILD_CONFIG = 'src/console/vite.config.ts';
+/** Browser globals and network calls the console's lib may not touch (callers hand it data and time). */
+const BROWSER_ONLY = /\b(document|window|localStorage|sessionStorage|navigator|WebSocket|XMLHttpRequest|EventSource)\b|\bfetch\s*\(/g;
 /** Pure logic: no I/O libraries, no network, no wall-clock side doors. */
 const PURE = [
   'src/engine', 'src/alarms/state.ts', 'src/alarms/manager.ts', 'src/alarms/flood.ts', 'src/alarms/kpi.ts', 'src/pipeline/normalize.ts', 'src/pipeline/scale.ts',
-  'src/auth/roles.ts', 'src/auth/scope.ts', 'src/auth/login-limiter.ts',
+  'src/auth/roles.ts', 'src/auth/scope.ts', 'src/auth/login-limiter.ts', CONSOLE_LIB,
 ];
 const IO_MODULES = /^(node:)?(fs|net|http|https|dgram|child_process|worker_threads)$|^(fastify|ws|mqtt|aedes|better-sqlite3|@duckdb\/|@influxdata\/|node-opcua|modbus-serial)/;
 
@@ -51,6 +62,7 @@ function layerOf(path: string): string {
 const ADAPTER_LIB = 'adapters/lib';
 
 function allowed(from: string, to: string): boolean {
+  if (from === CONSOLE || to === CONSOLE) return from === to;
   if (from === to || to === 'src/core') return true;
   if (from === 'src/core') return false;
   if (to === ADAPTER_LIB) return from.startsWith('adapters/') || from === 'src/app' || from === 'src/main';
@@ -60,7 +72,22 @@ function allowed(from: string, to: string): boolean {
   return true;
 }
 
-const files = ['src', 'adapters', 'devices'].flatMap(tsFiles);
+const files = ['src', 'adapters', 'devices'].flatMap(tsFiles).filter((f) => f !== CONSOLE_BUILD_CONFIG);
+
+/** The source without its comments: a doc comment may name the WebSocket its caller owns. */
+function codeOf(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+}
+
+/** What a file of the console's lib must not do: use a browser global or the network, or import the console's ui, net or main. */
+function consoleLibViolations(file: string, text: string, specs: readonly string[]): string[] {
+  const globals = [...new Set([...codeOf(text).matchAll(BROWSER_ONLY)].map((m) => m[0].replace(/\s+/g, '')))].map((g) => `${file} uses ${g}`);
+  const imports = specs.filter((spec) => {
+    const target = relative(ROOT, resolve(dirname(join(ROOT, file)), spec));
+    return !target.startsWith(`${CONSOLE_LIB}/`) && target.startsWith(`${CONSOLE}/`);
+  });
+  return [...globals, ...imports.map((spec) => `${file} imports ${spec} (outside ${CONSOLE_LIB})`)];
+}
 
 describe('architecture', () => {
   it('finds the source files', () => {
@@ -101,6 +128,16 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('keeps the console apart: browser code imports no Node built-in, and its lib is pure', () => {
+    const consoleFiles = files.filter((f) => layerOf(f) === CONSOLE);
+    const violations: string[] = [];
+    for (const file of consoleFiles) {
+      for (const spec of importsOf(file).filter((s) => /^node:|^(fs|path|url|os|crypto|net|http|https|zlib|stream|events|buffer|child_process|worker_threads)(\/|$)/.test(s))) violations.push(`${file} imports ${spec}`);
+      if (file.startsWith(`${CONSOLE_LIB}/`)) violations.push(...consoleLibViolations(file, readFileSync(join(ROOT, file), 'utf8'), importsOf(file).filter((s) => s.startsWith('.'))));
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('flags a violation when one exists (the checker itself works)', () => {
     expect(allowed('src/engine', 'src/store')).toBe(false);
     expect(allowed('adapters/mqtt', 'src/pipeline')).toBe(false);
@@ -118,5 +155,20 @@ describe('architecture', () => {
     expect(allowed('src/server', 'src/auth')).toBe(false);
     expect(layerOf('adapters/lib/mqtt/session.ts')).toBe(ADAPTER_LIB);
     expect(layerOf('src/app.ts')).toBe('src/app');
+    expect(allowed('src/console', 'src/core')).toBe(false);
+    expect(allowed('src/console', 'src/server')).toBe(false);
+    expect(allowed('src/console', 'src/console')).toBe(true);
+    expect(allowed('src/server', 'src/console')).toBe(false);
+    expect(allowed('src/app', 'src/console')).toBe(false);
+    expect(allowed('src/main', 'src/console')).toBe(false);
+    expect(allowed('devices', 'src/console')).toBe(false);
+    expect(layerOf('src/console/lib/wire.ts')).toBe(CONSOLE);
+    expect(files).not.toContain(CONSOLE_BUILD_CONFIG);
+    const lib = 'src/console/lib/x.ts';
+    expect(consoleLibViolations(lib, '/** fed from the WebSocket */\nexport const f = (now: number) => now; // not window\n', [])).toEqual([]);
+    expect(consoleLibViolations(lib, 'const t = document.title;\nconst w = new WebSocket(u);\nawait fetch (u);\nlocalStorage.x = 1; navigator.language; window.x;', [])).toEqual(
+      ['document', 'WebSocket', 'fetch(', 'localStorage', 'navigator', 'window'].map((g) => `${lib} uses ${g}`),
+    );
+    expect(consoleLibViolations(lib, '', ['./wire.js', '../ui/dom.js', '../net/api.js', '../main.js'])).toEqual(['../ui/dom.js', '../net/api.js', '../main.js'].map((s) => `${lib} imports ${s} (outside ${CONSOLE_LIB})`));
   });
 });
