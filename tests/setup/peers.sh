@@ -7,6 +7,8 @@
 #   mbpoll                          an independent Modbus master that reads our simulators
 #   socat                           pty pairs: a serial line without hardware (Modbus RTU)
 #   victoria-metrics                accepts InfluxDB's /api/v2/write (the InfluxDB sink's peer)
+#   chromium                        the headless browser the console's tests drive (tests/e2e/console-*)
+#   fonts-noto-cjk                  so the console's Chinese renders in those tests' screenshots
 set -euo pipefail
 
 have_mosquitto() {
@@ -14,6 +16,9 @@ have_mosquitto() {
 }
 have_pymodbus() {
   /usr/bin/python3 -c 'import pymodbus.server, serial_asyncio' >/dev/null 2>&1
+}
+have_cjk_font() {
+  [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'
 }
 
 missing=()
@@ -25,6 +30,9 @@ have_pymodbus || missing+=(python3-pymodbus python3-serial python3-serial-asynci
 command -v mbpoll >/dev/null 2>&1 || missing+=(mbpoll)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 [ -x /usr/bin/victoria-metrics ] || missing+=(victoria-metrics)
+# Debian's own build (tests/support/browser.ts drives /usr/bin/chromium): no browser download.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+have_cjk_font || missing+=(fonts-noto-cjk)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   bash "$(dirname "$0")/install-debs.sh" "${missing[@]}"
@@ -35,4 +43,6 @@ have_pymodbus || { echo "peers.sh: pymodbus (Debian python3-pymodbus) still not 
 command -v mbpoll >/dev/null 2>&1 || { echo "peers.sh: mbpoll still not found" >&2; exit 1; }
 command -v socat >/dev/null 2>&1 || { echo "peers.sh: socat still not found" >&2; exit 1; }
 [ -x /usr/bin/victoria-metrics ] || { echo "peers.sh: victoria-metrics still not found" >&2; exit 1; }
-echo "peers.sh: mosquitto, pymodbus, mbpoll, socat and victoria-metrics ready"
+[ -x /usr/bin/chromium ] || { echo "peers.sh: chromium still not found" >&2; exit 1; }
+have_cjk_font || { echo "peers.sh: fonts-noto-cjk (Noto Sans CJK) still not found" >&2; exit 1; }
+echo "peers.sh: mosquitto, pymodbus, mbpoll, socat, victoria-metrics, chromium and fonts-noto-cjk ready"
