@@ -13,6 +13,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     if (v === null || v === undefined || v === false) continue;
     if (typeof v === 'function') el.addEventListener(name.slice(2).toLowerCase(), v);
     else if (name === 'value' && 'value' in el) (el as HTMLInputElement).value = String(v);
+    // Through the CSSOM: the console's CSP forbids style attributes in markup, not styles set by script.
+    else if (name === 'style') el.style.cssText = String(v);
     else if (v === true) el.setAttribute(name, '');
     else el.setAttribute(name, String(v));
   }
