@@ -104,6 +104,7 @@ export async function runDemo(config: SiteConfig, logger: Logger, configFile: st
 function demoBanner(ws: string, http: string, config: SiteConfig, login: string): string {
   return `
   hazgate ${VERSION} demo: site ${config.site.id}, ${config.points.length} points, simulated plant on ${plantOf(config)}
+    console       ${http}/                     (the supervisor console: open it in a browser and log in)
     alarms        ${http}/api/alarms          (the scenario raises gas alarms within ~30 s)
     points        ${http}/api/points
     history       ${http}/api/points/${config.points[0]?.id ?? 'POINT'}/history
