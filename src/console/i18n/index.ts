@@ -1,5 +1,8 @@
 import type { Dict } from '../lib/i18n.js';
 import { common } from './common.js';
+import { history } from './history.js';
+import { points } from './points.js';
+import { trend } from './trend.js';
 
 /** Every page's strings; each page's file holds both languages. */
-export const DICTS: readonly Dict[] = [common];
+export const DICTS: readonly Dict[] = [common, history, points, trend];

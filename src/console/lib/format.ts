@@ -26,7 +26,12 @@ export function formatTime(ms: number, lang: Lang, timeZone?: string): string {
 
 /** `2026-11-29 14:03:07` (en) or `2026/11/29 14:03:07` (zh-CN). */
 export function formatDateTime(ms: number, lang: Lang, timeZone?: string): string {
-  return formatter(lang, true, timeZone).format(ms).replace(',', '');
+  const f = formatter(lang, true, timeZone);
+  if (lang === 'zh-CN') return f.format(ms).replace(',', '');
+  // en-GB alone would write 29/11/2026: the parts make the unambiguous year-month-day documented above.
+  const parts = f.formatToParts(ms);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
 }
 
 /** A duration, coarse: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`; Chinese units in zh-CN. */

@@ -113,3 +113,30 @@ export function linear(d0: number, d1: number, r0: number, r1: number): (v: numb
   const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
   return (v) => r0 + (v - d0) * k;
 }
+
+const tickFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A time tick's label: `14:30`, `14:30:15`, or the date (`11-29`, `11月29日`) in the user's language. */
+export function formatTick(ms: number, kind: 'date' | 'time' | 'seconds', lang: 'zh-CN' | 'en', timeZone?: string): string {
+  const key = `${kind}|${lang}|${timeZone ?? ''}`;
+  let f = tickFormats.get(key);
+  if (f === undefined) {
+    const tz = timeZone === undefined ? {} : { timeZone };
+    f =
+      kind === 'date'
+        ? new Intl.DateTimeFormat(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { month: lang === 'zh-CN' ? 'numeric' : 'short', day: 'numeric', ...tz })
+        : new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', ...(kind === 'seconds' ? { second: '2-digit' } : {}), hourCycle: 'h23', ...tz });
+    tickFormats.set(key, f);
+  }
+  if (kind === 'date' && lang === 'zh-CN') {
+    const parts = f.formatToParts(ms);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('month')}月${part('day')}日`;
+  }
+  return f.format(ms);
+}
+
+/** A value tick's label: no float noise (`0.30000000000000004` → `0.3`). */
+export function formatTickValue(v: number): string {
+  return Number(v.toPrecision(10)).toString();
+}
