@@ -70,7 +70,8 @@ export class LiveState {
       }
       case 'site':
         if (typeof msg['site'] !== 'string') return [];
-        this.sites.set(msg['site'], msg as unknown as SiteView);
+        // A full view or only its summary (docs/centre.md): a summary updates what it names and keeps the rest (name, alarms…).
+        this.sites.set(msg['site'], { ...this.sites.get(msg['site']), ...(msg as unknown as SiteView) });
         return ['sites'];
       default:
         return [];
