@@ -5,7 +5,7 @@ export const people: Dict = {
   en: {
     'people.title': 'Personnel location',
     'people.notConfigured': 'Personnel location is not configured for this site.',
-    'people.notAtCentre': 'Personnel location is shown at each plant’s gateway, not at the centre.',
+    'people.notAtCentre': 'Personnel location is shown at each plant\'s gateway, not at the centre.',
     'people.onSite': 'People on site',
     'people.zones': 'Zones',
     'people.overLimit': 'Over limit',
@@ -73,7 +73,7 @@ export const people: Dict = {
     'zone.alarms': 'Alarms in this zone',
     'zone.noAlarms': 'No alarm in this zone.',
     'zone.cameras': 'Cameras',
-    'zone.cameraHint': 'named by the zone’s alarms',
+    'zone.cameraHint': 'named by the zone\'s alarms',
     'zone.refreshed': 'Refreshed {time} · every 10 s and on each headcount change',
     'zone.stale': 'Could not refresh ({message}): the list is as of {time}.',
   },

@@ -262,7 +262,7 @@ export function sitesPage(ctx: Ctx, route: Route): Page {
       st.down.length > 0 ? h('div', { class: 'status-bad small' }, st.down.map((d) => ctx.t('sites.status.down', { id: d.id, status: d.status })).join(', ')) : null,
       st.outboxDepth > 0 ? h('div', { class: 'small' }, ctx.t('sites.status.outbox', { n: st.outboxDepth, ago: formatDuration(st.outboxOldestMs, lang) })) : null,
       st.dropped > 0 ? h('div', { class: 'status-bad small' }, ctx.t('sites.status.dropped', { n: st.dropped })) : null,
-      st.time === null ? null : h('div', { class: 'muted small' }, formatDuration(Math.max(0, now - st.time), lang), ' · ', formatTime(st.time, lang)),
+      st.time === null ? null : h('div', { class: 'muted small' }, ctx.t('sites.status.age', { ago: formatDuration(Math.max(0, now - st.time), lang), time: formatTime(st.time, lang) })),
     );
   }
 
