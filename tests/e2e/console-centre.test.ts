@@ -108,7 +108,7 @@ describe('the console on a centre', () => {
 
       // The header's selector: plant B only; its alarm list shows B's alarm alone and no action button.
       await page.locator('[data-testid=site-select]').selectOption('plant-b');
-      await expect.poll(() => page.evaluate(() => location.hash)).toContain('site=plant-b');
+      await expect.poll(() => new URL(page.url()).hash).toContain('site=plant-b');
       await page.locator('[data-testid=nav-alarms]').click();
       const alarmRows = page.locator('[data-testid=alarm-row]');
       await expect.poll(() => alarmRows.count(), { timeout: 10_000 }).toBe(1);
@@ -123,7 +123,7 @@ describe('the console on a centre', () => {
       await rowA.waitFor({ timeout: 10_000 });
       await rowA.focus();
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/alarms\?.*site=plant-a/);
+      await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/alarms\?.*site=plant-a/);
       await expect.poll(async () => (await alarmRows.count()) === 1 && (await alarmRows.first().getAttribute('data-key')) === 'plant-a|gas/GT-101', { timeout: 10_000 }).toBe(true);
       expect(await page.locator('[data-testid=alarm-ack]').count()).toBe(0);
       await page.screenshot({ path: join(shots, 'centre-alarms-plant-a.png') });
