@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { downsample } from '../../src/console/lib/trend-downsample.js';
 import { linePaths } from '../../src/console/lib/trend-path.js';
 import { formatTick, formatTickValue, linear, niceStep, niceTicks, tickLabelKind, timeStep, timeTicks, valueDomain } from '../../src/console/lib/trend-scale.js';
-import { LiveSeries, lowerBound, nearest, seriesFromColumns, stats, type Series } from '../../src/console/lib/trend-series.js';
+import { gapThreshold, LiveSeries, lowerBound, medianInterval, nearest, seriesFromColumns, stats, type Series } from '../../src/console/lib/trend-series.js';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 29, 0, 0, 0);
@@ -219,5 +219,39 @@ describe('line paths', () => {
   it('nothing to draw is an empty path', () => {
     expect(linePaths(series([]), x, y)).toEqual({ good: '', uncertain: '', points: 0 });
     expect(linePaths(series([null, null]), x, y).points).toBe(0);
+  });
+});
+
+describe('silences', () => {
+  it('a silence longer than the threshold breaks the line, with or without reduction', () => {
+    const values = Array.from({ length: 200 }, (_, i) => i);
+    const ts = values.map((_, i) => T0 + (i < 100 ? i * 1000 : i * 1000 + 60_000));
+    const s = seriesFromColumns({ ts, value: values, quality: {} });
+    expect(gapThreshold(s, T0, T0 + 300_000, false)).toBe(10_000);
+    expect(gapThreshold(s, T0, T0 + 300_000, true)).toBe(Number.POSITIVE_INFINITY);
+    expect(medianInterval(s, T0, T0 + 300_000)).toBe(1000);
+    for (const buckets of [1000, 20]) {
+      const d = downsample(s, T0, T0 + 300_000, buckets, 10_000);
+      expect([...d.v].filter((v) => Number.isNaN(v)).length).toBe(1);
+      expect(linePaths(d, (t) => t / 1000, (v) => v).good.split('M').length - 1).toBe(2);
+    }
+    expect([...downsample(s, T0, T0 + 300_000, 1000).v].some((v) => Number.isNaN(v))).toBe(false);
+  });
+  it('a lone sample has no interval', () => {
+    expect(Number.isNaN(medianInterval(series([1]), T0, T0 + 1000))).toBe(true);
+    expect(gapThreshold(series([1]), T0, T0 + 1000, false)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('flapping quality', () => {
+  it('every other sample bad in every bucket: nothing is cut off the end', () => {
+    const n = 10_000;
+    const quality: Record<string, 'bad'> = {};
+    for (let i = 1; i < n; i += 2) quality[String(i)] = 'bad';
+    const s = series(Array.from({ length: n }, (_, i) => i), 1000, T0, quality);
+    const d = downsample(s, T0, T0 + (n - 1) * 1000, 50);
+    const drawn = [...d.t].filter((_, i) => !Number.isNaN(d.v[i]!));
+    expect(drawn[drawn.length - 1]).toBe(T0 + (n - 2) * 1000);
+    expect(Number.isNaN(d.v[d.length - 1]!)).toBe(true); // the last sample is bad: the line ends in a break
   });
 });

@@ -169,3 +169,26 @@ export function nearest(s: Series, time: number): number {
   }
   return best;
 }
+
+/**
+ * The median time between samples in [from, to] (from at most `probe` intervals spread over the
+ * window: cheap on a week of 1 Hz); NaN with fewer than two samples.
+ */
+export function medianInterval(s: Series, from: number, to: number, probe = 1000): number {
+  const a = lowerBound(s.t, s.length, from);
+  const b = Math.min(s.length, lowerBound(s.t, s.length, to + 1));
+  const n = b - a - 1;
+  if (n < 1) return Number.NaN;
+  const stride = Math.max(1, Math.floor(n / probe));
+  const dts: number[] = [];
+  for (let i = a + 1; i < b; i += stride) dts.push((s.t[i] ?? 0) - (s.t[i - 1] ?? 0));
+  dts.sort((x, y) => x - y);
+  return dts[Math.floor(dts.length / 2)] ?? Number.NaN;
+}
+
+/** A silence that breaks a number's line: ten of its usual intervals, at least 10 s. Booleans hold their value: never. */
+export function gapThreshold(s: Series, from: number, to: number, boolean: boolean): number {
+  if (boolean) return Number.POSITIVE_INFINITY;
+  const m = medianInterval(s, from, to);
+  return Number.isFinite(m) ? Math.max(10_000, 10 * m) : Number.POSITIVE_INFINITY;
+}

@@ -3,7 +3,7 @@ import type { Lang } from '../lib/i18n.js';
 import { downsample } from '../lib/trend-downsample.js';
 import { linePaths } from '../lib/trend-path.js';
 import { formatTick, formatTickValue, linear, niceTicks, tickLabelKind, timeTicks, valueDomain } from '../lib/trend-scale.js';
-import { nearest, stats, type Series } from '../lib/trend-series.js';
+import { gapThreshold, nearest, stats, type Series } from '../lib/trend-series.js';
 
 /**
  * The trend chart: an SVG line of one point's samples over [from, to], built with
@@ -23,6 +23,8 @@ export interface ChartData {
   readonly boolean: boolean;
   /** The window ends now and grows: a step line holds its last value to the right edge. */
   readonly live: boolean;
+  /** The value axis fits the data instead of the configured range. */
+  readonly fit: boolean;
 }
 
 export interface ChartText {
@@ -41,7 +43,7 @@ export interface TrendChart {
   destroy(): void;
 }
 
-const M = { left: 64, right: 18, top: 22, bottom: 30 };
+const M = { left: 64, right: 18, top: 30, bottom: 30 };
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Readonly<Record<string, string | number>> = {}, text?: string): SVGElementTagNameMap[K] {
   const el = document.createElementNS(NS, tag);
@@ -104,7 +106,7 @@ export function createTrendChart(text: ChartText): TrendChart {
     clipRect.setAttribute('height', String(ph + 4));
 
     const st = stats(d.series, d.from, d.to);
-    const [d0, d1] = valueDomain(st.min, st.max, d.range, d.boolean);
+    const [d0, d1] = valueDomain(st.min, st.max, d.fit ? undefined : d.range, d.boolean);
     const vt = d.boolean ? { min: 0, max: 1, step: 1, ticks: [0, 1] } : niceTicks(d0, d1, Math.max(2, Math.floor(ph / 60)));
     // Booleans get a margin so the line at 0 and 1 is not on the frame.
     const yLo = d.boolean ? -0.15 : vt.min;
@@ -119,7 +121,7 @@ export function createTrendChart(text: ChartText): TrendChart {
       grid.append(svg('line', { x1: M.left, x2: M.left + pw, y1: yy, y2: yy }));
       axes.append(svg('text', { x: M.left - 8, y: yy, 'text-anchor': 'end', 'dominant-baseline': 'middle' }, d.boolean ? (v === 1 ? text.on : text.off) : formatTickValue(v)));
     }
-    if (!d.boolean && d.unit !== '') axes.append(svg('text', { x: M.left - 8, y: M.top - 8, 'text-anchor': 'end', class: 'tc-unit' }, d.unit));
+    if (!d.boolean && d.unit !== '') axes.append(svg('text', { x: M.left - 8, y: 14, 'text-anchor': 'end', class: 'tc-unit' }, d.unit));
     const offsetOf = (ms: number) => -new Date(ms).getTimezoneOffset() * 60_000;
     const tt = timeTicks(d.from, d.to, Math.max(2, Math.floor(pw / 110)), offsetOf);
     for (const tick of tt.ticks) {
@@ -141,7 +143,7 @@ export function createTrendChart(text: ChartText): TrendChart {
       bandRange.setAttribute('visibility', 'visible');
     } else bandRange.setAttribute('visibility', 'hidden');
 
-    const ds = downsample(d.series, d.from, d.to, pw);
+    const ds = downsample(d.series, d.from, d.to, pw, gapThreshold(d.series, d.from, d.to, d.boolean));
     const paths = linePaths(ds, x, y, d.boolean ? { step: true, ...(d.live ? { extendTo: M.left + pw } : {}) } : {});
     good.setAttribute('d', paths.good === '' ? 'M0 0' : paths.good);
     good.setAttribute('data-points', String(paths.points));

@@ -5,7 +5,7 @@ import { filterHistory, historyPath, isAudit, moveSelection, searchFromQuery, se
 import { formatRoute, type Route } from '../../lib/route.js';
 import type { AlarmState, Transition } from '../../lib/wire.js';
 import { ApiError } from '../../net/api.js';
-import { messageNodes, priorityChip, priorityLabel, valueText } from '../alarm-parts.js';
+import { messageNodes, priorityChip, priorityLabel, stateLabel, valueText } from '../alarm-parts.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h } from '../dom.js';
 import { isTyping } from '../keys.js';
@@ -27,7 +27,8 @@ export function historyPage(ctx: Ctx, route: Route): Page {
   const centre = ctx.mode === 'centre';
 
   const reasonLabel = (r: string) => (ctx.tr.has(`history.reason.${r}`) ? ctx.t(`history.reason.${r}`) : r);
-  const stateText = (s: AlarmState | 'audit') => (ctx.tr.has(`history.state.${s}`) ? ctx.t(`history.state.${s}`) : s);
+  // The alarm list's words for states (one vocabulary across the console); an audit record is no alarm state.
+  const stateText = (s: AlarmState) => ((s as string) === 'audit' ? ctx.t('history.audit') : stateLabel(ctx, s));
 
   // --- the search form ---
   const condition = h('input', { type: 'text', name: 'condition', value: search.condition, placeholder: ctx.t('history.conditionPh'), list: 'history-conditions', class: 'mono', 'data-testid': 'history-condition', size: 28 });
@@ -159,7 +160,7 @@ export function historyPage(ctx: Ctx, route: Route): Page {
         tabindex: -1,
         'aria-selected': 'false',
       },
-      h('td', { class: 'num nowrap', title: recorded }, formatDateTime(time, ctx.tr.lang)),
+      h('td', { class: 'nowrap tnum', title: recorded }, formatDateTime(time, ctx.tr.lang)),
       centre ? h('td', {}, t.site ?? '') : null,
       h('td', {}, audit ? null : priorityChip(ctx, t)),
       h('td', { class: 'mono history-condition' }, t.conditionId),

@@ -43,11 +43,28 @@ export function trendPage(ctx: Ctx, route: Route): Page {
           'data-range': k,
           'aria-pressed': k === range ? 'true' : 'false',
           class: k === range ? 'selected' : null,
-          onclick: () => ctx.navigate(formatRoute('trend', id, { ...route.query, range: k })),
+          onclick: () => ctx.navigate(formatRoute('trend', id, { ...route.query, range: k, y: fit ? 'fit' : null })),
         },
         ctx.t(`trend.range.${k}`),
       ),
     ),
+  );
+  let fit = route.query['y'] === 'fit';
+  const fitBtn = h(
+    'button',
+    {
+      type: 'button',
+      'data-testid': 'trend-fit',
+      'aria-pressed': fit ? 'true' : 'false',
+      title: ctx.t('trend.fitTitle'),
+      onclick: () => {
+        fit = !fit;
+        fitBtn.setAttribute('aria-pressed', fit ? 'true' : 'false');
+        history.replaceState(null, '', formatRoute('trend', id, { ...route.query, range, y: fit ? 'fit' : null }));
+        drawChart();
+      },
+    },
+    ctx.t('trend.fit'),
   );
   const liveTag = h('span', { class: 'trend-live', 'data-live': 'no' }, ctx.t('trend.paused'));
   const statsBox = h('dl', { class: 'trend-stats' });
@@ -67,7 +84,7 @@ export function trendPage(ctx: Ctx, route: Route): Page {
     { class: 'page-trend', 'data-testid': 'trend-page', 'data-point': id },
     h('nav', { class: 'trend-nav' }, h('a', { href: formatRoute('points') }, ctx.t('trend.back'))),
     h('header', { class: 'trend-head' }, h('div', {}, title, meta), alarmsBox),
-    h('div', { class: 'toolbar trend-toolbar' }, h('span', { class: 'muted' }, ctx.t('trend.range')), rangeBar, liveTag, statsBox),
+    h('div', { class: 'toolbar trend-toolbar' }, h('span', { class: 'muted' }, ctx.t('trend.range')), rangeBar, fitBtn, liveTag, statsBox),
     body,
     legend,
     notice,
@@ -78,6 +95,7 @@ export function trendPage(ctx: Ctx, route: Route): Page {
 
   function drawMeta(): void {
     title.textContent = name();
+    fitBtn.hidden = point?.range === undefined || isBool();
     if (point === undefined) return void fill(meta);
     const item = (label: string, value: string | undefined) => (value === undefined || value === '' ? null : [h('dt', {}, label), h('dd', {}, value)]);
     fill(
@@ -126,7 +144,7 @@ export function trendPage(ctx: Ctx, route: Route): Page {
     const { from, to } = timeWindow();
     series.dropBefore(from);
     const s = series.view();
-    chart.update({ series: s, from, to, unit: point?.unit ?? '', range: point?.range, boolean: isBool(), live: ctx.link.state === 'live' });
+    chart.update({ series: s, from, to, unit: point?.unit ?? '', range: point?.range, boolean: isBool(), live: ctx.link.state === 'live', fit });
     const st = stats(s, from, to);
     const v = (n: number) => (Number.isNaN(n) ? '—' : isBool() ? (n >= 0.5 ? words.on : words.off) : formatValue(n, point?.unit));
     fill(
@@ -156,8 +174,7 @@ export function trendPage(ctx: Ctx, route: Route): Page {
 
   function unknown(): void {
     fill(body, h('div', { class: 'empty trend-unknown', 'data-testid': 'trend-unknown' }, h('p', { class: 'trend-unknown-title' }, ctx.t('trend.unknown', { id })), h('p', {}, ctx.t('trend.unknownHint'))));
-    rangeBar.hidden = true;
-    legend.hidden = true;
+    root.classList.add('trend-is-unknown');
   }
 
   async function load(): Promise<void> {
