@@ -19,7 +19,11 @@ export interface AuthWiringOptions {
 export interface AuthWiring {
   readonly service: AuthService;
   readonly http: HttpAuth;
-  /** Journals what `hazgate user …` changed since the last pass (every 5 s; at once at start). */
+  /**
+   * The periodic pass (every second): the console sessions take in what `hazgate user` ended and
+   * write their last uses (at most once a minute); what `hazgate user …` changed since the last pass
+   * is journaled (every 5 s; at once at start).
+   */
   tick(now: number): void;
   close(): void;
 }
@@ -29,7 +33,8 @@ const ADMIN_EVENTS_EVERY_MS = 5_000;
 
 /**
  * Auth is always on: users.db opened (created, owner-only, when missing), the auth service over it,
- * the server's sessions and audit. A store without users is said at start with how to make one.
+ * the server's sessions (kept in users.db as SHA-256 of their ids: a restart keeps the control room
+ * logged in) and audit. A store without users is said at start with how to make one.
  * Attempts are logged with the user, the address and the outcome; never a password or a token.
  */
 export function wireAuth(section: AuthSection | undefined, o: AuthWiringOptions): AuthWiring {
@@ -48,6 +53,10 @@ export function wireAuth(section: AuthSection | undefined, o: AuthWiringOptions)
   const http = createHttpAuth({
     auth: opened.service,
     sessions: { idleTimeoutMs: s.idleTimeout, maxAgeMs: s.maxAge, maxSessions: s.maxSessions },
+    sessionPersistence: {
+      records: opened.store.sessions,
+      onError: (err) => logger.warn({ code: 'HG_ERR_AUTH_STORE', err: String(err) }, 'console sessions could not be read or written in users.db; they go on in memory and it is tried again'),
+    },
     https: o.https,
     metricsToken: o.metricsToken,
     audit: o.audit,
@@ -69,7 +78,15 @@ export function wireAuth(section: AuthSection | undefined, o: AuthWiringOptions)
     }
   };
   journalAdminEvents(o.clock.now());
-  return { service: opened.service, http, tick: journalAdminEvents, close: () => opened.close() };
+  const tick = (now: number): void => {
+    http.sessions.maintain();
+    journalAdminEvents(now);
+  };
+  const close = (): void => {
+    http.sessions.close();
+    opened.close();
+  };
+  return { service: opened.service, http, tick, close };
 }
 
 /** Good token uses at debug (one per request), password logins at info, refusals at warn. */

@@ -39,6 +39,8 @@ export class Centre {
   url = '';
   /** With `mqtt.serve: leases`: the share of partitions this process holds. */
   private leases: MqttLeaseKeeper | null = null;
+  /** The auth pass: console sessions take in `hazgate user` changes and write their last uses. */
+  private authTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly config: CentreConfig,
@@ -50,6 +52,7 @@ export class Centre {
     const centre = new Centre(config, parts);
     try {
       centre.url = await listen(parts.http, config.server.host, config.server.port);
+      centre.authTimer = setInterval(() => parts.auth.tick(parts.clock.now()), 1000);
       if (parts.mqtt !== null) centre.leases = await startMqtt(config, parts.mqtt.input, opts.logger);
     } catch (e) {
       await centre.stop().catch((err: unknown) => opts.logger.warn({ err: String(err) }, 'cleanup after a failed start failed'));
@@ -69,6 +72,7 @@ export class Centre {
   /** Inputs first (nothing new arrives), then the clients, then the store. */
   async stop(): Promise<void> {
     const p = this.parts;
+    if (this.authTimer !== null) clearInterval(this.authTimer);
     // Hands this process's partitions on at once (leases cleared) instead of at lease expiry.
     await this.leases?.stop().catch((e: unknown) => p.logger.warn({ err: String(e) }, 'partition leases stop failed'));
     await p.mqtt?.client.end().catch((e: unknown) => p.logger.warn({ err: String(e) }, 'MQTT input stop failed'));

@@ -13,3 +13,4 @@ export { SqliteUserStore } from './user-store-sqlite.js';
 export type { LoginAttempt, StoredToken, StoredUser, UserStore } from './user-store.js';
 export { isUserName, LocalUserAdmin, type UserAdminOptions } from './users.js';
 export { AdminEventLog, type AdminEvent } from './admin-events.js';
+export { SqliteSessionRecords } from './sessions-sqlite.js';

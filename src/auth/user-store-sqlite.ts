@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { HazgateError, type Role, type Scopes } from '../core/index.js';
 import type { LoginAttempt, StoredToken, StoredUser, UserStore } from './user-store.js';
 import { AdminEventLog } from './admin-events.js';
+import { SqliteSessionRecords } from './sessions-sqlite.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS users (
@@ -83,8 +84,8 @@ function attemptOf(r: AttemptRow): LoginAttempt {
 }
 
 /**
- * Users, API tokens and login attempts in `<dir>/users.db` (WAL, synchronous FULL: a new user or a
- * revoked token must survive a power cut). The file is made readable by its owner only: it holds
+ * Users, API tokens, login attempts and console sessions in `<dir>/users.db` (WAL, synchronous
+ * FULL: a new user, a revoked token, a login or a logout must survive a power cut). The file is made readable by its owner only: it holds
  * password hashes. Every statement names its columns; the JSON columns are written only from
  * validated values.
  */
@@ -93,6 +94,8 @@ export class SqliteUserStore implements UserStore {
   private readonly db: Database.Database;
   /** What `hazgate user …` changed, until a gateway has journaled it. */
   readonly adminEvents: AdminEventLog;
+  /** Console sessions (SHA-256 of their ids), for the server's SessionStore. */
+  readonly sessions: SqliteSessionRecords;
   private inserts = 0;
   /** Statements by their SQL, prepared on first use. */
   private readonly statements = new Map<string, Database.Statement>();
@@ -111,6 +114,7 @@ export class SqliteUserStore implements UserStore {
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
       this.adminEvents = new AdminEventLog(this.db);
+      this.sessions = new SqliteSessionRecords(this.db, (what, run) => this.write(what, run));
     } catch (cause) {
       throw new HazgateError('HG_ERR_AUTH_STORE', `user store ${this.file} cannot be opened: ${String(cause)}`, { file: this.file }, cause);
     }
@@ -174,6 +178,10 @@ export class SqliteUserStore implements UserStore {
 
   touchToken(id: string, at: number): void {
     this.write(`note use of token ${id}`, () => this.prepare('UPDATE tokens SET last_used = ? WHERE id = ?').run(at, id));
+  }
+
+  endSessionsOf(user: string): number {
+    return this.sessions.endSessionsOf(user);
   }
 
   recordAttempt(a: LoginAttempt): void {

@@ -22,7 +22,7 @@ export interface LoginAttempt {
   readonly outcome: 'ok' | 'failed';
 }
 
-/** Where users, tokens and login attempts live (SQLite here; a fake in tests). */
+/** Where users, tokens, login attempts and console sessions live (SQLite here; a fake in tests). */
 export interface UserStore {
   /** @throws HG_ERR_AUTH_USER_EXISTS */
   insertUser(user: StoredUser): void;
@@ -30,8 +30,10 @@ export interface UserStore {
   listUsers(): StoredUser[];
   /** false when there is no such user. */
   updateUser(name: string, change: Partial<Pick<StoredUser, 'passwordHash' | 'roles' | 'scopes' | 'disabled'>>): boolean;
-  /** Removes the user and their tokens; false when there is no such user. */
+  /** Removes the user, their tokens and their console sessions; false when there is no such user. */
   deleteUser(name: string): boolean;
+  /** Ends the user's console sessions (password changed, disabled); how many there were. */
+  endSessionsOf(user: string): number;
   insertToken(token: StoredToken): void;
   getToken(id: string): StoredToken | undefined;
   listTokens(user?: string): StoredToken[];

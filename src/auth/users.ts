@@ -58,16 +58,19 @@ export class LocalUserAdmin implements UserAdmin {
     this.user(name);
     checkNewPassword(name, password);
     this.options.store.updateUser(name, { passwordHash: await hashPassword(password) });
+    // Their sessions end here, in users.db, so a running server drops them too (it would at their next request anyway: the credential digest).
+    this.options.store.endSessionsOf(name);
   }
 
   setDisabled(name: string, state: 'disabled' | 'enabled'): UserInfo {
     const user = this.user(name);
     const disabled = state === 'enabled' ? null : (user.disabled ?? this.options.clock.now());
     this.options.store.updateUser(name, { disabled });
+    if (disabled !== null) this.options.store.endSessionsOf(name);
     return userInfo({ ...user, disabled });
   }
 
-  /** Removes the user and every token of theirs (their name stays in the journal's records). */
+  /** Removes the user, every token and console session of theirs (their name stays in the journal's records). */
   removeUser(name: string): void {
     if (!this.options.store.deleteUser(name)) throw unknownUser(name);
   }

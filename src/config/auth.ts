@@ -30,7 +30,8 @@ const tokensSchema = z
   .strict();
 
 /**
- * Console logins (POST /api/login): sessions are kept in the server's memory (a restart ends them).
+ * Console logins (POST /api/login): sessions are kept in memory and in users.db (SHA-256 of their
+ * ids only), so a restart does not log the control room out (docs/auth.md, Console sessions).
  * An open WebSocket of the session keeps it from going idle: a control-room screen showing alarms
  * is in use even when nobody clicks; maxAge ends it all the same.
  */
@@ -40,7 +41,7 @@ export const sessionsSchema = z
     idleTimeout: durationSchema.refine((ms) => ms >= 60_000, 'at least 1m').default(30 * 60_000),
     /** A session ends this long after the login, used or not (a shift and a half). */
     maxAge: durationSchema.refine((ms) => ms >= 60_000, 'at least 1m').default(12 * 3_600_000),
-    /** Sessions kept at most; a login past it ends the oldest. */
+    /** Sessions kept at most; a login past it is refused (429), never ending someone else's. */
     maxSessions: z.number().int().min(1).max(1_000_000).default(10_000),
   })
   .strict()

@@ -152,3 +152,38 @@ export interface UserAdmin {
   revokeToken(id: string): TokenInfo;
   listTokens(user?: string): TokenInfo[];
 }
+
+/**
+ * A console session as kept on disk (users.db): SHA-256 of its id, never the id, so a copy of the
+ * file logs nobody in. The CSRF token is derived from the id and not kept at all.
+ */
+export interface SessionRecord {
+  /** Hex SHA-256 of the session id (the cookie's value). */
+  readonly key: string;
+  readonly user: string;
+  /** Principal.credential at the login; null: not checked. */
+  readonly credential: string | null;
+  readonly created: number;
+  /** created + maxAge. */
+  readonly expires: number;
+  /** Written at most once a minute: up to a minute older than the last use. */
+  readonly lastSeen: number;
+}
+
+/**
+ * Where the server's session store keeps its sessions so that a restart does not log the control
+ * room out (src/auth implements it over users.db). The server keeps every session in memory too and
+ * reads this only at start and when another process (`hazgate user`) has written. Every method may
+ * throw HG_ERR_AUTH_STORE.
+ */
+export interface SessionRecords {
+  /** Every session kept, oldest first. */
+  all(): SessionRecord[];
+  insert(record: SessionRecord): void;
+  /** Ends these sessions (logout, idle, too old, the user's cap, credential changed). */
+  remove(keys: readonly string[]): void;
+  /** Last uses, in one transaction. */
+  touch(seen: readonly { readonly key: string; readonly lastSeen: number }[]): void;
+  /** Whether another process (`hazgate user remove`, …) has written to the store since the last call. */
+  changedElsewhere(): boolean;
+}

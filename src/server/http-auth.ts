@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HazgateError, isHazgateError, type AuditSink, type AuthService, type Principal } from '../core/index.js';
 import { AccessAudit } from './access-audit.js';
-import { SessionStore, type Session, type SessionSettings } from './sessions.js';
+import { SessionStore, type Session, type SessionPersistence, type SessionSettings } from './sessions.js';
 
 export const SESSION_COOKIE = 'hazgate_session';
 export const CSRF_HEADER = 'x-hazgate-csrf';
@@ -49,6 +49,11 @@ export class HttpAuth {
 
   get audit(): AccessAudit {
     return this.o.audit;
+  }
+
+  /** The console sessions: the app's periodic pass maintains them and closes them at shutdown. */
+  get sessions(): SessionStore {
+    return this.o.sessions;
   }
 
   /** @throws HazgateError HG_ERR_AUTH_REQUIRED (nothing, or a session that ended), _FAILED, _TOKEN_EXPIRED, _TOKEN_REVOKED, _JWKS. */
@@ -157,6 +162,8 @@ export class HttpAuth {
 export interface ServerAuthOptions {
   readonly auth: AuthService;
   readonly sessions: SessionSettings;
+  /** Where sessions outlive the process (users.db); absent: in memory only, a restart ends them. */
+  readonly sessionPersistence?: SessionPersistence | undefined;
   /** The server is HTTPS: cookies get `Secure`. */
   readonly https: boolean;
   readonly metricsToken?: string | undefined;
@@ -165,11 +172,11 @@ export interface ServerAuthOptions {
   readonly now: () => number;
 }
 
-/** The server's authentication: an in-memory session store, the audit and the HTTP edge over the auth service. */
+/** The server's authentication: the session store (kept in memory, written through to the persistence given), the audit and the HTTP edge over the auth service. */
 export function createHttpAuth(o: ServerAuthOptions): HttpAuth {
   return new HttpAuth({
     auth: o.auth,
-    sessions: new SessionStore(o.sessions, o.now),
+    sessions: new SessionStore(o.sessions, o.now, undefined, o.sessionPersistence),
     secureCookies: o.https,
     metricsToken: o.metricsToken,
     audit: new AccessAudit(o.audit, o.now),

@@ -16,7 +16,7 @@ export { AccessAudit } from './access-audit.js';
 export { CentreScope } from './centre-scope.js';
 export { createHttpAuth, CSRF_HEADER, HttpAuth, SESSION_COOKIE, type Credentials, type HttpAuthOptions, type ServerAuthOptions } from './http-auth.js';
 export { routesOf, type RouteInfo } from './routes-auth.js';
-export { SessionStore, type Session, type SessionSettings } from './sessions.js';
+export { csrfOf, LAST_SEEN_WRITE_MS, SessionStore, sessionKey, type Session, type SessionPersistence, type SessionSettings } from './sessions.js';
 export { SiteScope } from './site-scope.js';
 export { DEFAULT_WS_LIMITS, type WsLimits } from './ws-admission.js';
 export { MessageRate, type RateVerdict } from './ws-rate.js';

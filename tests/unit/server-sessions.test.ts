@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cookieValue } from '../../src/server/http-auth.js';
 import { MessageRate, SessionStore } from '../../src/server/index.js';
-import { MAX_SESSIONS_PER_USER } from '../../src/server/sessions.js';
+import { csrfOf, MAX_SESSIONS_PER_USER } from '../../src/server/sessions.js';
 import { WsConnections } from '../../src/server/ws-admission.js';
 
 /** Console sessions and WebSocket message rates: pure, with the time passed in. */
@@ -19,7 +19,7 @@ describe('session store', () => {
   it('keeps a session while it is used, ends it after the idle timeout or its maximum age, whichever comes first', () => {
     const { sessions, at } = store();
     const s = sessions.create('wang');
-    expect(s).toMatchObject({ id: 'id1', csrf: 'id2', user: 'wang', created: 0, expires: 12 * 60 * MIN });
+    expect(s).toMatchObject({ id: 'id1', csrf: csrfOf('id1'), user: 'wang', created: 0, expires: 12 * 60 * MIN });
     at(29 * MIN);
     expect(sessions.use('id1')?.user).toBe('wang');
     at(58 * MIN);
@@ -64,7 +64,9 @@ describe('session store', () => {
     const sessions = new SessionStore({ idleTimeoutMs: MIN, maxAgeMs: MIN, maxSessions: 10 }, () => 0);
     const s = sessions.create('x');
     expect(s.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(s.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(s.csrf).not.toBe(s.id);
+    expect(sessions.use(s.id)?.csrf).toBe(s.csrf); // derived from the id, the same at every use
   });
 });
 
