@@ -11,7 +11,7 @@ export const summary: Dict = {
     'summary.unackedShort': 'Unacked',
     'summary.unackedTotal': '{n} unacknowledged',
     'summary.allAcked': 'all acknowledged',
-    'summary.shown': 'alarms shown',
+    'summary.shown': 'shown in total',
     'summary.hidden': '{n} hidden (shelved, suppressed, out of service)',
     'summary.noAlarms': 'No alarms. All conditions are normal.',
     'summary.noSites': 'No site has reported yet.',

@@ -74,7 +74,7 @@ export function openAlarmDialog(ctx: Ctx, action: OperatorAction, key: string, o
   const showAlarm = (t: Transition) => {
     fill(
       summary,
-      h('div', { class: 'dialog-alarm-head' }, priorityChip(ctx, t), ' ', subjectNodes(ctx, t), t.level === null ? null : h('span', { class: 'mono level' }, t.level), h('span', { class: 'state' }, stateLabel(ctx, t.state))),
+      h('div', { class: 'dialog-alarm-head' }, priorityChip(ctx, t), h('span', { class: 'subject' }, subjectNodes(ctx, t)), t.level === null ? null : h('span', { class: 'mono level' }, t.level), h('span', { class: 'state' }, stateLabel(ctx, t.state))),
       h('div', { class: 'dialog-alarm-msg' }, messageNodes(t.message)),
       t.site === undefined ? null : h('div', { class: 'muted' }, ctx.t('alarms.col.site'), ': ', t.site),
     );
@@ -130,7 +130,8 @@ export function openAlarmDialog(ctx: Ctx, action: OperatorAction, key: string, o
             submit.disabled = true;
           } else {
             showAlarm(current);
-            showError(ctx.t('alarms.err.stale', { state: stateLabel(ctx, current.state) }));
+            const why = ctx.tr.has(`alarms.reason.${current.reason}`) ? ctx.t(`alarms.reason.${current.reason}`) : current.reason;
+            showError(ctx.t('alarms.err.stale', { state: `${stateLabel(ctx, current.state)} · ${why}${current.user === undefined ? '' : ` · ${current.user}`}` }));
           }
           return;
         }

@@ -67,7 +67,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
   const toolbar = h(
     'div',
     { class: 'toolbar alarm-toolbar' },
-    h('label', {}, ctx.t('alarms.filter.area'), areaSelect),
+    centre ? null : h('label', {}, ctx.t('alarms.filter.area'), areaSelect),
     h('label', {}, ctx.t('alarms.filter.priority'), prioritySelect),
     h('label', {}, ctx.t('alarms.filter.state'), stateSelect),
     h('label', { class: 'search' }, ctx.t('alarms.filter.search'), search),
@@ -80,7 +80,8 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
     ['prio', ctx.t('alarms.col.priority')],
     ['time', ctx.t('alarms.col.time')],
     ...(centre ? ([['site', ctx.t('alarms.col.site')]] as [string, string][]) : []),
-    ['area', ctx.t('alarms.col.area')],
+    // At a centre an alarm's area is its site: one column says it.
+    ...(centre ? [] : ([['area', ctx.t('alarms.col.area')]] as [string, string][])),
     ['subject', ctx.t('alarms.col.point')],
     ['level', ctx.t('alarms.col.level')],
     ['value', ctx.t('alarms.col.value')],
@@ -159,8 +160,8 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
       h('td', { class: 'col-time' }, h('span', { class: 'when' }, formatWhen(since, ctx.now(), ctx.tr.lang)), ago),
     ];
     if (centre) cells.push(h('td', { class: 'col-site' }, t.site ?? '—'));
+    if (!centre) cells.push(h('td', { class: 'col-area' }, ctx.areaOf(t)));
     cells.push(
-      h('td', { class: 'col-area' }, ctx.areaOf(t)),
       h('td', { class: 'col-subject' }, subjectNodes(ctx, t)),
       h('td', { class: 'col-level mono' }, t.level ?? '—'),
       h('td', { class: 'col-value num' }, valueText(ctx, t)),
@@ -175,6 +176,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
         'data-key': keyOf(t),
         'data-condition': t.conditionId,
         'data-state': t.state,
+        'data-level': t.level ?? '',
         'data-colour': t.colour,
         'data-acked': String(t.acked),
         class: isUnacked(t) ? 'flash' : null,
@@ -203,8 +205,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
     const out: Node[] = [];
     const acts = availableActions(t, { operate: ctx.can('operate'), maintain: ctx.can('maintain') });
     for (const a of ROW_ACTIONS) {
-      if (!acts.includes(a) && !(a === 'reset' && t.latched && ctx.can('operate'))) continue;
-      const disabled = a === 'reset' && !canReset(t);
+      if (!acts.includes(a)) continue;
       out.push(
         h(
           'button',
@@ -214,8 +215,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
             'data-testid': `alarm-${a === 'acknowledge' ? 'ack' : a}`,
             'data-action': a,
             'data-key': key,
-            disabled,
-            title: disabled ? ctx.t('alarms.resetNotYet') : ctx.t(`alarms.doHint.${a}`),
+            title: ctx.t(`alarms.doHint.${a}`),
           },
           ctx.t(`alarms.short.${a}`),
         ),
@@ -368,7 +368,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
   // Details of the selected alarm.
   function drawDetails(): void {
     const t = selected === null ? undefined : ctx.live.book.get(selected);
-    if (t === detailsFor) return;
+    if ((t ?? null) === detailsFor) return;
     detailsFor = t ?? null;
     detailsAgo = null;
     if (t === undefined) {
@@ -381,7 +381,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
     const dl: Node[] = [];
     dl.push(...row(ctx.t('alarms.col.state'), stateLabel(ctx, t.state)));
     if (t.site !== undefined) dl.push(...row(ctx.t('alarms.col.site'), t.site));
-    dl.push(...row(ctx.t('alarms.col.area'), ctx.areaOf(t)));
+    if (!centre) dl.push(...row(ctx.t('alarms.col.area'), ctx.areaOf(t)));
     dl.push(...row(ctx.t('alarms.col.point'), ...subjectNodes(ctx, t)));
     if (t.pointId !== null && t.zoneId !== undefined) dl.push(...row(ctx.t('alarms.zone'), h('span', { class: 'mono' }, t.zoneId)));
     dl.push(...row(ctx.t('alarms.col.level'), t.level ?? '—'));

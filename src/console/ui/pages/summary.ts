@@ -31,7 +31,7 @@ export function summaryPage(ctx: Ctx, _route: Route): Page {
     h('h1', { class: 'visually-hidden' }, ctx.t('summary.title')),
     tiles,
     floodNow,
-    h('div', { class: 'summary-cols' }, h('div', {}, h('h2', {}, ctx.t(centre ? 'summary.bySite' : 'summary.byArea')), matrix), centre ? null : h('div', {}, h('h2', {}, ctx.t('summary.kpis')), kpis)),
+    h('div', { class: centre ? 'summary-cols single' : 'summary-cols' }, h('div', {}, h('h2', {}, ctx.t(centre ? 'summary.bySite' : 'summary.byArea')), matrix), centre ? null : h('div', {}, h('h2', {}, ctx.t('summary.kpis')), kpis)),
   );
 
   // Tiles: one per colour with its count and its unacknowledged count.
@@ -317,7 +317,14 @@ export function summaryPage(ctx: Ctx, _route: Route): Page {
   });
   unlisten.push(ctx.on('alarms', draw), ctx.on('flood', draw), ctx.on('site', draw));
   if (centre) {
-    unlisten.push(ctx.on('sites', draw));
+    let ticks = 0;
+    unlisten.push(
+      ctx.on('sites', draw),
+      // "Last heard" ages: every 5 s is enough.
+      ctx.on('clock', () => {
+        if (++ticks % 5 === 0) draw();
+      }),
+    );
     abort = new AbortController();
     ctx.api.get<SiteView[] | { sites: SiteView[] }>('/api/sites', abort.signal).then(
       (res) => {
