@@ -32,7 +32,7 @@ export interface Ctx {
   /** At a centre: the chosen site, or null for all of the user's sites. */
   readonly site: string | null;
   t(key: string, params?: Readonly<Record<string, string | number>>): string;
-  /** The operator position (area) of an alarm: its point's area, its zone, or `site`. */
+  /** The operator position (area) of an alarm: its point's area, or `site` for what has no point (zone, people and video conditions), as the server's flood figures and scopes count it. */
   readonly areaOf: AreaOf;
   /** The server's clock now (the browser's corrected by `hello`). */
   now(): number;

@@ -221,7 +221,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
         ),
       );
     }
-    if (t.pointId !== null) out.push(h('a', { class: 'button small', href: formatRoute('trend', t.pointId), 'data-testid': 'alarm-trend', title: ctx.t('alarms.doHint.trend') }, ctx.t('alarms.short.trend')));
+    if (t.pointId !== null) out.push(h('a', { class: 'button small', href: formatRoute('trend', t.pointId, { range: '15m' }), 'data-testid': 'alarm-trend', title: ctx.t('alarms.doHint.trend') }, ctx.t('alarms.short.trend')));
     return out;
   }
 
@@ -271,7 +271,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
         return;
       case 'trend': {
         const t = key === null ? undefined : ctx.live.book.get(key);
-        if (!centre && t?.pointId != null) ctx.navigate(formatRoute('trend', t.pointId));
+        if (!centre && t?.pointId != null) ctx.navigate(formatRoute('trend', t.pointId, { range: '15m' }));
         return;
       }
       default:
@@ -416,7 +416,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
         'div',
         { class: 'details-actions' },
         acts.map((a) => h('button', { type: 'button', class: a === 'acknowledge' ? 'primary' : a === 'out-of-service' ? 'danger' : null, 'data-testid': `details-${a}`, onclick: () => openDialog(a, key) }, ctx.t(`alarms.do.${a}`))),
-        !centre && t.pointId !== null ? h('a', { class: 'button', href: formatRoute('trend', t.pointId) }, ctx.t('alarms.do.trend')) : null,
+        !centre && t.pointId !== null ? h('a', { class: 'button', href: formatRoute('trend', t.pointId, { range: '15m' }) }, ctx.t('alarms.do.trend')) : null,
         h('a', { class: 'button', 'data-testid': 'alarm-history-link', href: formatRoute('history', null, { condition: t.conditionId, site: t.site ?? null }) }, ctx.t('alarms.do.history')),
       ),
     );
