@@ -179,6 +179,18 @@ describe('supervisor console in Chromium', () => {
       5000,
       'the keyboard comment in the journal',
     );
+    // Lists: ↓ moves the selection, Enter opens the selected point's trend.
+    await page.keyboard.press('Alt+4');
+    await page.waitForURL(/#\/points/);
+    const first = page.locator('[data-testid=point-row]').first();
+    await first.waitFor();
+    await first.focus();
+    await page.keyboard.press('ArrowDown');
+    const second = await page.locator('[data-testid=point-row]').nth(1).getAttribute('data-point');
+    expect(await page.locator('[data-testid=point-row][aria-selected=true]').getAttribute('data-point')).toBe(second);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`#/points/${encodeURIComponent(second ?? '').replace(/\./g, '\\.')}`));
+    await page.locator('[data-testid=trend-chart]').waitFor();
   }, 30_000);
 
   it('never looks live when the gateway is gone, and comes back live with a fresh snapshot when it returns', async () => {

@@ -1,14 +1,14 @@
 import './history.css';
 import { keyOf } from '../../lib/alarm-model.js';
 import { formatDateTime } from '../../lib/format.js';
-import { filterHistory, historyPath, isAudit, moveSelection, searchFromQuery, searchToQuery, SINCE_CHOICES, toCsv, type HistorySearch } from '../../lib/history-view.js';
+import { filterHistory, historyPath, isAudit, searchFromQuery, searchToQuery, SINCE_CHOICES, toCsv, type HistorySearch } from '../../lib/history-view.js';
 import { formatRoute, type Route } from '../../lib/route.js';
 import type { AlarmState, Transition } from '../../lib/wire.js';
 import { ApiError } from '../../net/api.js';
 import { messageNodes, priorityChip, priorityLabel, stateLabel, valueText } from '../alarm-parts.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h } from '../dom.js';
-import { isTyping } from '../keys.js';
+import { listKeys } from '../list-keys.js';
 
 /**
  * `#/history?condition=&point=&since=&limit=&q=`: the journal's transitions, newest first. The
@@ -249,23 +249,19 @@ export function historyPage(ctx: Ctx, route: Route): Page {
     r.scrollIntoView({ block: 'nearest' });
   }
 
-  tbody.addEventListener('keydown', (ev) => {
-    if (isTyping(ev.target) || ev.altKey || ev.ctrlKey || ev.metaKey) return;
-    const current = selected >= 0 ? selected : rows.findIndex((r) => r === document.activeElement);
-    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
-      ev.preventDefault();
-      select(moveSelection(current, rows.length, ev.key === 'ArrowDown' ? 1 : -1), true);
-    } else if (ev.key === 'Home' || ev.key === 'End') {
-      ev.preventDefault();
-      select(ev.key === 'Home' ? 0 : rows.length - 1, true);
-    } else if (ev.key === 'Enter') {
-      const t = shown[current];
-      if (t !== undefined) {
-        ev.preventDefault();
-        open(t);
-      }
-    }
-  });
+  tbody.addEventListener(
+    'keydown',
+    listKeys({
+      count: () => rows.length,
+      current: () => (selected >= 0 ? selected : rows.findIndex((r) => r === document.activeElement)),
+      select: (i) => select(i, true),
+      open: (i) => {
+        const t = shown[i];
+        if (t !== undefined) open(t);
+      },
+    }),
+  );
+
   tbody.addEventListener('focusin', (ev) => {
     const i = rows.findIndex((r) => r === ev.target);
     if (i >= 0 && i !== selected) select(i, false);

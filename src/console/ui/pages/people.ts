@@ -15,6 +15,7 @@ import type { Transition, ZoneHeadcount } from '../../lib/wire.js';
 import { ApiError } from '../../net/api.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
+import { idListKeys } from '../list-keys.js';
 import { alarmChips, kindLabel, urgentStrip } from './people-parts.js';
 import './people.css';
 
@@ -64,7 +65,8 @@ export function peoplePage(ctx: Ctx, route: Route): Page {
     },
   });
   const updated = h('span', { class: 'muted' });
-  const tbody = h('tbody', { onkeydown: (e: Event) => onKey(e as KeyboardEvent) });
+  const tbody: HTMLElement = h('tbody', { onkeydown: (e: Event) => onKey(e as KeyboardEvent) });
+  const onKey = idListKeys(tbody, 'zone', () => selected, (id) => select(id), (id) => open(id));
   const table = h(
     'table',
     { class: 'grid zone-table', 'data-testid': 'zone-table' },
@@ -206,22 +208,7 @@ export function peoplePage(ctx: Ctx, route: Route): Page {
     ctx.navigate(formatRoute('zone', zoneId));
   }
 
-  function onKey(e: KeyboardEvent): void {
-    const list = [...tbody.querySelectorAll<HTMLElement>('tr[data-zone]')];
-    if (list.length === 0) return;
-    const i = list.findIndex((tr) => tr.dataset['zone'] === selected);
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      const next = list[Math.min(list.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)))] ?? list[0];
-      if (next !== undefined) {
-        select(next.dataset['zone'] ?? '');
-        next.focus();
-      }
-    } else if (e.key === 'Enter' && selected !== null) {
-      e.preventDefault();
-      open(selected);
-    }
-  }
+
 
   async function load(): Promise<void> {
     try {

@@ -1,13 +1,12 @@
 import './points.css';
 import { formatDateTime, formatDuration, formatTime, formatValue } from '../../lib/format.js';
-import { moveSelection } from '../../lib/history-view.js';
 import { formatRoute, type Route } from '../../lib/route.js';
 import { ageMs, currentSample, distinct, filterPoints, worstAlarmByPoint, type PointFilter } from '../../lib/trend-points.js';
 import type { CentreValue, Point, Sample } from '../../lib/wire.js';
 import { priorityChip } from '../alarm-parts.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
-import { isTyping } from '../keys.js';
+import { listKeys } from '../list-keys.js';
 
 /**
  * `#/points?area=&kind=&q=`: the gateway's points with their live values (subscribed for the rows
@@ -181,23 +180,19 @@ function gatewayPointsPage(ctx: Ctx, route: Route): Page {
     r.tr.scrollIntoView({ block: 'nearest' });
   }
 
-  tbody.addEventListener('keydown', (ev) => {
-    if (isTyping(ev.target) || ev.altKey || ev.ctrlKey || ev.metaKey) return;
-    const current = selected >= 0 ? selected : rows.findIndex((r) => r.tr === document.activeElement);
-    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
-      ev.preventDefault();
-      select(moveSelection(current, rows.length, ev.key === 'ArrowDown' ? 1 : -1), true);
-    } else if (ev.key === 'Home' || ev.key === 'End') {
-      ev.preventDefault();
-      select(ev.key === 'Home' ? 0 : rows.length - 1, true);
-    } else if (ev.key === 'Enter') {
-      const r = rows[current];
-      if (r !== undefined) {
-        ev.preventDefault();
-        open(r.point.id);
-      }
-    }
-  });
+  tbody.addEventListener(
+    'keydown',
+    listKeys({
+      count: () => rows.length,
+      current: () => (selected >= 0 ? selected : rows.findIndex((r) => r.tr === document.activeElement)),
+      select: (i) => select(i, true),
+      open: (i) => {
+        const r = rows[i];
+        if (r !== undefined) open(r.point.id);
+      },
+    }),
+  );
+
   tbody.addEventListener('focusin', (ev) => {
     const i = rows.findIndex((r) => r.tr === ev.target);
     if (i >= 0 && i !== selected) select(i, false);

@@ -17,6 +17,7 @@ import {
 import type { SiteView } from '../../lib/wire.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
+import { idListKeys } from '../list-keys.js';
 import './sites.css';
 
 /** GET /api/sites is read again this often: it has every site's latest message time (the live `site` messages come only when gaps or the chain change). */
@@ -74,7 +75,8 @@ export function sitesPage(ctx: Ctx, route: Route): Page {
     h('option', { value: 'urgency', selected: sort === 'urgency' }, ctx.t('sites.sort.urgency')),
     h('option', { value: 'id', selected: sort === 'id' }, ctx.t('sites.sort.id')),
   );
-  const tbody = h('tbody', { onkeydown: (e: Event) => onKey(e as KeyboardEvent) });
+  const tbody: HTMLElement = h('tbody', { onkeydown: (e: Event) => onKey(e as KeyboardEvent) });
+  const onKey = idListKeys(tbody, 'site', () => selected, (id) => select(id), (id) => open(id));
   const table = h(
     'table',
     { class: 'grid sites-table', 'data-testid': 'sites-table' },
@@ -285,22 +287,7 @@ export function sitesPage(ctx: Ctx, route: Route): Page {
     ctx.navigate(formatRoute('alarms', null, { site }));
   }
 
-  function onKey(e: KeyboardEvent): void {
-    const list = [...tbody.querySelectorAll<HTMLElement>('tr[data-site]')];
-    if (list.length === 0) return;
-    const i = list.findIndex((tr) => tr.dataset['site'] === selected);
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      const next = list[Math.min(list.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)))] ?? list[0];
-      if (next !== undefined) {
-        select(next.dataset['site'] ?? '');
-        next.focus();
-      }
-    } else if (e.key === 'Enter' && selected !== null) {
-      e.preventDefault();
-      open(selected);
-    }
-  }
+
 
   async function load(): Promise<void> {
     try {
