@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { HazgateError, type Role, type Scopes } from '../core/index.js';
+import { HazgateError, whileBusy, type Role, type Scopes } from '../core/index.js';
 import type { LoginAttempt, StoredToken, StoredUser, UserStore } from './user-store.js';
 import { AdminEventLog } from './admin-events.js';
 import { SqliteSessionRecords } from './sessions-sqlite.js';
@@ -37,6 +37,9 @@ const SCHEMA = `
   );
   CREATE INDEX IF NOT EXISTS login_attempts_at ON login_attempts (at);
 `;
+
+/** How long opening users.db retries while another process holds it (as better-sqlite3's busy timeout). */
+const BUSY_TIMEOUT_MS = 5_000;
 
 /** Attempts kept at most (the newest); pruned every PRUNE_EVERY inserts. */
 const MAX_ATTEMPTS = 100_000;
@@ -109,10 +112,13 @@ export class SqliteUserStore implements UserStore {
       this.db = new Database(this.file);
       // A new file only: an existing one keeps the owner and mode its administrator gave it.
       if (fresh) chmodSync(this.file, 0o600);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('foreign_keys = ON');
-      this.db.exec(SCHEMA);
+      const db = this.db;
+      // Centre processes sharing a store open one file together (whileBusy); later writes wait on
+      // better-sqlite3's busy timeout (5 s).
+      whileBusy(() => db.pragma('journal_mode = WAL'), BUSY_TIMEOUT_MS);
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      whileBusy(() => db.transaction(() => db.exec(SCHEMA)).immediate(), BUSY_TIMEOUT_MS);
       this.adminEvents = new AdminEventLog(this.db);
       this.sessions = new SqliteSessionRecords(this.db, (what, run) => this.write(what, run));
     } catch (cause) {

@@ -20,3 +20,4 @@ export * from './chain.js';
 export * from './uplink.js';
 export * from './auth.js';
 export type { AuditEvent, AuditKind, AuditSink } from './audit.js';
+export { whileBusy } from './sqlite-busy.js';

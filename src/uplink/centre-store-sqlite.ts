@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { FEED_VERSION, feedMessageId, HazgateError, type FeedBatch, type FeedMessage } from '../core/index.js';
+import { FEED_VERSION, feedMessageId, HazgateError, whileBusy, type FeedBatch, type FeedMessage } from '../core/index.js';
 import { readAuditFacts, readJournalFacts, type JournalFacts } from './centre-records.js';
 import { CentreStoreReader } from './centre-store-read.js';
 import { CENTRE_SCHEMA, CENTRE_SCHEMA_VERSION, migrateCentreSchema } from './centre-store-schema.js';
@@ -84,10 +84,13 @@ export class SqliteCentreStore {
     try {
       mkdirSync(options.dir, { recursive: true });
       db = new Database(this.file);
-      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-      db.exec(CENTRE_SCHEMA);
+      const busyMs = options.busyTimeoutMs ?? 5_000;
+      const open = db;
+      open.pragma(`busy_timeout = ${busyMs}`);
+      // Centre processes starting together on one new file race for WAL and the tables (whileBusy).
+      whileBusy(() => open.pragma('journal_mode = WAL'), busyMs);
+      open.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      whileBusy(() => open.transaction(() => open.exec(CENTRE_SCHEMA)).immediate(), busyMs);
       migrateCentreSchema(db);
       db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT DO NOTHING").run(CENTRE_SCHEMA_VERSION);
       this.sql = prepare(db);
@@ -228,3 +231,4 @@ export class SqliteCentreStore {
     return new HazgateError('HG_ERR_CENTRE_STORE', `centre store ${this.file} ${what}${reason}`, { file: this.file }, cause);
   }
 }
+
