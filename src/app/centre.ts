@@ -116,7 +116,10 @@ function assemble(config: CentreConfig, opts: CentreOptions): CentreParts {
     now,
     logger: logger.child({ component: 'feed' }),
     events: {
-      onRecord: (r) => hub.broadcastTransition(liveEntry(r)),
+      // Only what moved a condition's current state is live news: not a late, older record of a filled gap, nor one that failed the chain check.
+      onRecord: (r) => {
+        if (r.current) hub.broadcastTransition(liveEntry(r));
+      },
       onSiteChange: (s) => hub.broadcastSite(read.sites(s.site)[0] ?? s),
       onRefused: (_reason, e) => refusals.report(e),
     },

@@ -22,6 +22,12 @@ export interface StoredRecord {
   readonly journalSeq: number;
   /** null when the record's text is not a readable transition (stored and chain-checked all the same). */
   readonly facts: JournalFacts | null;
+  /**
+   * The record is now its condition's current state: trusted (it passed the chain check) and newer
+   * than the one held. A gap filled late brings older records, and a tampered one must not move the
+   * alarm: both are stored as history but are not news for the live feed.
+   */
+  readonly current: boolean;
 }
 
 export interface StoredBatch {
@@ -180,8 +186,8 @@ export class SqliteCentreStore {
         const fresh = this.sql.journal.run(msg.site, seq, msg.seq, record, hash, facts?.conditionId ?? null, facts?.rts ?? null, null).changes === 1;
         // The same journal record under a second feed seq (an outbox rebuilt at the gateway) is not news.
         if (!fresh) return null;
-        if (facts !== null && !distrusted.has(seq)) this.sql.alarm.run(msg.site, facts.conditionId, seq, facts.state, facts.priority, record);
-        return { site: msg.site, journalSeq: seq, facts };
+        const current = facts !== null && !distrusted.has(seq) && this.sql.alarm.run(msg.site, facts.conditionId, seq, facts.state, facts.priority, record).changes === 1;
+        return { site: msg.site, journalSeq: seq, facts, current };
       }
       case 'snapshot':
         for (const v of msg.body.values) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger, type FeedBatch } from '../../src/core/index.js';
-import { CentreFeed, SqliteCentreStore, type CentreSiteSummary } from '../../src/uplink/index.js';
+import { CentreFeed, SqliteCentreStore, type CentreSiteSummary, type StoredRecord } from '../../src/uplink/index.js';
 import { FixtureSite, tamper } from './centre-fixtures.js';
 
 /** centre.db: each feed message stored once, its effects written once, the site's state rebuilt after a restart. */
@@ -19,8 +19,8 @@ function store(): SqliteCentreStore {
   return s;
 }
 
-function feed(s: SqliteCentreStore): CentreFeed {
-  return new CentreFeed({ store: s, keys: new Map([['plant-1', 'k'.repeat(32)]]), acceptUnknownSites: false, now: () => T0 + 10_000, logger: silentLogger });
+function feed(s: SqliteCentreStore, onRecord?: (r: StoredRecord) => void): CentreFeed {
+  return new CentreFeed({ store: s, keys: new Map([['plant-1', 'k'.repeat(32)]]), acceptUnknownSites: false, now: () => T0 + 10_000, logger: silentLogger, ...(onRecord === undefined ? {} : { events: { onRecord } }) });
 }
 
 function at<T>(xs: readonly T[], i: number): T {
@@ -68,7 +68,8 @@ describe('SqliteCentreStore', () => {
     const raised = site.journal([{ conditionId: 'gas/GT-1', state: 'active-unacked', priority: 1 }], T0);
     const cleared = site.journal([{ conditionId: 'gas/GT-1', state: 'normal', priority: 1 }], T0 + 1);
     const s = store();
-    const f = feed(s);
+    const news: [number, boolean][] = [];
+    const f = feed(s, (r) => news.push([r.journalSeq, r.current]));
     const r1 = f.receiveFromTopic('plant-1', Buffer.from(JSON.stringify(site.batchOf(cleared))));
     expect(r1.upto).toBe(0); // seq 1 may still come
     expect(s.read.alarms()).toEqual([]);
@@ -76,7 +77,21 @@ describe('SqliteCentreStore', () => {
     f.receiveFromTopic('plant-1', Buffer.from(JSON.stringify(site.batchOf(raised))));
     expect(s.read.alarms()).toEqual([]);
     expect(s.read.history({ limit: 10, site: 'plant-1' }).map((h) => [h.journalSeq, h['state']])).toEqual([[2, 'normal'], [1, 'active-unacked']]);
+    // Both are stored; only the newer one is live news (the older one must not raise the alarm on consoles).
+    expect(news).toEqual([[2, true], [1, false]]);
     expect(summary(s)).toMatchObject({ ackUpto: 2, gaps: { open: [], lost: [] }, chain: { verdict: 'ok', records: 2 } });
+  });
+
+  it('a record that fails the chain check is stored as evidence, but neither clears the alarm nor goes out live', () => {
+    const raised = site.journal([{ conditionId: 'gas/GT-1', state: 'active-unacked', priority: 1 }], T0);
+    const cleared = site.journal([{ conditionId: 'gas/GT-1', state: 'normal', priority: 1 }], T0 + 1);
+    const s = store();
+    const news: [number, boolean][] = [];
+    const f = feed(s, (r) => news.push([r.journalSeq, r.current]));
+    f.receiveFromTopic('plant-1', Buffer.from(JSON.stringify(site.batchOf(raised))));
+    f.receiveFromTopic('plant-1', Buffer.from(JSON.stringify(site.batchOf(cleared.map(tamper)))));
+    expect(s.read.alarms().map((a) => [a['conditionId'], a['state']])).toEqual([['gas/GT-1', 'active-unacked']]);
+    expect(news).toEqual([[1, true], [2, false]]);
   });
 
   it('keeps the newest value of each point by feed seq', () => {
