@@ -64,17 +64,48 @@ describe('AlarmBook live transitions', () => {
     expect(book.version).toBe(v + 1);
   });
 
-  it('ignores a transition older than the one it has', () => {
-    const book = new AlarmBook();
+  it('at a gateway applies transitions in arrival order, whatever their record times (a clock stepped back)', () => {
+    const book = new AlarmBook('arrival');
     book.apply(tr({ conditionId: 'GT-101:hi', rts: 5, state: 'active-acked', acked: true }));
+    // The gateway's wall clock stepped back: the return to normal carries an older rts, and is still the truth.
+    book.apply(tr({ conditionId: 'GT-101:hi', rts: 3, state: 'normal', active: false }));
+    expect(book.get('GT-101:hi')).toBeUndefined();
+    book.apply(tr({ conditionId: 'GT-101:hi', rts: 2, state: 'active-unacked' }));
+    expect(book.get('GT-101:hi')?.state).toBe('active-unacked');
+    expect(new AlarmBook().order).toBe('arrival');
+  });
+
+  it('at a centre orders each site\'s records by journal seq, remembering conditions that returned', () => {
+    const book = new AlarmBook('journal');
+    const c = (journalSeq: number, over: Partial<Transition> = {}) => tr({ conditionId: 'GT-101:hi', site: 'a', journalSeq, rts: 100 - journalSeq, ...over });
+    book.apply(c(5, { state: 'active-acked', acked: true }));
     const v = book.version;
-    book.apply(tr({ conditionId: 'GT-101:hi', rts: 4, state: 'active-unacked' }));
-    expect(book.get('GT-101:hi')?.state).toBe('active-acked');
-    book.apply(tr({ conditionId: 'GT-101:hi', rts: 3, state: 'normal' }));
-    expect(book.get('GT-101:hi')?.state).toBe('active-acked');
+    // A gap filled later: an older record arrives live after a newer one, and changes nothing.
+    book.apply(c(4, { state: 'active-unacked' }));
+    expect(book.get('a|GT-101:hi')?.state).toBe('active-acked');
     expect(book.version).toBe(v);
-    book.apply(tr({ conditionId: 'GT-101:hi', rts: 6, state: 'returned-unacked', active: false }));
-    expect(book.get('GT-101:hi')?.state).toBe('returned-unacked');
+    book.apply(c(7, { state: 'normal', active: false }));
+    expect(book.get('a|GT-101:hi')).toBeUndefined();
+    // An older "active" record of a condition that already returned does not bring it back.
+    book.apply(c(6, { state: 'active-unacked' }));
+    expect(book.get('a|GT-101:hi')).toBeUndefined();
+    // Another site's seqs are its own.
+    book.apply(tr({ conditionId: 'GT-101:hi', site: 'b', journalSeq: 1 }));
+    expect(book.get('b|GT-101:hi')).toBeDefined();
+    // Newer records apply, whatever their record time.
+    book.apply(c(8, { state: 'active-unacked', rts: 1 }));
+    expect(book.get('a|GT-101:hi')?.journalSeq).toBe(8);
+  });
+
+  it('at a centre takes the snapshot\'s seqs as where each condition stands', () => {
+    const book = new AlarmBook('journal');
+    book.beginSnapshot();
+    book.snapshotCondition(tr({ conditionId: 'X', site: 'a', journalSeq: 10 }));
+    book.endSnapshot();
+    book.apply(tr({ conditionId: 'X', site: 'a', journalSeq: 9, state: 'normal', active: false }));
+    expect(book.get('a|X')).toBeDefined();
+    book.apply(tr({ conditionId: 'X', site: 'a', journalSeq: 11, state: 'normal', active: false }));
+    expect(book.get('a|X')).toBeUndefined();
   });
 
   it('keys centre alarms by site and condition', () => {

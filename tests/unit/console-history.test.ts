@@ -88,8 +88,17 @@ describe('CSV export', () => {
     expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('-5.2 °C')).toBe('-5.2 °C');
+    // Only a cell that is entirely a number keeps its sign unquoted: anything after it may be a formula.
+    expect(csvCell('-5.2 °C')).toBe("'-5.2 °C");
+    expect(csvCell("-1+cmd|' /C calc'!A0")).toBe("'-1+cmd|' /C calc'!A0");
+    expect(csvCell('+1+HYPERLINK("http://x")')).toBe(`"'+1+HYPERLINK(""http://x"")"`);
+    expect(csvCell('\t=1')).toBe("'\t=1");
+    expect(csvCell('\r=1')).toBe(`"'\r=1"`);
     expect(csvCell(-3)).toBe('-3');
+    expect(csvCell('-3')).toBe('-3');
+    expect(csvCell('+4.5e-3')).toBe('+4.5e-3');
+    expect(csvCell('-1e5')).toBe('-1e5');
+    expect(csvCell('-')).toBe("'-");
     expect(csvCell(null)).toBe('');
     expect(csvCell(undefined)).toBe('');
   });

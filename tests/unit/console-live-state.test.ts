@@ -95,6 +95,40 @@ describe('LiveState', () => {
     expect(s.handle(msg('site', { name: 'no id' }), 0)).toEqual([]);
   });
 
+  it('forgets the floods at each snapshot (the server tells those still on after it)', () => {
+    const s = new LiveState();
+    s.handle(msg('flood', { position: 'tank-farm', flood: true, count: 12, time: 5000 }), 9000);
+    // The flood ended while the link was down: its end was never heard.
+    expect(s.handle(msg('snapshot-begin', { count: 0 }), 9000)).toEqual(['flood']);
+    expect(s.floods.size).toBe(0);
+    s.handle(msg('snapshot-end', { count: 0 }), 9000);
+    s.handle(msg('flood', { position: 'unit-2', flood: true, count: 11, time: 8000 }), 9000);
+    expect([...s.floods.keys()]).toEqual(['unit-2']);
+    expect(s.handle(msg('resync', {}), 9000)).toEqual([]);
+    s.handle(msg('snapshot-begin', { count: 0 }), 9000);
+    expect(s.floods.size).toBe(0);
+    expect(s.handle(msg('snapshot-begin', { count: 0 }), 9000)).toEqual([]);
+  });
+
+  it('forgets the values at hello: a new connection (maybe a restarted gateway) sends them again', () => {
+    const s = new LiveState();
+    s.handle(msg('value', { pointId: 'GT-101', value: 3, ts: 1, rts: 1, quality: { level: 'good' } }), 0);
+    expect(s.handle(msg('hello', { siteId: 'demo', serverTime: 0 }), 0)).toEqual(['hello', 'values']);
+    expect(s.values.size).toBe(0);
+    expect(s.handle(msg('hello', { siteId: 'demo', serverTime: 0 }), 0)).toEqual(['hello']);
+  });
+
+  it('a centre orders transitions by journal seq, a gateway by arrival', () => {
+    const centre = new LiveState('journal');
+    centre.handle(msg('transition', { ...tr({ conditionId: 'A', site: 's', journalSeq: 5, state: 'normal', active: false }) }), 0);
+    centre.handle(msg('transition', { ...tr({ conditionId: 'A', site: 's', journalSeq: 4 }) }), 0);
+    expect(centre.book.size).toBe(0);
+    const gw = new LiveState();
+    gw.handle(msg('transition', { ...tr({ conditionId: 'A', rts: 5 }) }), 0);
+    gw.handle(msg('transition', { ...tr({ conditionId: 'A', rts: 4, state: 'normal', active: false }) }), 0);
+    expect(gw.book.size).toBe(0);
+  });
+
   it('ignores unknown messages', () => {
     expect(new LiveState().handle(msg('pong'), 0)).toEqual([]);
   });

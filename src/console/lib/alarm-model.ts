@@ -90,6 +90,16 @@ function zeroColours(): Record<AlarmColour, number> {
 }
 
 /**
+ * In which order live transitions are taken:
+ * - `arrival` (a gateway): the WebSocket's order is the journal's order; every transition replaces
+ *   what came before (the record times are the gateway's wall clock, which may step back);
+ * - `journal` (a centre): records of a site may arrive out of order (a gap filled later is broadcast
+ *   live too), so each condition keeps the journal seq of its latest record, also once it returned
+ *   to normal, and an older record changes nothing.
+ */
+export type AlarmOrder = 'arrival' | 'journal';
+
+/**
  * The retained alarms of one gateway (or of a centre's sites), kept from the WebSocket: a snapshot
  * between markers replaces everything at its end (so a half-received snapshot never shows), and
  * each live transition replaces its condition's entry or, back to normal, removes it.
@@ -97,8 +107,12 @@ function zeroColours(): Record<AlarmColour, number> {
 export class AlarmBook {
   private alarms = new Map<string, Transition>();
   private pending: Map<string, Transition> | null = null;
+  /** `journal` order: the journal seq of each condition's latest record (kept after it returned to normal). */
+  private readonly seqs = new Map<string, number>();
   /** Bumped on every visible change: views redraw when it moved. */
   version = 0;
+
+  constructor(readonly order: AlarmOrder = 'arrival') {}
 
   get size(): number {
     return this.alarms.size;
@@ -120,6 +134,8 @@ export class AlarmBook {
 
   endSnapshot(): void {
     if (this.pending === null) return;
+    // The snapshot is the server's current picture: its records are what each condition stands at.
+    for (const [key, t] of this.pending) if (typeof t.journalSeq === 'number') this.seqs.set(key, Math.max(t.journalSeq, this.seqs.get(key) ?? 0));
     this.alarms = this.pending;
     this.pending = null;
     this.version++;
@@ -130,16 +146,24 @@ export class AlarmBook {
     this.pending = null;
   }
 
-  /** A live transition. An older one than the condition's latest (by the gateway's record time) changes nothing. */
+  /** Whether a live record is older than what the condition already stands at (`journal` order only). */
+  private isOlder(key: string, t: Transition): boolean {
+    if (this.order !== 'journal' || typeof t.journalSeq !== 'number') return false;
+    const seen = this.seqs.get(key);
+    if (seen !== undefined && t.journalSeq <= seen) return true;
+    this.seqs.set(key, t.journalSeq);
+    return false;
+  }
+
+  /** A live transition: in arrival order at a gateway, by journal seq at a centre (see AlarmOrder). */
   apply(t: Transition): void {
     const key = keyOf(t);
+    if (this.isOlder(key, t)) return;
     if (this.pending !== null) {
       // Transitions during a snapshot are not sent by the server; should one come, it is newer than the snapshot.
       if (t.state === 'normal') this.pending.delete(key);
       else this.pending.set(key, t);
     }
-    const old = this.alarms.get(key);
-    if (old !== undefined && old.rts > t.rts) return;
     if (t.state === 'normal') {
       if (!this.alarms.delete(key)) return;
     } else this.alarms.set(key, t);

@@ -99,11 +99,18 @@ export function filterHistory(rows: readonly Transition[], text: string, showAud
   });
 }
 
-/** A CSV cell: quoted when needed; text that a spreadsheet would run as a formula is made inert. */
+/** A cell that is nothing but a number (a spreadsheet reads it as one, never as a formula). */
+const PLAIN_NUMBER = /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/**
+ * A CSV cell: quoted when needed; text that a spreadsheet would run as a formula (starting with
+ * = + - @ TAB or CR) is made inert with a leading quote, unless the whole cell is a plain number
+ * (`-1+cmd|' /C calc'!A0` starts like a number and is a formula all the same).
+ */
 export function csvCell(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return '';
   let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d/.test(s)) s = `'${s}`;
+  if (/^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

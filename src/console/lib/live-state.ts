@@ -1,4 +1,4 @@
-import { AlarmBook } from './alarm-model.js';
+import { AlarmBook, type AlarmOrder } from './alarm-model.js';
 import type { Sample, SiteView, Transition, ZoneHeadcount } from './wire.js';
 
 /** What a message changed, for the views that show it. */
@@ -18,7 +18,7 @@ type Msg = { readonly type: string } & Readonly<Record<string, unknown>>;
  * the network, and says which topics each message changed.
  */
 export class LiveState {
-  readonly book = new AlarmBook();
+  readonly book: AlarmBook;
   readonly values = new Map<string, Sample>();
   readonly headcounts = new Map<string, ZoneHeadcount & { readonly time?: number }>();
   readonly floods = new Map<string, Flood>();
@@ -28,15 +28,30 @@ export class LiveState {
   siteId: string | null = null;
   version: string | null = null;
 
+  /** `arrival` at a gateway, `journal` at a centre (see AlarmOrder). */
+  constructor(order: AlarmOrder = 'arrival') {
+    this.book = new AlarmBook(order);
+  }
+
   handle(msg: Msg, receivedAt: number): Topic[] {
     switch (msg.type) {
       case 'hello':
         if (typeof msg['serverTime'] === 'number') this.clockOffset = msg['serverTime'] - receivedAt;
         this.siteId = typeof msg['siteId'] === 'string' ? msg['siteId'] : typeof msg['centreId'] === 'string' ? msg['centreId'] : null;
         this.version = typeof msg['version'] === 'string' ? msg['version'] : null;
+        // A new connection (maybe to a restarted gateway): values come again for the points subscribed.
+        if (this.values.size > 0) {
+          this.values.clear();
+          return ['hello', 'values'];
+        }
         return ['hello'];
       case 'snapshot-begin':
         this.book.beginSnapshot();
+        // The server tells the floods still on after every snapshot: one that ended meanwhile goes.
+        if (this.floods.size > 0) {
+          this.floods.clear();
+          return ['flood'];
+        }
         return [];
       case 'condition':
         if (isTransition(msg)) this.book.snapshotCondition(msg);

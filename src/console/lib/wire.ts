@@ -61,6 +61,8 @@ export interface Transition {
   readonly comment?: string;
   /** At a centre: the site the alarm came from. */
   readonly site?: string;
+  /** At a centre: the record's seq in its site's journal (the order of a site's records). */
+  readonly journalSeq?: number;
 }
 
 export type QualityLevel = 'good' | 'uncertain' | 'bad';
