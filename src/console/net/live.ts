@@ -29,6 +29,19 @@ export interface LiveHandlers {
 /** A ping every 10 s; with nothing heard for 25 s the connection is taken as dead (a half-open TCP connection looks fine otherwise). */
 const PING_MS = 10_000;
 const SILENCE_MS = 25_000;
+/** A snapshot that has not ended this long after it was due is asked for again, then the link is made anew. */
+export const SNAPSHOT_WAIT_MS = 15_000;
+/** Times a snapshot the server could not read is asked for again before connecting anew. */
+const SNAPSHOT_RETRIES = 3;
+
+/**
+ * Whether an `error` message ends the session: an HG_ERR_AUTH_* not answering a request (the server
+ * sends `requestId: null`; an older one left it out). Any other close, a 1008 for the message rate
+ * included, is only a lost link (reconnect with back-off).
+ */
+export function endsSession(msg: WireMessage): boolean {
+  return typeof msg['code'] === 'string' && msg['code'].startsWith('HG_ERR_AUTH_') && (msg['requestId'] === undefined || msg['requestId'] === null);
+}
 
 /**
  * The console's WebSocket: connects, follows the server's snapshot markers, pings, notices
@@ -44,6 +57,9 @@ export class LiveLink {
   private lastPing = 0;
   private heardAny = false;
   private authCode: { code: string; message: string } | null = null;
+  /** When the link entered `snapshot` (or last asked for one), and how often it asked again. */
+  private snapshotSince = 0;
+  private snapshotAsks = 0;
   private timers: ReturnType<typeof setTimeout>[] = [];
   private ticker: ReturnType<typeof setInterval> | null = null;
   private stopped = true;
@@ -75,10 +91,11 @@ export class LiveLink {
     ws?.close(1000, 'console closed');
   }
 
-  /** Connects again at once (another site chosen at a centre). */
+  /** Connects again at once (another site chosen at a centre): nothing of the old site's link stays. */
   restart(): void {
     this.stop();
     this.attempt = 0;
+    this.liveUntil = null;
     this.start();
   }
 
@@ -117,8 +134,12 @@ export class LiveLink {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (this.authCode !== null || ev.code === 1008) {
-        const a = this.authCode ?? { code: 'HG_ERR_AUTH_REQUIRED', message: ev.reason };
+      // Only credentials end the session (the server said so, or named it as the close reason); a
+      // 1008 for the message rate or anything else is a lost link, tried again with back-off.
+      const reasonAuth = ev.code === 1008 && ev.reason.startsWith('HG_ERR_AUTH_') ? { code: ev.reason, message: '' } : null;
+      const auth = this.authCode ?? reasonAuth;
+      if (auth !== null) {
+        const a = auth;
         this.stop();
         this.setState('lost');
         return this.handlers.authEnded(a.code, a.message);
@@ -132,25 +153,28 @@ export class LiveLink {
     switch (msg.type) {
       case 'hello':
         this.attempt = 0;
-        this.setState('snapshot');
+        this.snapshotAsks = 0;
+        this.enterSnapshot();
         break;
       case 'snapshot-begin':
       case 'resync':
-        if (this.state !== 'snapshot') this.setState('snapshot');
+        if (this.state !== 'snapshot') this.enterSnapshot();
         break;
       case 'snapshot-end':
         this.liveUntil = Date.now();
+        this.snapshotAsks = 0;
         this.setState('live');
         break;
       case 'behind':
         this.setState('behind');
         break;
       case 'error':
-        if (typeof msg['code'] === 'string' && msg['code'].startsWith('HG_ERR_AUTH_') && msg['requestId'] === undefined) {
-          this.authCode = { code: msg['code'], message: typeof msg['message'] === 'string' ? msg['message'] : '' };
-        }
+        if (endsSession(msg)) this.authCode = { code: String(msg['code']), message: typeof msg['message'] === 'string' ? msg['message'] : '' };
+        // The server could not read the snapshot (a centre's store busy): ask again, a little later each time.
+        else if (this.state === 'snapshot' && (msg['requestId'] === undefined || msg['requestId'] === null) && msg['code'] !== 'HG_ERR_WS_RATE') this.snapshotFailed();
         break;
       default:
+        // What is shown is as of the last message heard while live (never later: silence proves nothing).
         if (this.state === 'live') this.liveUntil = Date.now();
     }
     this.handlers.message(msg);
@@ -165,11 +189,50 @@ export class LiveLink {
       ws.close(4000, 'silent');
       return this.lost();
     }
-    if (this.state === 'live') this.liveUntil = now;
+    if (this.state === 'snapshot' && now - this.snapshotSince > SNAPSHOT_WAIT_MS) {
+      // No snapshot-end: ask once more, then connect anew.
+      if (this.snapshotAsks < SNAPSHOT_RETRIES) return void this.askSnapshot();
+      return this.reconnect();
+    }
     if (now - this.lastHeard >= PING_MS && now - this.lastPing >= PING_MS) {
       this.lastPing = now;
       this.send({ type: 'ping' });
     }
+  }
+
+  private enterSnapshot(): void {
+    this.snapshotSince = Date.now();
+    this.setState('snapshot');
+  }
+
+  private askSnapshot(): void {
+    this.snapshotAsks++;
+    this.snapshotSince = Date.now();
+    this.send({ type: 'snapshot' });
+  }
+
+  private snapshotFailed(): void {
+    if (this.snapshotAsks >= SNAPSHOT_RETRIES) return this.reconnect();
+    const ws = this.ws;
+    const delay = 1000 * 2 ** this.snapshotAsks;
+    // Counted now, so a second error before the retry does not ask twice.
+    this.snapshotAsks++;
+    this.snapshotSince = Date.now() + delay;
+    this.timers.push(
+      setTimeout(() => {
+        if (this.ws !== ws || this.state !== 'snapshot') return;
+        this.snapshotSince = Date.now();
+        this.send({ type: 'snapshot' });
+      }, delay),
+    );
+  }
+
+  /** Drops this connection and connects anew (with back-off). */
+  private reconnect(): void {
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close(4001, 'no snapshot');
+    this.lost();
   }
 
   private lost(): void {
