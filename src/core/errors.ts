@@ -21,6 +21,13 @@ export const ERROR_CODES = {
   HG_ERR_MQTT_SUBSCRIBE: 'The broker refused a subscription.',
   HG_ERR_MQTT_MALFORMED_PACKET: 'The broker sent bytes that are not valid MQTT; the connection is dropped and re-established.',
   HG_ERR_BROKER_LISTEN: 'The embedded MQTT broker cannot listen on its port.',
+  HG_ERR_SPARKPLUG_DECODE: 'A Sparkplug B payload is not a valid protobuf Payload (a truncated field, a varint past 10 bytes, a length past the message, a wire type the schema does not use): the message is dropped and counted; the process goes on.',
+  HG_ERR_SPARKPLUG_TOPIC: 'A message under spBv1.0/<group>/ whose topic is not a Sparkplug B topic (an unknown message type, a missing or extra level): dropped and counted.',
+  HG_ERR_SPARKPLUG_METRIC: 'A Sparkplug metric cannot be read: no name and no alias, a birth metric without an alias name, or no value field for its datatype: that metric is skipped and counted, the rest of the message is used.',
+  HG_ERR_SPARKPLUG_UNKNOWN_ALIAS: 'A data message names a metric by an alias its node’s or device’s last birth did not declare: the metric is skipped, counted, and a rebirth is requested (at most once per rebirthInterval per node).',
+  HG_ERR_SPARKPLUG_BEFORE_BIRTH: 'Data (or a device birth) from an edge node or device whose birth hazgate has not seen since it (or hazgate) connected: dropped, counted, and a rebirth is requested (at most once per rebirthInterval per node).',
+  HG_ERR_SPARKPLUG_SEQ_GAP: 'An edge node’s seq skipped a number and the missing message did not arrive within reorderTimeout: the messages held meanwhile are used in seq order and a rebirth (NCMD Node Control/Rebirth) is requested.',
+  HG_ERR_SPARKPLUG_COMMAND_REFUSED: 'Something inside hazgate tried to publish a Sparkplug command other than NCMD Node Control/Rebirth = true (a DCMD, a write to a process value): refused before it reaches the broker. hazgate never writes to the plant; this is a bug.',
 
   HG_ERR_MODBUS_CONNECT: 'A Modbus line (TCP connection or serial port) cannot be opened or was lost; its points go bad (comm-lost) and it is reopened every reconnectMs.',
   HG_ERR_MODBUS_TIMEOUT: 'A Modbus device did not answer within timeoutMs; its points go bad (comm-timeout) and it is backed off.',
