@@ -106,3 +106,6 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
   if (bundle.missingModeMeta) opts.logger?.warn({ dir: opts.dir }, 'console index.html has no <meta name="hazgate-mode">: the page cannot tell a gateway from a centre');
   registerBuilt(app, bundle);
 }
+
+/** The request schemas, for the OpenAPI reference (openapi-routes.ts): documentation only, the handlers above parse. */
+export const consoleRequestSchemas = { fileParams } as const;

@@ -114,3 +114,6 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: AlarmRoutesDeps)
     return deps.alarms.act(operatorRequest(action, conditionId, { ...fields, kind, durationMs: duration }, p.user));
   });
 }
+
+/** The request schemas, for the OpenAPI reference (openapi-routes.ts): documentation only, the handlers above parse. */
+export const alarmRequestSchemas = { listQuery, historyQuery, kpiQuery, actionBody } as const;

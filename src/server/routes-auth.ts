@@ -99,3 +99,6 @@ function registerSessionRoutes(app: FastifyInstance, http: HttpAuth): void {
     return reply.header('cache-control', 'no-store').send(whoAmI(principal, session?.csrf, session?.expires ?? principal.expires));
   });
 }
+
+/** The request schemas, for the OpenAPI reference (openapi-routes.ts): documentation only, the handlers above parse. */
+export const sessionRequestSchemas = { loginBody, noBody } as const;

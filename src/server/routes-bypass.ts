@@ -88,3 +88,6 @@ export function registerBypassRoutes(app: FastifyInstance, deps: BypassRoutesDep
     return { from, to, rates: deps.bypasses.inServiceRates(from, to) };
   });
 }
+
+/** The request schemas, for the OpenAPI reference (openapi-routes.ts): documentation only, the handlers above parse. */
+export const bypassRequestSchemas = { registerBody, endBody, endParams, listQuery, rateQuery } as const;

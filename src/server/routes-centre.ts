@@ -86,3 +86,6 @@ export function registerCentreRoutes(app: FastifyInstance, deps: CentreRoutesDep
     return { count: values.length, values };
   });
 }
+
+/** The request schemas, for the OpenAPI reference (openapi-routes.ts): documentation only, the handlers above parse. */
+export const centreRequestSchemas = { siteQuery, historyQuery, valuesQuery } as const;

@@ -57,3 +57,6 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: PeopleRoutesDep
     return { tagId, from, to, count: points.length, points };
   });
 }
+
+/** The request schemas, for the OpenAPI reference (openapi-routes.ts): documentation only, the handlers above parse. */
+export const peopleRequestSchemas = { trackQuery, zoneParams, tagParams } as const;

@@ -94,3 +94,6 @@ function finiteJoin(a: Float64Array): string {
   for (const v of a) if (!Number.isFinite(v)) return Array.from(a, (x) => (Number.isFinite(x) ? String(x) : 'null')).join(',');
   return a.join(',');
 }
+
+/** The request schemas, for the OpenAPI reference (openapi-routes.ts): documentation only, the handlers above parse. */
+export const pointRequestSchemas = { listQuery, pointParams, historyQuery } as const;
