@@ -16,6 +16,8 @@ export type AuditKind =
   | 'user-changed'
   | 'bypass'
   | 'config'
+  | 'config-reload'
+  | 'config-reload-refused'
   | 'start'
   | 'stop';
 
@@ -41,7 +43,7 @@ export interface AuditSink {
 /** Every kind, for parsing records read back (the journal, the centre) and for CLI filters. */
 export const AUDIT_KINDS: readonly AuditKind[] = [
   'login', 'login-failed', 'logout', 'access-denied', 'token-created', 'token-revoked',
-  'user-added', 'user-removed', 'user-changed', 'bypass', 'config', 'start', 'stop',
+  'user-added', 'user-removed', 'user-changed', 'bypass', 'config', 'config-reload', 'config-reload-refused', 'start', 'stop',
 ];
 
 export function isAuditKind(v: unknown): v is AuditKind {

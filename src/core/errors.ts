@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   HG_ERR_CONFIG_YAML: 'The config file is not valid YAML.',
   HG_ERR_CONFIG_INVALID: 'The config does not match the schema; every problem is listed with file and YAML path.',
   HG_ERR_CONFIG_INCLUDE: 'An include is missing, loops, or contains keys other than points and rules.',
+  HG_ERR_CONFIG_RELOAD: 'A configuration reload was refused and the running configuration kept: the new file changes what only a restart applies (server, store, broker, auth, uplink, people, video…, or an interlock point), another reload is running, or the gateway was started without a file.',
 
   HG_ERR_INGEST_MALFORMED: 'A payload is not valid JSON (or not the shape the mapping expects).',
   HG_ERR_INGEST_TOO_LARGE: 'A payload is larger than the adapter’s maxPayloadBytes.',
