@@ -1,6 +1,7 @@
 import { HazgateError, parseAdapterConfig, type Adapter, type AdapterDeps, type AdapterFactory, type AdapterMetric, type EmitReading, type OnAdapterError, type OnStatus } from '../../src/core/index.js';
 import { modbusSerialClient, type OpenModbusClient } from './client-port.js';
 import { compileLine, type CompiledDevice } from './device-map.js';
+import { deviceFamilies } from './device-metrics.js';
 import { ModbusLine, type ModbusLineStats } from './line.js';
 import { modbusAdapterSchema, type ModbusAdapterConfig } from './schema.js';
 
@@ -94,6 +95,7 @@ export function modbusMetrics(adapter: string, stats: ModbusLineStats | undefine
       labelNames: ['adapter', 'device'],
       values: devices.map(([device, s]) => ({ labels: { adapter, device }, value: s.registersRead })),
     },
+    ...deviceFamilies(adapter, devices),
     {
       name: 'hazgate_modbus_poll_overruns_total',
       help: 'Poll cycles skipped because the line was still busy when they came due',

@@ -18,6 +18,12 @@ export interface ModbusDeviceStats {
   registersRead: number;
   /** Requests split after an "illegal data address" answer. */
   splits: number;
+  /** Readings emitted for the device's points (bad quality ones included). */
+  readings: number;
+  /** Values that could not be decoded (HG_ERR_MODBUS_DECODE_INVALID). */
+  decodeErrors: number;
+  /** Epoch ms of the device's latest answer (an exception is an answer too); 0 before the first. */
+  lastSeenAt: number;
 }
 
 export interface ModbusLineStats {
@@ -64,7 +70,7 @@ export class ModbusLine {
 
   constructor(private readonly opts: LineOptions, private readonly cb: LineCallbacks) {
     const devices: Record<string, ModbusDeviceStats> = {};
-    for (const d of opts.devices) devices[d.id] = { requests: 0, ok: 0, timeouts: 0, frameErrors: 0, disconnected: 0, exceptions: {}, registersRead: 0, splits: 0 };
+    for (const d of opts.devices) devices[d.id] = { requests: 0, ok: 0, timeouts: 0, frameErrors: 0, disconnected: 0, exceptions: {}, registersRead: 0, splits: 0, readings: 0, decodeErrors: 0, lastSeenAt: 0 };
     this.stats = { devices, connects: 0, connectFailures: 0, overruns: 0 };
     this.schedule = new PollSchedule(opts.devices.map((d) => d.intervalMs), opts.clock.now(), opts.backoff);
     this.plans = opts.devices.map((d) => [...d.requests]);
@@ -183,6 +189,7 @@ export class ModbusLine {
       const data = await this.opts.port.read(device.unitId, req.fn, req.address, req.count);
       stats.ok++;
       stats.registersRead += req.count;
+      stats.lastSeenAt = this.opts.clock.now();
       return typeof data[0] === 'boolean' ? { ok: true, request: req, bits: data as readonly boolean[] } : { ok: true, request: req, words: data as readonly number[] };
     } catch (e) {
       const f = classifyFailure(e);
@@ -211,6 +218,7 @@ export class ModbusLine {
     const details = { adapter: this.opts.source, device: device.id, unitId: device.unitId, fn: req.fn, address: req.address, count: req.count };
     switch (f.kind) {
       case 'exception': {
+        if (f.code !== 10 && f.code !== 11) stats.lastSeenAt = this.opts.clock.now(); // 10/11 come from a gateway, not the device
         const code = String(f.code);
         stats.exceptions[code] = (stats.exceptions[code] ?? 0) + 1;
         const name = EXCEPTION_NAMES[f.code] ?? 'unknown';
@@ -234,6 +242,11 @@ export class ModbusLine {
 
   private deliver(device: CompiledDevice, outcomes: readonly ReadOutcome[]): void {
     const result = readingsOfCycle(device, outcomes, this.opts.source, this.lastValues);
+    const stats = this.stats.devices[device.id];
+    if (stats !== undefined) {
+      stats.readings += result.readings.length;
+      stats.decodeErrors += result.decodeErrors.length;
+    }
     for (const d of result.decodeErrors) {
       this.cb.onError(new HazgateError('HG_ERR_MODBUS_DECODE_INVALID', `modbus ${this.opts.source}: ${d.where}: ${d.message}`, { adapter: this.opts.source, device: device.id }));
     }

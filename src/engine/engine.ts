@@ -1,6 +1,7 @@
 import { HazgateError, type Point, type RuleResult, type RuleSpec, type Sample } from '../core/index.js';
 import type { EngineCondition } from './condition.js';
 import { conditionsOf } from './kinds.js';
+import { emptyTiming, performanceStopwatch, recordTiming, SAMPLE_EVERY, type EvaluationPath, type EvaluationTiming, type Stopwatch } from './evaluation-timing.js';
 
 /** Engine counters (read by /metrics). */
 export interface EngineStats {
@@ -8,6 +9,8 @@ export interface EngineStats {
   evaluations: number;
   /** RuleResults emitted (level changes), from samples and ticks. */
   results: number;
+  /** How long evaluation took, by path (the sample path sampled: evaluation-timing.ts). */
+  readonly timing: Readonly<Record<EvaluationPath, EvaluationTiming>>;
 }
 
 /** Returned when nothing changed: shared and frozen, so the common path allocates nothing. */
@@ -22,13 +25,15 @@ export class RuleEngine {
   private readonly byId = new Map<string, EngineCondition>();
   /** Conditions whose level can change with time alone (stale rules, delays). */
   private readonly timed: EngineCondition[] = [];
-  private readonly counters: EngineStats = { evaluations: 0, results: 0 };
+  private readonly counters: EngineStats = { evaluations: 0, results: 0, timing: { sample: emptyTiming(), tick: emptyTiming() } };
+  private untimed = 0;
 
   /**
    * @param startedAt epoch ms the engine starts at: a point that never reports goes stale from here.
+   * @param stopwatch measures evaluation time for /metrics only; it never decides a result.
    * @throws HazgateError HG_ERR_CONFIG_INVALID when two rules produce the same condition id.
    */
-  constructor(points: readonly Point[], rules: readonly RuleSpec[], startedAt: number) {
+  constructor(points: readonly Point[], rules: readonly RuleSpec[], startedAt: number, private readonly stopwatch: Stopwatch = performanceStopwatch) {
     for (const rule of rules) {
       for (const condition of conditionsOf(rule, points, startedAt)) this.add(condition);
     }
@@ -42,6 +47,15 @@ export class RuleEngine {
   evaluate(sample: Sample): readonly RuleResult[] {
     const conditions = this.byPoint.get(sample.pointId);
     if (conditions === undefined) return NO_RESULTS;
+    if (++this.untimed < SAMPLE_EVERY) return this.evaluateConditions(conditions, sample);
+    this.untimed = 0;
+    const started = this.stopwatch();
+    const out = this.evaluateConditions(conditions, sample);
+    recordTiming(this.counters.timing.sample, (this.stopwatch() - started) / 1000);
+    return out;
+  }
+
+  private evaluateConditions(conditions: readonly EngineCondition[], sample: Sample): readonly RuleResult[] {
     const x = typeof sample.value === 'boolean' ? (sample.value ? 1 : 0) : sample.value;
     let out: RuleResult[] | null = null;
     for (const condition of conditions) {
@@ -54,11 +68,13 @@ export class RuleEngine {
 
   /** Lets time pass: stale rules and on/off-delays that complete without a new sample. */
   tick(now: number): readonly RuleResult[] {
+    const started = this.stopwatch();
     let out: RuleResult[] | null = null;
     for (const condition of this.timed) {
       const result = condition.tick(now);
       if (result !== null) (out ??= []).push(result);
     }
+    recordTiming(this.counters.timing.tick, (this.stopwatch() - started) / 1000);
     return this.emitted(out);
   }
 

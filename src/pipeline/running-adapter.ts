@@ -4,6 +4,10 @@ export interface AdapterCounters {
   readings: number;
   errors: number;
   statusChanges: number;
+  /** Times the adapter came up again after it had been up and lost its peer (down or degraded). */
+  reconnects: number;
+  /** Epoch ms of the latest reading or observation; 0 before the first. */
+  lastReadingAt: number;
 }
 
 /**
@@ -11,7 +15,8 @@ export interface AdapterCounters {
  * logger, status tracking for /readyz, and the guarantee that nothing is emitted after stop().
  */
 export class RunningAdapter {
-  readonly counters: AdapterCounters = { readings: 0, errors: 0, statusChanges: 0 };
+  readonly counters: AdapterCounters = { readings: 0, errors: 0, statusChanges: 0, reconnects: 0, lastReadingAt: 0 };
+  private beenUp = false;
   private current: ComponentStatus;
   private stopped = false;
 
@@ -40,11 +45,13 @@ export class RunningAdapter {
     const guardedEmit: EmitReading = (r) => {
       if (this.stopped) return;
       this.counters.readings++;
+      this.counters.lastReadingAt = this.now();
       emit(r);
     };
     const guardedObserve: EmitObservation = (o) => {
       if (this.stopped) return;
       this.counters.readings++;
+      this.counters.lastReadingAt = this.now();
       observe(o);
     };
     const guardedError = (e: HazgateError): void => {
@@ -64,6 +71,9 @@ export class RunningAdapter {
   private setStatus(s: ComponentStatus): void {
     if (s.state === this.current.state && s.reason === this.current.reason) return;
     this.counters.statusChanges++;
+    // Every kind reports its connection through status: up again after up once is a reconnect.
+    if (s.state === 'up' && this.beenUp && this.current.state !== 'up') this.counters.reconnects++;
+    if (s.state === 'up') this.beenUp = true;
     const log = s.state === 'up' ? this.logger.info.bind(this.logger) : this.logger.warn.bind(this.logger);
     log({ state: s.state, reason: s.reason }, `adapter ${this.adapter.id} is ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
     this.current = s;

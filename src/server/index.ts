@@ -1,6 +1,7 @@
 export { createHttpServer, listen, type HttpServerDeps } from './http-server.js';
 export { httpsOptions, readServerTls, type ServerTlsFiles, type ServerTlsMaterial } from './tls.js';
 export { createMetricsRegistry, type MetricsSources } from './metrics.js';
+export type { EvaluationTimings, OperationsSources } from './metrics-operations.js';
 export { WsHub, type WsHubOptions, type WsHubStats } from './ws-hub.js';
 export { parseClientMessage, type ClientMessage } from './ws-protocol.js';
 export { createCentreHttpServer, type CentreHttpServerDeps } from './centre-http-server.js';

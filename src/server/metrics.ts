@@ -1,4 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { gauge, mirrorCounter } from './metrics-mirror.js';
+import { registerEvaluationTime, registerOperationsMetrics, type EvaluationTimings, type OperationsSources } from './metrics-operations.js';
 import type { AdapterMetric, AlarmState, ComponentStatus, ErrorCode, OperatorAction, TransitionReason } from '../core/index.js';
 
 /** The alarm manager's counters; missing keys read as zero. */
@@ -18,29 +20,15 @@ export interface AlarmCounters {
 export interface MetricsSources {
   readonly ingest: { readonly readings: number; readonly samples: number; readonly rejected: ReadonlyMap<string, number> };
   readonly adapters: () => ReadonlyArray<{ id: string; kind: string; readings: number; errors: number; status: ComponentStatus }>;
-  readonly engine: { readonly evaluations: number };
+  readonly engine: { readonly evaluations: number; readonly timing?: EvaluationTimings };
   readonly alarms: AlarmCounters;
   readonly retained: () => ReadonlyArray<{ priority: number; state: AlarmState }>;
   readonly store: () => { written: number; dropped: number; writeErrors: number; buffered: number; diskBytes: number };
   readonly ws: { readonly connected: number; readonly connections: number; readonly badMessages: number; readonly slowClientsBehind: number; readonly slowClientsDropped: number; readonly rateLimited: number; readonly refusedUpgrades: number; readonly credentialsEnded: number };
   /** The adapters' own counter families (Modbus requests per device…), concatenated. */
   readonly adapterMetrics: () => readonly AdapterMetric[];
-}
-
-/** Values are read from plain numbers at scrape time: reset, then filled from the component's counters. */
-function readAtScrape<M extends Counter | Gauge>(read: (m: M) => void): (this: M) => void {
-  return function collect(this: M) {
-    this.reset();
-    read(this);
-  };
-}
-
-function mirrorCounter(reg: Registry, name: string, help: string, labelNames: string[], read: (c: Counter) => void): void {
-  new Counter({ name, help, labelNames, registers: [reg], collect: readAtScrape(read) });
-}
-
-function gauge(reg: Registry, name: string, help: string, labelNames: string[], read: (g: Gauge) => void): void {
-  new Gauge({ name, help, labelNames, registers: [reg], collect: readAtScrape(read) });
+  /** Reconnects, last readings, journal backlog, database and disk sizes (metrics-operations.ts). */
+  readonly operations?: OperationsSources;
 }
 
 const UP: Record<ComponentStatus['state'], number> = { up: 1, degraded: 0.5, starting: 0, down: 0, stopped: 0 };
@@ -66,6 +54,8 @@ export function createMetricsRegistry(src: MetricsSources): Registry {
   registerAlarmMetrics(reg, src);
   registerStoreAndWs(reg, src);
   registerAdapterMetrics(reg, src);
+  if (src.engine.timing !== undefined) registerEvaluationTime(reg, src.engine.timing);
+  if (src.operations !== undefined) registerOperationsMetrics(reg, src.operations);
   return reg;
 }
 
