@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../../adapters/mqtt/index.js';
 import { AlarmHealth, AlarmManager, SqliteAlarmJournal, type FloodChange } from '../alarms/index.js';
-import type { AlarmTransition, Clock, ComponentStatus, Logger, Observation, Point, RuleResult, Sample } from '../core/index.js';
+import type { Clock, ComponentStatus, HazgateError, Logger, Observation, Point, RawReading, RuleResult, Sample } from '../core/index.js';
 import { RuleEngine } from '../engine/index.js';
 import { Ingest, LiveValueCache, RunningAdapter, ThrottledErrorLog } from '../pipeline/index.js';
 import { createHttpServer, createMetricsRegistry, listen, readServerTls, SiteScope, WsHub } from '../server/index.js';
@@ -15,19 +15,24 @@ import { AlarmPath } from './alarm-path.js';
 import { usersDirOf } from './auth-paths.js';
 import { wireAuth, type AuthWiring } from './auth-wiring.js';
 import { journalAuditSink } from './audit-wiring.js';
-import { auditStart } from './lifecycle-audit.js';
+import { auditStart, configDigest } from './lifecycle-audit.js';
+import { carryCounters, ConfigReloader, type Compiled, type LiveSite, type ReloadBy, type ReloadResult } from './reload.js';
+import { resumeRetained } from './reload-retained.js';
 import { conditionCatalogue } from './alarm-conditions.js';
 import { wireBypasses, type BypassWiring } from './bypass-wiring.js';
 import { wirePeople, type PeopleWiring } from './people-wiring.js';
 import { PeopleStateFile } from './people-state-file.js';
 import { wireUplink, type UplinkWiring } from './uplink-wiring.js';
 import { wireVideo, type VideoWiring } from './video-wiring.js';
+import { operationsSources, withOperationsStatus } from './operations.js';
 
 export interface GatewayOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   /** How often time-driven rules (stale, delays) are evaluated. */
   readonly tickMs?: number;
+  /** The site file the config was loaded from: what a reload (SIGHUP, POST /api/config/reload) reads again. */
+  readonly configFile?: string;
 }
 
 /** The running gateway: every piece wired, in the order ARCHITECTURE asks (sinks and engine first). */
@@ -37,15 +42,17 @@ export class Gateway {
   /** Where the HTTP server listens, once started. */
   url = '';
 
-  private constructor(
-    readonly config: SiteConfig,
-    private readonly parts: GatewayParts,
-  ) {}
+  private constructor(private readonly parts: GatewayParts) {}
+
+  /** The configuration running now: the start's, or the last reload's. */
+  get config(): SiteConfig {
+    return this.parts.live.config;
+  }
 
   /** Starts everything; on any failure closes what it had opened and rethrows (nothing lingers). */
   static async start(config: SiteConfig, opts: GatewayOptions): Promise<Gateway> {
     const parts = await assemble(config, opts);
-    const gw = new Gateway(config, parts);
+    const gw = new Gateway(parts);
     try {
       auditStart(parts.journal, parts.audit, config, VERSION, parts.clock.now());
       gw.url = await startServing(parts, config);
@@ -64,10 +71,18 @@ export class Gateway {
     return this.parts.alarms;
   }
 
+  /**
+   * Reads the site file again and applies changed adapters, points and rules (docs/reload.md).
+   * @throws HazgateError HG_ERR_CONFIG_RELOAD while another reload runs.
+   */
+  reload(by: ReloadBy, dryRun = false): Promise<ReloadResult> {
+    return this.parts.reloader.reload(by, dryRun);
+  }
+
   private tick(): void {
     const p = this.parts;
     p.alarmPath.retry();
-    p.alarmPath.apply(p.enrich(p.engine.tick(p.clock.now())));
+    p.alarmPath.apply(p.enrich(p.live.engine.tick(p.clock.now())));
     p.alarmPath.apply(p.enrich(p.people.tick(p.clock.now())));
     p.peopleFile.keep(p.people, p.clock.now());
     p.alarmPath.apply(p.enrich(p.video.tick(p.clock.now())));
@@ -111,8 +126,11 @@ interface GatewayParts {
   readonly auth: AuthWiring;
   readonly alarms: AlarmManager;
   readonly alarmPath: AlarmPath;
-  readonly engine: RuleEngine;
-  readonly ingest: Ingest;
+  /** The rule engine, ingest and points of the configuration running now: a reload swaps them. */
+  readonly live: LiveSite;
+  readonly reloader: ConfigReloader;
+  /** Engine counters of the configurations a reload replaced (/metrics counts on). */
+  readonly retired: { evaluations: number };
   readonly cache: LiveValueCache;
   readonly hub: WsHub;
   readonly http: FastifyInstance;
@@ -129,6 +147,7 @@ interface GatewayParts {
   readonly peopleFile: PeopleStateFile;
   /** Results with the people and cameras of their zone. */
   readonly enrich: (results: readonly RuleResult[]) => readonly RuleResult[];
+  readonly feeds: AdapterFeeds;
 }
 
 async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<GatewayParts> {
@@ -146,23 +165,44 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     logger: logger.child({ component: 'store' }),
   });
   const journal = openJournal(config, logger, store);
-  const influx = openInflux(config, points, opts);
-  const areaOf = new Map(points.map((p) => [p.id, p.area ?? 'site']));
-  const health = new AlarmHealth(journal, (pointId) => (pointId === null ? 'site' : (areaOf.get(pointId) ?? 'site')));
+  // The InfluxDB sink's tags follow the points a reload brings.
+  const influxPoints = new Map(points.map((p) => [p.id, p]));
+  const influx = openInflux(config, influxPoints, opts);
+  const health = new AlarmHealth(journal, (pointId) => (pointId === null ? 'site' : (live.pointById.get(pointId)?.area ?? 'site')));
   const cache = new LiveValueCache();
-  const directory = pointDirectory(points, cache);
   let hub: WsHub | null = null;
-  const engine = new RuleEngine(points, rulesOf(config), clock.now());
+  const errorLog = new ThrottledErrorLog(logger.child({ component: 'ingest' }), 10_000, () => clock.now());
+  const newIngest = (pts: readonly Point[]): Ingest =>
+    new Ingest({
+      points: pts,
+      clock,
+      maxFutureMs: config.ingest.maxFutureMs,
+      onSample: (s: Sample) => {
+        cache.put(s);
+        alarmPath.apply(enrich(live.engine.evaluate(s)));
+        store.write(s);
+        influx?.write(s);
+        hub?.publishSample(s);
+      },
+      onReject: (e) => errorLog.report(e),
+    });
+  const compile = (c: SiteConfig, now: number): Compiled => {
+    const pts = pointsOf(c);
+    const engine = new RuleEngine(pts, rulesOf(c), now);
+    return { engine, ingest: newIngest(pts), catalogue: conditionCatalogue(engine, people.setup), pointById: new Map(pts.map((p) => [p.id, p])) };
+  };
   const people = wirePeople(config.people, points, logger.child({ component: 'people' }), (h, t) => hub?.broadcastHeadcount(h, t), config.ingest.maxFutureMs, clock.now());
   const video = wireVideo(config.video, clock.now());
   const peopleFile = new PeopleStateFile(`${config.store.dir}/people-state.json`, logger.child({ component: 'people' }));
   peopleFile.restoreInto(people, clock.now());
+  const live: LiveSite = { config, digest: configDigest(config), loadedAt: startedAt, ...compile(config, clock.now()) };
+  const directory = pointDirectory(live, cache);
   const alarms = new AlarmManager({
     siteId: config.site.id,
     journal,
     clock,
     newEventId: randomUUID,
-    conditions: conditionCatalogue(engine, people.setup),
+    conditions: (conditionId) => live.catalogue(conditionId),
     latest: (pointId) => cache.get(pointId),
     maxShelveMs: config.alarms.maxShelve,
     ...(config.site.enterpriseCode === undefined ? {} : { siteCodes: { enterpriseCode: config.site.enterpriseCode } }),
@@ -176,13 +216,11 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     },
   });
   const alarmPath = new AlarmPath(alarms, logger.child({ component: 'alarms' }));
-  const adapterIds = config.adapters.map((a) => a.id);
-  let statusOf: (id: string) => ComponentStatus['state'] = () => 'starting';
   const uplink: UplinkWiring | null = wireUplink(config.uplink, {
     siteId: config.site.id, storeDir: config.store.dir, points, journal, latest: (id) => cache.get(id), logger: logger.child({ component: 'uplink' }), now: clock.now(),
-    facts: () => ({ version: VERSION, startedAt, adapters: adapterIds.map((id) => ({ id, status: statusOf(id) })) }),
+    facts: () => ({ version: VERSION, startedAt, adapters: adapters.map((a) => ({ id: a.id, status: a.status().state })) }),
   });
-  resumeRetained(alarms.restore(), { engine, people, video }, alarmPath, clock.now(), logger);
+  resumeRetained(alarms.restore(), { engine: live.engine, people, video }, alarmPath, clock.now(), logger);
   const audit = journalAuditSink(journal, logger.child({ component: 'audit' }), { siteId: config.site.id, clock, onJournaled: (rts) => uplink?.journaled(rts) });
   const auth = wireAuth(config.auth, {
     dir: usersDirOf(config), clock, logger, https: tls !== undefined, metricsToken: config.server.metricsToken, audit,
@@ -206,27 +244,25 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   });
   const wsHub = hub;
   const enrich = (results: readonly RuleResult[]): readonly RuleResult[] => (results.length === 0 || people.monitor === null ? results : results.map(people.enrich));
-  const errorLog = new ThrottledErrorLog(logger.child({ component: 'ingest' }), 10_000, () => clock.now());
-  const ingest = new Ingest({
-    points,
-    clock,
-    maxFutureMs: config.ingest.maxFutureMs,
-    onSample: (s: Sample) => {
-      cache.put(s);
-      alarmPath.apply(enrich(engine.evaluate(s)));
-      store.write(s);
-      influx?.write(s);
-      wsHub.publishSample(s);
-    },
-    onReject: (e) => errorLog.report(e),
-  });
-  const bypasses = wireBypasses(points, config.store.dir, journal, clock, ingest.accept);
+  const bypasses = wireBypasses(points, config.store.dir, journal, clock, (r) => live.ingest.accept(r));
   const adapters = config.adapters.map((a) => createAdapter(a, config, opts));
   const broker = config.broker?.enabled ? createEmbeddedBroker(config.broker, logger) : null;
-  statusOf = (id) => adapters.find((a) => a.id === id)?.status().state ?? 'stopped';
-  const parts = { startedAt, clock, logger, store, journal, audit, auth, alarms, alarmPath, engine, ingest, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, peopleFile, uplink, enrich };
+  const retired = { evaluations: 0 };
+  const feeds = adapterFeeds({ live, clock, video, people, alarmPath, enrich, peopleFile });
+  const reloader = new ConfigReloader({
+    file: opts.configFile, live, adapters, alarms, alarmPath, owners: { people, video }, audit, clock, logger, compile,
+    createAdapter: (a, c) => createAdapter(a, c, opts),
+    startAdapter: (a) => a.start(feeds.emit, feeds.refuse, feeds.observe),
+    swapped: (before, after) => {
+      retired.evaluations += carryCounters(before, after);
+      influxPoints.clear();
+      for (const [id, p] of after.pointById) influxPoints.set(id, p);
+    },
+  });
+  const parts = { startedAt, clock, logger, store, journal, audit, auth, alarms, alarmPath, live, reloader, retired, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, peopleFile, uplink, enrich, feeds };
   const http = createHttpServer({
     siteId: config.site.id,
+    reload: { reload: (by, dryRun) => reloader.reload(by, dryRun), current: () => ({ file: reloader.file ?? null, digest: live.digest, loadedAt: live.loadedAt, startedAt }) },
     version: VERSION,
     alarms,
     journal,
@@ -236,8 +272,8 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
     points: directory,
     history: store,
     hub: wsHub,
-    metrics: createMetricsRegistry(metricsSources({ ...parts, http: null as never })),
-    components: () => componentStatus(parts),
+    metrics: createMetricsRegistry({ ...metricsSources({ ...parts, http: null as never }), operations: operationsSources(parts, config) }),
+    components: () => withOperationsStatus(componentStatus(parts), parts, config),
     now: () => clock.now(),
     logger,
     http: auth.http,
@@ -249,38 +285,6 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
   return { ...parts, http };
 }
 
-/**
- * Rules resume from the levels the journal retained. A retained active condition whose rule, point
- * or level is no longer configured could never return to normal: it is returned now, with a reason.
- */
-function resumeRetained(retained: readonly AlarmTransition[], owners: RetainedOwners, path: AlarmPath, now: number, logger: Logger): void {
-  const orphans: RuleResult[] = [];
-  for (const t of retained) {
-    if (seedRetained(t, owners, now) || !t.active) continue;
-    logger.warn({ code: 'HG_ERR_CONFIG_INVALID', conditionId: t.conditionId, level: t.level }, `retained alarm ${t.conditionId} is no longer configured; returning it`);
-    orphans.push({
-      conditionId: t.conditionId, ruleId: t.ruleId, ruleKind: t.ruleKind, pointId: t.pointId, level: null, priority: t.priority,
-      value: t.value, time: now, message: `${t.conditionId} (${t.level ?? ''}) is no longer configured; returned at restart`,
-      ...(t.zoneId === undefined ? {} : { zoneId: t.zoneId }),
-    });
-  }
-  path.apply(orphans);
-}
-
-/** Who raises retained conditions again: the rule engine, personnel location, video. */
-interface RetainedOwners {
-  readonly engine: RuleEngine;
-  readonly people: PeopleWiring;
-  readonly video: VideoWiring;
-}
-
-/** Hands a retained condition to whoever raises it; false when nobody configured now could. */
-function seedRetained(t: AlarmTransition, o: RetainedOwners, now: number): boolean {
-  if (t.ruleKind === 'people') return t.active && o.people.seed(t, now);
-  if (t.ruleKind === 'video') return t.active && o.video.seed(t, now);
-  return o.engine.seed(t.conditionId, t.active ? t.level : null);
-}
-
 /** A position entering or leaving alarm flood is told to every console and logged. */
 function announceFlood(f: FloodChange, hub: WsHub | null, logger: Logger): void {
   hub?.broadcastFlood(f.position, f.flood, f.count, f.time);
@@ -289,7 +293,7 @@ function announceFlood(f: FloodChange, hub: WsHub | null, logger: Logger): void 
 }
 
 /** The InfluxDB sink when the site has an `influx` section; its spool defaults to `<store dir>/influx-spool`. */
-function openInflux(config: SiteConfig, points: readonly Point[], opts: GatewayOptions): InfluxSink | null {
+function openInflux(config: SiteConfig, points: ReadonlyMap<string, Point>, opts: GatewayOptions): InfluxSink | null {
   const c = config.influx;
   if (c === undefined) return null;
   const logger = opts.logger.child({ component: 'influx' });
@@ -300,7 +304,7 @@ function openInflux(config: SiteConfig, points: readonly Point[], opts: GatewayO
     bucket: c.bucket,
     token: c.token,
     siteId: config.site.id,
-    points: new Map(points.map((p) => [p.id, p])),
+    points,
     spoolDir: c.spool.dir ?? `${config.store.dir}/influx-spool`,
     batchSize: c.batchSize,
     flushIntervalMs: c.flushInterval,
@@ -342,9 +346,9 @@ function createAdapter(a: SiteConfig['adapters'][number], config: SiteConfig, op
   return new RunningAdapter(adapter, logger, () => opts.clock.now());
 }
 
-function pointDirectory(points: readonly Point[], cache: LiveValueCache) {
-  const byId = new Map(points.map((p) => [p.id, p]));
-  return { list: () => points, get: (id: string) => byId.get(id), latest: (id: string) => cache.get(id) };
+/** The points of the configuration running now (a reload changes them). */
+function pointDirectory(live: LiveSite, cache: LiveValueCache) {
+  return { list: () => pointsOf(live.config), get: (id: string) => live.pointById.get(id), latest: (id: string) => cache.get(id) };
 }
 
 async function startServing(parts: GatewayParts, config: SiteConfig): Promise<string> {
@@ -352,7 +356,14 @@ async function startServing(parts: GatewayParts, config: SiteConfig): Promise<st
   return listen(parts.http, config.server.host, config.server.port);
 }
 
-async function startAdapters(parts: GatewayParts): Promise<void> {
+/** Where adapters deliver: readings to the ingest running now (a reload swaps it under them), observations to people and video. */
+interface AdapterFeeds {
+  readonly emit: (r: RawReading) => void;
+  readonly refuse: (e: HazgateError) => void;
+  readonly observe: (o: Observation) => void;
+}
+
+function adapterFeeds(parts: Pick<GatewayParts, 'live' | 'clock' | 'video' | 'people' | 'alarmPath' | 'enrich' | 'peopleFile'>): AdapterFeeds {
   const observe = (o: Observation): void => {
     const now = parts.clock.now();
     const results = o.type === 'video' || o.type === 'camera-heartbeat' ? parts.video.observe(o, now) : parts.people.observe(o, now);
@@ -361,7 +372,11 @@ async function startAdapters(parts: GatewayParts): Promise<void> {
     // is underground is on disk first (positions repeat every second; they wait for the period).
     if (o.type === 'reader') parts.peopleFile.keep(parts.people, now, true);
   };
-  for (const a of parts.adapters) await a.start(parts.ingest.accept, parts.ingest.refuse, observe);
+  return { emit: (r) => parts.live.ingest.accept(r), refuse: (e) => parts.live.ingest.refuse(e), observe };
+}
+
+async function startAdapters(parts: GatewayParts): Promise<void> {
+  for (const a of [...parts.adapters]) await a.start(parts.feeds.emit, parts.feeds.refuse, parts.feeds.observe);
 }
 
 function componentStatus(parts: Omit<GatewayParts, 'http'>): Record<string, ComponentStatus> {
@@ -381,13 +396,45 @@ function componentStatus(parts: Omit<GatewayParts, 'http'>): Record<string, Comp
 
 function metricsSources(parts: GatewayParts) {
   return {
-    ingest: parts.ingest.stats,
+    ingest: liveIngestStats(parts.live),
     adapters: () => parts.adapters.map((a) => ({ id: a.id, kind: a.kind, readings: a.counters.readings, errors: a.counters.errors, status: a.status() })),
-    engine: parts.engine.stats,
+    engine: liveEngineStats(parts.live, parts.retired),
     alarms: parts.alarms.stats,
     retained: () => parts.alarms.retained(),
     store: () => ({ ...parts.store.stats, diskBytes: parts.store.diskBytes() }),
     ws: parts.hub.stats,
-    adapterMetrics: () => [...parts.adapters.flatMap((a) => a.adapter.metrics?.() ?? []), ...(parts.influx?.metrics() ?? []), ...parts.people.metrics(), ...(parts.uplink?.metrics(parts.clock.now()) ?? [])],
+    adapterMetrics: () => [...parts.adapters.flatMap((a) => a.adapter.metrics?.() ?? []), ...(parts.influx?.metrics() ?? []), ...parts.people.metrics(), ...(parts.uplink?.metrics(parts.clock.now()) ?? []), ...parts.reloader.metrics()],
+  };
+}
+
+/** The ingest counters of the configuration running now (a reload carries them over: carryCounters). */
+function liveIngestStats(live: LiveSite) {
+  return {
+    get readings() {
+      return live.ingest.stats.readings;
+    },
+    get samples() {
+      return live.ingest.stats.samples;
+    },
+    get rejected() {
+      return live.ingest.stats.rejected;
+    },
+  };
+}
+
+/** The rule engine's counters, those of engines a reload replaced included. */
+function liveEngineStats(live: LiveSite, retired: { readonly evaluations: number }) {
+  return {
+    get evaluations() {
+      return retired.evaluations + live.engine.stats.evaluations;
+    },
+    timing: {
+      get sample() {
+        return live.engine.stats.timing.sample;
+      },
+      get tick() {
+        return live.engine.stats.timing.tick;
+      },
+    },
   };
 }
