@@ -2,7 +2,9 @@ import type { AreaOf } from '../lib/alarm-model.js';
 import { pickLanguage, Translator, type Lang } from '../lib/i18n.js';
 import { LiveState } from '../lib/live-state.js';
 import { formatRoute, parseRoute, type Route } from '../lib/route.js';
-import type { Me, OperatorAction, Point, Transition } from '../lib/wire.js';
+import { mergeSites, silentSites, type SilentSite } from '../lib/sites-view.js';
+import { ValuesWatch, type ValuesWatcher } from '../lib/values-watch.js';
+import type { Me, OperatorAction, Point, SiteView, Transition } from '../lib/wire.js';
 import { DICTS } from '../i18n/index.js';
 import { Api } from '../net/api.js';
 import { LiveLink, type LinkInfo } from '../net/live.js';
@@ -11,9 +13,12 @@ import { bindShortcuts } from './keys.js';
 import { showLogin } from './login.js';
 import { PAGES } from './pages/index.js';
 import { Shell } from './shell.js';
-import { ValuesWatch } from './values-watch.js';
 
 const LANG_KEY = 'hazgate.lang';
+/** A centre's sites are polled this often (their last-heard times say which ones went silent). */
+const SITES_POLL_MS = 15_000;
+/** Flashing rows and chips blink together: one timer toggles the phase (about 1 Hz). */
+const BLINK_MS = 500;
 const OPERATE: ReadonlySet<string> = new Set(['operator', 'engineer', 'admin']);
 const MAINTAIN: ReadonlySet<string> = new Set(['engineer', 'admin']);
 
@@ -29,7 +34,7 @@ function storedLang(): string | null {
 export class ConsoleApp implements Ctx {
   readonly api = new Api();
   readonly tr: Translator;
-  live = new LiveState();
+  live: LiveState;
   me: Me = { user: '', roles: [], scopes: { sites: [], areas: [] }, via: 'session' };
   link: LinkInfo = { state: 'connecting', liveUntil: null, attempt: 0, retryAt: null };
   points: ReadonlyMap<string, Point> = new Map();
@@ -43,11 +48,18 @@ export class ConsoleApp implements Ctx {
   private clock: ReturnType<typeof setInterval> | null = null;
   private readonly watch = new ValuesWatch((m) => this.linkWs?.send(m) ?? false);
   private unbindKeys: (() => void) | null = null;
+  private blink: ReturnType<typeof setInterval> | null = null;
+  private helloSeen = false;
+  /** GET /api/sites at a centre, and when it was answered (browser clock). */
+  sitesRest: readonly SiteView[] = [];
+  private sitesRestAt = 0;
+  private sitesTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly mode: Mode,
     private readonly root: HTMLElement,
   ) {
+    this.live = this.newLive();
     this.tr = new Translator(DICTS, pickLanguage(storedLang(), navigator.languages ?? [navigator.language]));
     this.api.onUnauthenticated = () => this.sessionEnded(null);
     document.documentElement.lang = this.tr.lang;
@@ -116,6 +128,16 @@ export class ConsoleApp implements Ctx {
     return this.watch.watch(pointIds);
   }
 
+  valuesWatcher(): ValuesWatcher {
+    if (this.mode === 'centre') return { set: () => undefined, close: () => undefined };
+    return this.watch.open();
+  }
+
+  silentSites(): SilentSite[] {
+    if (this.mode !== 'centre') return [];
+    return silentSites(mergeSites(this.sitesRest, this.sitesRestAt, this.live.sites), this.now(), this.site);
+  }
+
   async act(action: OperatorAction, conditionId: string, body: Readonly<Record<string, unknown>>): Promise<unknown> {
     return this.api.post(`/api/alarms/${encodeURIComponent(conditionId)}/${action}`, body);
   }
@@ -163,7 +185,8 @@ export class ConsoleApp implements Ctx {
 
   private async start(me: Me): Promise<void> {
     this.me = me;
-    this.live = new LiveState();
+    this.live = this.newLive();
+    this.helloSeen = false;
     if (this.mode === 'gateway') await this.loadPoints();
     this.route = parseRoute(location.hash);
     this.site = this.mode === 'centre' ? (this.route.query['site'] ?? null) : null;
@@ -173,7 +196,12 @@ export class ConsoleApp implements Ctx {
       state: (info) => this.onLink(info),
       message: (msg) => {
         const topics = this.live.handle(msg, Date.now());
-        if (msg.type === 'hello') this.watch.resubscribe();
+        if (msg.type === 'hello') {
+          this.watch.resubscribe();
+          // Connected again (maybe to a restarted gateway): the points' latest values and configuration anew.
+          if (this.helloSeen && this.mode === 'gateway') void this.loadPoints();
+          this.helloSeen = true;
+        }
         for (const t of topics) this.emit(t);
       },
       authEnded: (code) => this.sessionEnded(code),
@@ -181,6 +209,11 @@ export class ConsoleApp implements Ctx {
     });
     this.linkWs.start();
     this.clock = setInterval(() => this.emit('clock'), 1000);
+    this.blink = setInterval(() => {
+      const root = document.documentElement;
+      root.dataset['blink'] = root.dataset['blink'] === 'on' ? 'off' : 'on';
+    }, BLINK_MS);
+    if (this.mode === 'centre') void this.pollSites();
     window.addEventListener('hashchange', this.onHash);
     this.unbindKeys = bindShortcuts(this);
     this.showRoute(true);
@@ -193,6 +226,11 @@ export class ConsoleApp implements Ctx {
     this.linkWs = null;
     if (this.clock !== null) clearInterval(this.clock);
     this.clock = null;
+    if (this.blink !== null) clearInterval(this.blink);
+    this.blink = null;
+    delete document.documentElement.dataset['blink'];
+    if (this.sitesTimer !== null) clearTimeout(this.sitesTimer);
+    this.sitesTimer = null;
     window.removeEventListener('hashchange', this.onHash);
     this.unbindKeys?.();
     this.unbindKeys = null;
@@ -209,6 +247,25 @@ export class ConsoleApp implements Ctx {
       this.points = new Map();
     }
     this.emit('points');
+  }
+
+  private newLive(): LiveState {
+    return new LiveState(this.mode === 'centre' ? 'journal' : 'arrival');
+  }
+
+  /** A centre's sites, polled: the selector's names and which sites went silent. */
+  private async pollSites(): Promise<void> {
+    const shell = this.shell;
+    try {
+      const res = await this.api.get<{ sites: SiteView[] } | SiteView[]>('/api/sites');
+      if (this.shell !== shell || shell === null) return;
+      this.sitesRest = Array.isArray(res) ? res : Array.isArray(res.sites) ? res.sites : [];
+      this.sitesRestAt = this.now();
+      this.emit('sites');
+    } catch {
+      // The sites page says what failed; the last answer stands.
+    }
+    if (this.shell === shell && shell !== null) this.sitesTimer = setTimeout(() => void this.pollSites(), SITES_POLL_MS);
   }
 
   private wsUrl(): string {
@@ -234,7 +291,8 @@ export class ConsoleApp implements Ctx {
     const site = this.mode === 'centre' ? (route.query['site'] ?? null) : null;
     if (site !== this.site) {
       this.site = site;
-      this.live = new LiveState();
+      this.live = this.newLive();
+      this.helloSeen = false;
       this.linkWs?.restart();
       this.emit('site');
       force = true;

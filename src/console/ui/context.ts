@@ -2,6 +2,8 @@ import type { AreaOf } from '../lib/alarm-model.js';
 import type { Translator } from '../lib/i18n.js';
 import type { LiveState, Topic } from '../lib/live-state.js';
 import type { Route } from '../lib/route.js';
+import type { SilentSite } from '../lib/sites-view.js';
+import type { ValuesWatcher } from '../lib/values-watch.js';
 import type { Me, OperatorAction, Point } from '../lib/wire.js';
 import type { Api } from '../net/api.js';
 import type { LinkInfo } from '../net/live.js';
@@ -41,6 +43,10 @@ export interface Ctx {
   can(capability: Capability): boolean;
   /** Live values of these points while the returned function is not called (reference counted over the WebSocket). */
   watchValues(pointIds: readonly string[]): () => void;
+  /** Live values of a set of points that changes (a filtered list): `set` sends only the difference; `close` when done. */
+  valuesWatcher(): ValuesWatcher;
+  /** At a centre: the shown sites (the chosen one, or all) not heard from for over a minute (what they show may be stale). */
+  silentSites(): SilentSite[];
   /** Carries out an operator action over REST; resolves with the new transition, rejects with an ApiError. */
   act(action: OperatorAction, conditionId: string, body: Readonly<Record<string, unknown>>): Promise<unknown>;
   /** A short message at the foot of the screen (errors stay until dismissed). */

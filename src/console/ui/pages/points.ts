@@ -2,10 +2,11 @@ import './points.css';
 import { formatDateTime, formatDuration, formatTime, formatValue } from '../../lib/format.js';
 import { formatRoute, type Route } from '../../lib/route.js';
 import { ageMs, currentSample, distinct, filterPoints, worstAlarmByPoint, type PointFilter } from '../../lib/trend-points.js';
-import type { CentreValue, Point, Sample } from '../../lib/wire.js';
+import type { CentreValue, Point, Sample, Transition } from '../../lib/wire.js';
 import { priorityChip } from '../alarm-parts.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
+import { errorDetail, errorText } from '../errors.js';
 import { listKeys } from '../list-keys.js';
 
 /**
@@ -26,20 +27,33 @@ interface RowCells {
   readonly age: HTMLTableCellElement;
   readonly alarm: HTMLTableCellElement;
   shown: Sample | null | undefined;
+  /** The alarm the alarm cell shows (null: none yet drawn); the cell is rebuilt only when it changes. */
+  alarmShown: Transition | undefined | null;
 }
+
+/** Typing in the filter redraws (and re-subscribes) once the keys pause this long. */
+const FILTER_DEBOUNCE_MS = 250;
 
 function gatewayPointsPage(ctx: Ctx, route: Route): Page {
   let filter: PointFilter = { area: route.query['area'] ?? '', kind: route.query['kind'] ?? '', text: route.query['q'] ?? '' };
   let rows: RowCells[] = [];
   let selected = -1;
-  let unwatch: () => void = () => undefined;
+  // One watcher for the rows shown: a new filter sends only the points that came or went.
+  const watcher = ctx.valuesWatcher();
+  let typing: ReturnType<typeof setTimeout> | null = null;
   const offs: (() => void)[] = [];
   const words = { on: ctx.t('value.on'), off: ctx.t('value.off') };
 
   const option = (value: string, label: string, current: string) => h('option', { value, selected: value === current }, label);
   const areaSel = h('select', { 'data-testid': 'points-area', onchange: () => setFilter({ ...filter, area: areaSel.value }) });
   const kindSel = h('select', { 'data-testid': 'points-kind', onchange: () => setFilter({ ...filter, kind: kindSel.value }) });
-  const text = h('input', { type: 'search', value: filter.text, placeholder: ctx.t('points.filterPh'), 'data-search': '', 'data-testid': 'points-filter', 'aria-label': ctx.t('points.filter'), oninput: () => setFilter({ ...filter, text: text.value }) });
+  const text = h('input', { type: 'search', value: filter.text, placeholder: ctx.t('points.filterPh'), 'data-search': '', 'data-testid': 'points-filter', 'aria-label': ctx.t('points.filter'), oninput: () => {
+    if (typing !== null) clearTimeout(typing);
+    typing = setTimeout(() => {
+      typing = null;
+      setFilter({ ...filter, text: text.value });
+    }, FILTER_DEBOUNCE_MS);
+  } });
   const count = h('span', { class: 'muted points-count' });
   const tbody = h('tbody', {});
   const table = h(
@@ -99,8 +113,7 @@ function gatewayPointsPage(ctx: Ctx, route: Route): Page {
   /** The rows for the filter (built again when it changes), then the live cells. */
   function build(): void {
     const list = filterPoints(ctx.points.values(), filter);
-    unwatch();
-    unwatch = ctx.watchValues(list.map((p) => p.id));
+    watcher.set(list.map((p) => p.id));
     selected = -1;
     rows = list.map((p) => {
       const cells = {
@@ -123,7 +136,7 @@ function gatewayPointsPage(ctx: Ctx, route: Route): Page {
         cells.age,
         cells.alarm,
       );
-      return { point: p, tr, ...cells, shown: undefined };
+      return { point: p, tr, ...cells, shown: undefined, alarmShown: null };
     });
     fill(tbody, rows.map((r) => r.tr));
     if (rows[0] !== undefined) rows[0].tr.tabIndex = 0;
@@ -157,8 +170,9 @@ function gatewayPointsPage(ctx: Ctx, route: Route): Page {
       }
       const age = ageMs(s, now);
       r.age.textContent = age === null ? '' : formatDuration(age, ctx.tr.lang);
-      if (alarms !== null) {
-        const a = alarms.get(r.point.id);
+      const a = alarms?.get(r.point.id);
+      if (alarms !== null && a !== r.alarmShown) {
+        r.alarmShown = a;
         fill(r.alarm, a === undefined ? null : [priorityChip(ctx, a, a.annunciated && !a.acked), ' ', h('span', { class: a.annunciated ? 'point-alarm-level' : 'muted' }, a.annunciated ? (a.level ?? '') : ctx.t('points.hidden'))]);
       }
     }
@@ -215,7 +229,8 @@ function gatewayPointsPage(ctx: Ctx, route: Route): Page {
     root,
     title: ctx.t('points.title'),
     unmount(): void {
-      unwatch();
+      if (typing !== null) clearTimeout(typing);
+      watcher.close();
       for (const off of offs) off();
     },
   };
@@ -311,7 +326,8 @@ function centreValuesPage(ctx: Ctx, route: Route): Page {
       draw();
     } catch (e) {
       if (abort.signal.aborted) return;
-      stamp.textContent = ctx.t('common.failed', { message: e instanceof Error ? e.message : String(e) });
+      stamp.textContent = ctx.t('common.failed', { message: errorText(ctx, e) });
+      stamp.title = errorDetail(e) ?? '';
       stamp.classList.add('error-text');
     }
     if (!abort.signal.aborted) timer = setTimeout(() => void poll(), 10_000);
