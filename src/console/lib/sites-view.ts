@@ -110,6 +110,27 @@ export function silence(s: Pick<SiteView, 'lastMessageAt'>, now: number): { read
   return { ageMs, silent: ageMs > SILENT_AFTER_MS };
 }
 
+export interface SilentSite {
+  readonly site: string;
+  readonly name: string | null;
+  /** Centre time of its last message; null: never heard. */
+  readonly lastMessageAt: number | null;
+}
+
+/**
+ * The sites silent too long at `now` among those shown (the chosen one, or all with `chosen` null),
+ * sorted by id: their alarms may have changed without the centre hearing.
+ */
+export function silentSites(sites: Iterable<SiteView>, now: number, chosen: string | null): SilentSite[] {
+  const out: SilentSite[] = [];
+  for (const s of sites) {
+    if (chosen !== null && s.site !== chosen) continue;
+    if (!silence(s, now).silent) continue;
+    out.push({ site: s.site, name: s.name ?? null, lastMessageAt: s.lastMessageAt ?? null });
+  }
+  return out.sort((a, b) => (a.site < b.site ? -1 : a.site > b.site ? 1 : 0));
+}
+
 export interface StatusSummary {
   readonly version: string | null;
   readonly adaptersUp: number;

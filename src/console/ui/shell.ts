@@ -1,6 +1,7 @@
+import { formatWhen } from '../lib/alarm-view.js';
 import { formatDateTime, formatTime } from '../lib/format.js';
+import { documentTitle, linkBanner } from '../lib/link-view.js';
 import { formatRoute, type PageName, type Route } from '../lib/route.js';
-import type { SiteView } from '../lib/wire.js';
 import type { ConsoleApp } from './app.js';
 import type { Page } from './context.js';
 import { fill, h, throttled } from './dom.js';
@@ -29,7 +30,9 @@ export class Shell {
   private readonly clock = h('span', { class: 'clock', 'data-testid': 'clock' });
   private route: Route | null = null;
   private page: Page | null = null;
-  private sites: readonly SiteView[] = [];
+  /** The title waits for a frame, or for the clock in a background tab (no frames there). */
+  private titleDirty = false;
+  private titleAt = 0;
 
   constructor(
     private readonly app: ConsoleApp,
@@ -41,17 +44,29 @@ export class Shell {
       redrawBanners();
     });
     app.on('flood', redrawBanners);
-    app.on('alarms', throttled(() => this.drawTitle()));
+    const titleSoon = throttled(() => this.drawTitle());
+    app.on('alarms', () => {
+      this.titleDirty = true;
+      // A background tab gets no animation frames: count there at once, at most once a second (the clock catches up the rest).
+      if (document.hidden) {
+        if (Date.now() - this.titleAt >= 1000) this.drawTitle();
+      } else titleSoon();
+    });
+    app.on('link', () => this.drawTitle());
     app.on('clock', () => {
       this.drawClock();
-      if (app.link.state !== 'live') redrawBanners();
+      if (this.titleDirty) this.drawTitle();
+      // Banners name times, and a centre's sites go silent as time passes.
+      if (app.link.state !== 'live' || app.mode === 'centre') redrawBanners();
     });
-    app.on('sites', throttled(() => this.drawSiteOptions()));
+    app.on('sites', throttled(() => {
+      this.drawSiteOptions();
+      this.drawBanners();
+    }));
     app.on('hello', () => {
       const id = this.header.querySelector('[data-testid=site-id]');
       if (id !== null) id.textContent = app.live.siteId ?? '';
     });
-    if (app.mode === 'centre') void this.loadSites();
   }
 
   render(): void {
@@ -123,9 +138,10 @@ export class Shell {
   }
 
   private drawTitle(): void {
+    this.titleDirty = false;
+    this.titleAt = Date.now();
     const counts = this.app.live.book.counts(this.app.areaOf, this.app.site);
-    const unacked = counts.unacked > 0 ? `(${counts.unacked}) ` : '';
-    document.title = `${unacked}${this.page?.title ?? ''} · ${this.app.t('app.title')}`;
+    document.title = documentTitle(counts.unacked, this.page?.title ?? '', this.app.t('app.title'), this.app.link.state === 'live');
   }
 
   private drawLink(): void {
@@ -142,14 +158,27 @@ export class Shell {
     const { app } = this;
     const link = app.link;
     const out: HTMLElement[] = [];
-    if (link.state === 'lost' || link.state === 'connecting') {
+    const kind = linkBanner(link);
+    if (kind === 'lost') {
       const text =
         link.liveUntil === null
           ? app.t('banner.lostNever', { attempt: Math.max(1, link.attempt) })
           : app.t('banner.lost', { time: formatDateTime(link.liveUntil, app.tr.lang), attempt: Math.max(1, link.attempt) });
       out.push(h('div', { class: 'banner banner-lost', role: 'alert', 'data-testid': 'banner-lost' }, text));
-    } else if (link.state === 'snapshot') out.push(h('div', { class: 'banner banner-wait', 'data-testid': 'banner-wait' }, app.t('banner.wait')));
-    else if (link.state === 'behind') out.push(h('div', { class: 'banner banner-wait', 'data-testid': 'banner-behind' }, app.t('banner.behind')));
+    } else if (kind === 'connecting') out.push(h('div', { class: 'banner banner-wait', 'data-testid': 'banner-connecting' }, app.t('banner.connecting')));
+    else if (kind === 'wait') out.push(h('div', { class: 'banner banner-wait', 'data-testid': 'banner-wait' }, app.t(link.liveUntil === null ? 'banner.loading' : 'banner.wait')));
+    else if (kind === 'behind') out.push(h('div', { class: 'banner banner-wait', 'data-testid': 'banner-behind' }, app.t('banner.behind')));
+    const silent = app.silentSites();
+    if (silent.length > 0) {
+      const now = app.now();
+      const sites = silent
+        .map((s) => {
+          const name = s.name === null ? s.site : `${s.name} (${s.site})`;
+          return s.lastMessageAt === null ? app.t('banner.silentNever', { site: name }) : app.t('banner.silentSince', { site: name, time: formatWhen(s.lastMessageAt, now, app.tr.lang) });
+        })
+        .join(' · ');
+      out.push(h('div', { class: 'banner banner-silent', role: 'status', 'data-testid': 'banner-silent', 'data-sites': silent.map((s) => s.site).join(' ') }, app.t('banner.silent', { sites })));
+    }
     const floods = [...app.live.floods.values()];
     if (floods.length > 0) {
       const positions = floods.map((f) => app.t('banner.floodPosition', { position: f.position, count: f.count })).join(' · ');
@@ -158,24 +187,18 @@ export class Shell {
     fill(this.banners, out);
   }
 
-  private async loadSites(): Promise<void> {
-    try {
-      const res = await this.app.api.get<{ sites: SiteView[] }>('/api/sites');
-      this.sites = res.sites;
-      for (const s of res.sites) if (!this.app.live.sites.has(s.site)) this.app.live.sites.set(s.site, s);
-      this.drawSiteOptions();
-    } catch {
-      // The sites page says what failed; the selector keeps "all".
-    }
-  }
-
   private drawSiteOptions(): void {
     const select = this.header.querySelector<HTMLSelectElement>('[data-testid=site-select]');
     if (select === null) return;
-    const ids = new Set([...this.sites.map((s) => s.site), ...this.app.live.sites.keys()]);
+    const rest = this.app.sitesRest;
+    const ids = new Set([...rest.map((s) => s.site), ...this.app.live.sites.keys()]);
     const names = new Map<string, string>();
-    for (const s of [...this.sites, ...this.app.live.sites.values()]) if (s.name !== undefined) names.set(s.site, s.name);
+    for (const s of [...rest, ...this.app.live.sites.values()]) if (s.name !== undefined) names.set(s.site, s.name);
     if (this.app.site !== null) ids.add(this.app.site);
+    // Not refilled when nothing changed (a poll every 15 s would close the list under the user's hand).
+    const sig = [this.app.tr.lang, this.app.site ?? '', ...[...ids].sort().map((id) => `${id}=${names.get(id) ?? ''}`)].join('\n');
+    if (select.dataset['sig'] === sig) return;
+    select.dataset['sig'] = sig;
     fill(
       select,
       h('option', { value: '' }, this.app.t('site.all')),
