@@ -14,9 +14,9 @@ function tr(over: Partial<Transition> & { type?: string }): Transition {
 
 describe('history search in the query', () => {
   it('reads the query with defaults, clamps the limit and drops a junk since', () => {
-    expect(searchFromQuery({})).toEqual({ condition: '', point: '', since: '', limit: DEFAULT_LIMIT, q: '', audit: false });
+    expect(searchFromQuery({})).toEqual({ condition: '', point: '', since: '', limit: DEFAULT_LIMIT, q: '', audit: false, forSite: '' });
     const s = searchFromQuery({ condition: ' gas-high/GT-102 ', point: 'GT-102', since: '8h', limit: '50000', q: 'leak', audit: '1' });
-    expect(s).toEqual({ condition: 'gas-high/GT-102', point: 'GT-102', since: '8h', limit: MAX_LIMIT, q: 'leak', audit: true });
+    expect(s).toEqual({ condition: 'gas-high/GT-102', point: 'GT-102', since: '8h', limit: MAX_LIMIT, q: 'leak', audit: true, forSite: '' });
     expect(searchFromQuery({ since: 'yesterday' }).since).toBe('');
     expect(searchFromQuery({ since: String(NOW) }).since).toBe(String(NOW));
   });
@@ -45,6 +45,12 @@ describe('history search in the query', () => {
     const s = searchFromQuery({ condition: 'gas-high/GT-102', point: 'GT-102', since: '1h', limit: '20' });
     expect(historyPath(s, NOW, 'gateway', null)).toBe(`/api/alarms/history?limit=20&conditionId=gas-high%2FGT-102&pointId=GT-102&since=${NOW - 3_600_000}`);
     expect(historyPath(s, NOW, 'centre', 'plant-a')).toBe(`/api/alarms/history?site=plant-a&limit=20&conditionId=gas-high%2FGT-102&since=${NOW - 3_600_000}`);
+    // Under "all sites" the details' history link names its site as `for`: the history is that site's, the console's choice stays.
+    const f = searchFromQuery({ condition: 'X', for: 'plant-b' });
+    expect(searchToQuery(f)).toEqual({ condition: 'X', for: 'plant-b' });
+    expect(historyPath(f, NOW, 'centre', null)).toBe('/api/alarms/history?site=plant-b&limit=200&conditionId=X');
+    expect(historyPath(f, NOW, 'centre', 'plant-a')).toBe('/api/alarms/history?site=plant-a&limit=200&conditionId=X');
+    expect(historyPath(f, NOW, 'gateway', null)).toBe('/api/alarms/history?limit=200&conditionId=X');
     expect(historyPath(searchFromQuery({}), NOW, 'centre', null)).toBe('/api/alarms/history?limit=200');
   });
 });

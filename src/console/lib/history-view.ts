@@ -24,6 +24,11 @@ export interface HistorySearch {
   readonly limit: number;
   readonly q: string;
   readonly audit: boolean;
+  /**
+   * At a centre under "all sites": one site's history (`for=`), without choosing that site for the
+   * whole console (the alarm details' history link); '' for none.
+   */
+  readonly forSite: string;
 }
 
 export function parseLimit(s: string | undefined): number {
@@ -41,6 +46,7 @@ export function searchFromQuery(q: Readonly<Record<string, string>>): HistorySea
     limit: parseLimit(q['limit']),
     q: q['q'] ?? '',
     audit: q['audit'] === '1',
+    forSite: (q['for'] ?? '').trim(),
   };
 }
 
@@ -53,6 +59,7 @@ export function searchToQuery(s: HistorySearch): Record<string, string> {
   if (s.limit !== DEFAULT_LIMIT) out['limit'] = String(s.limit);
   if (s.q !== '') out['q'] = s.q;
   if (s.audit) out['audit'] = '1';
+  if (s.forSite !== '') out['for'] = s.forSite;
   return out;
 }
 
@@ -64,10 +71,16 @@ export function sinceMs(since: string, now: number): number | null {
   return null;
 }
 
-/** The REST path of a search: the gateway's, or the centre's (which knows no pointId but a site). */
+/** The site a centre's history is of: the console's chosen one, else the search's `for`; null for all. */
+export function historySite(s: Pick<HistorySearch, 'forSite'>, site: string | null): string | null {
+  return site ?? (s.forSite === '' ? null : s.forSite);
+}
+
+/** The REST path of a search: the gateway's, or the centre's (which knows no pointId but a site: the chosen one, or the search's `for`). */
 export function historyPath(s: HistorySearch, now: number, mode: 'gateway' | 'centre', site: string | null): string {
   const p = new URLSearchParams();
-  if (mode === 'centre' && site !== null) p.set('site', site);
+  const of = historySite(s, site);
+  if (mode === 'centre' && of !== null) p.set('site', of);
   p.set('limit', String(s.limit));
   if (s.condition !== '') p.set('conditionId', s.condition);
   if (mode === 'gateway' && s.point !== '') p.set('pointId', s.point);

@@ -2,6 +2,7 @@ import './alarms.css';
 import { COLOURS, PRIORITIES, STATE_FILTERS, isUnacked, keyOf, type AlarmFilter } from '../../lib/alarm-model.js';
 import { audiencesOf, availableActions, canReset, filterFromQuery, formatWhen, listCommand, moveIndex, parsePriority, parseStateFilter, queryOfFilter, sinceOf } from '../../lib/alarm-view.js';
 import { formatDuration } from '../../lib/format.js';
+import { domChildren, reconcile } from '../../lib/reconcile.js';
 import { formatRoute, type Route } from '../../lib/route.js';
 import type { AlarmColour, OperatorAction, Transition } from '../../lib/wire.js';
 import { messageNodes, priorityChip, stateLabel, subjectNodes, valueText } from '../alarm-parts.js';
@@ -30,6 +31,8 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
   let list: Transition[] = [];
   const rows = new Map<string, Row>();
   const unlisten: (() => void)[] = [];
+  /** At a centre: sites not heard from for over a minute (their rows are greyed). */
+  let silent = new Set<string>();
 
   // Toolbar: filters and counts.
   const areaSelect = h('select', { 'data-testid': 'alarm-area', 'aria-label': ctx.t('alarms.filter.area'), onchange: () => setFilter({ area: areaSelect.value === '' ? null : areaSelect.value }) });
@@ -179,7 +182,8 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
         'data-level': t.level ?? '',
         'data-colour': t.colour,
         'data-acked': String(t.acked),
-        class: isUnacked(t) ? 'flash' : null,
+        class: [isUnacked(t) ? 'flash' : '', t.site !== undefined && silent.has(t.site) ? 'site-silent' : ''].join(' ').trim() || null,
+        'data-site': t.site ?? null,
         tabindex: -1,
         'aria-selected': 'false',
       },
@@ -279,7 +283,17 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
     }
   }
 
-  // Redraw: reuse the rows whose alarm is the same object, reorder only when the order changed.
+  /** Greys the rows of silent sites (centre); true when the set changed. */
+  function markSilent(): boolean {
+    if (!centre) return false;
+    const now = new Set(ctx.silentSites().map((s) => s.site));
+    if (now.size === silent.size && [...now].every((x) => silent.has(x))) return false;
+    silent = now;
+    for (const r of rows.values()) r.tr.classList.toggle('site-silent', r.t.site !== undefined && silent.has(r.t.site));
+    return true;
+  }
+
+  // Redraw: reuse the rows whose alarm is the same object, move only the rows whose place changed.
   function redraw(): void {
     list = ctx.live.book.list(filter, ctx.areaOf);
     const hadFocus = tbody.contains(document.activeElement);
@@ -297,8 +311,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
       trs.push(r.tr);
     }
     for (const key of [...rows.keys()]) if (!keep.has(key)) rows.delete(key);
-    const same = trs.length === tbody.children.length && trs.every((tr, i) => tbody.children[i] === tr);
-    if (!same) tbody.replaceChildren(...trs);
+    reconcile(domChildren<HTMLTableRowElement>(tbody), trs);
     if (selected !== null && !rows.has(selected)) {
       // The selected alarm left the list (back to normal, filtered out): its neighbour takes the selection while the list has focus.
       const next = hadFocus ? list[Math.min(Math.max(focusedIndex, 0), list.length - 1)] : undefined;
@@ -417,7 +430,8 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
         { class: 'details-actions' },
         acts.map((a) => h('button', { type: 'button', class: a === 'acknowledge' ? 'primary' : a === 'out-of-service' ? 'danger' : null, 'data-testid': `details-${a}`, onclick: () => openDialog(a, key) }, ctx.t(`alarms.do.${a}`))),
         !centre && t.pointId !== null ? h('a', { class: 'button', href: formatRoute('trend', t.pointId, { range: '15m' }) }, ctx.t('alarms.do.trend')) : null,
-        h('a', { class: 'button', 'data-testid': 'alarm-history-link', href: formatRoute('history', null, { condition: t.conditionId, site: t.site ?? null }) }, ctx.t('alarms.do.history')),
+        // The console's site choice stays (under "all sites" too): the history is of the alarm's site by `for`.
+        h('a', { class: 'button', 'data-testid': 'alarm-history-link', href: formatRoute('history', null, { condition: t.conditionId, site: ctx.site, for: ctx.site === null ? (t.site ?? null) : null }) }, ctx.t('alarms.do.history')),
       ),
     );
   }
@@ -451,7 +465,13 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
       drawSoon();
     }),
   );
-  unlisten.push(ctx.on('clock', tick));
+  unlisten.push(
+    ctx.on('clock', () => {
+      tick();
+      markSilent();
+    }),
+  );
+  unlisten.push(ctx.on('sites', () => void markSilent()));
   unlisten.push(
     ctx.on('site', () => {
       filter = { ...filter, site: ctx.site };
@@ -459,6 +479,7 @@ export function alarmsPage(ctx: Ctx, route: Route): Page {
     }),
   );
   document.addEventListener('keydown', onDocKey);
+  markSilent();
   redraw();
 
   return {

@@ -8,6 +8,7 @@ import { ApiError } from '../../net/api.js';
 import { messageNodes, priorityChip, priorityLabel, stateLabel, valueText } from '../alarm-parts.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h } from '../dom.js';
+import { errorDetailNode, errorText } from '../errors.js';
 import { listKeys } from '../list-keys.js';
 
 /**
@@ -72,6 +73,8 @@ export function historyPage(ctx: Ctx, route: Route): Page {
   const form = h(
     'form',
     { class: 'toolbar history-search', 'data-testid': 'history-search', onsubmit: (ev: Event) => submit(ev) },
+    // Under "all sites", one site's history (the alarm details' link) without choosing that site for the console.
+    centre && ctx.site === null && search.forSite !== '' ? h('span', { class: 'badge', 'data-testid': 'history-for-site' }, `${ctx.t('site.label')}: ${search.forSite}`) : null,
     h('label', {}, ctx.t('history.condition'), condition, conditions),
     pointSel === null ? null : h('label', {}, ctx.t('history.point'), pointSel),
     h('label', {}, ctx.t('history.since'), sinceSel, at),
@@ -117,7 +120,7 @@ export function historyPage(ctx: Ctx, route: Route): Page {
       const ms = at.value === '' ? Number.NaN : new Date(at.value).getTime();
       since = Number.isFinite(ms) ? String(Math.floor(ms)) : '';
     }
-    return { condition: condition.value.trim(), point: pointSel?.value ?? '', since, limit: Number(limit.value) || 200, q: text, audit: showAudit };
+    return { condition: condition.value.trim(), point: pointSel?.value ?? '', since, limit: Number(limit.value) || 200, q: text, audit: showAudit, forSite: search.forSite };
   }
 
   function query(s: HistorySearch): Record<string, string> {
@@ -222,8 +225,7 @@ export function historyPage(ctx: Ctx, route: Route): Page {
       draw();
     } catch (e) {
       if (abort.signal.aborted) return;
-      const message = e instanceof ApiError || e instanceof Error ? e.message : String(e);
-      fill(body, h('div', { class: 'empty error-text', role: 'alert' }, ctx.t('common.failed', { message }), ' ', h('button', { type: 'button', onclick: () => void load() }, ctx.t('common.retry'))));
+      fill(body, h('div', { class: 'empty error-text', role: 'alert' }, ctx.t('common.failed', { message: errorText(ctx, e) }), ' ', h('button', { type: 'button', onclick: () => void load() }, ctx.t('common.retry')), errorDetailNode(e)));
     }
   }
 
