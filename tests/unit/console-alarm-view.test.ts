@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDateTime } from '../../src/console/lib/format.js';
-import { availableActions, canReset, filterFromQuery, formatWhen, linkLabel, linksOf, listCommand, moveIndex, queryOfFilter, safeHref, sinceOf, splitLinks, audiencesOf } from '../../src/console/lib/alarm-view.js';
+import { availableActions, canReset, filterFromQuery, formatWhen, linkLabel, linksOf, listCommand, moveIndex, queryOfFilter, safeHref, sinceOf, splitLinks, audiencesOf, afterFailure } from '../../src/console/lib/alarm-view.js';
 import { tr } from './console-alarm-fixtures.js';
 
 const none = { ctrl: false, alt: false, meta: false };
@@ -116,4 +116,16 @@ describe('keys', () => {
 it('reads audiences defensively', () => {
   expect(audiencesOf({ ...tr({ conditionId: 'A' }), audiences: ['fire', 3] } as never)).toEqual(['fire']);
   expect(audiencesOf(tr({ conditionId: 'A' }))).toEqual([]);
+});
+
+describe('afterFailure (an operator dialog whose action failed)', () => {
+  it('never swaps in another occurrence silently: a changed event is "changed" (shown and said before a further submit)', () => {
+    // A network error while the alarm re-activated: the list holds a new event.
+    expect(afterFailure({ eventId: 'e1' }, { eventId: 'e2' }, false)).toBe('changed');
+    expect(afterFailure({ eventId: 'e1' }, { eventId: 'e2' }, true)).toBe('changed');
+    expect(afterFailure({ eventId: 'e1' }, { eventId: 'e1' }, false)).toBe('same');
+    expect(afterFailure({ eventId: 'e1' }, { eventId: 'e1' }, true)).toBe('same');
+    expect(afterFailure({ eventId: 'e1' }, undefined, true)).toBe('gone');
+    expect(afterFailure({ eventId: 'e1' }, undefined, false)).toBe('same');
+  });
 });

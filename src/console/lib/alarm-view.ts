@@ -196,3 +196,16 @@ export function audiencesOf(t: Transition): string[] {
   const a = (t as unknown as { audiences?: unknown }).audiences;
   return Array.isArray(a) ? a.filter((x): x is string => typeof x === 'string') : [];
 }
+
+/**
+ * What a dialog does after its action failed, with the alarm it showed (`held`) and the alarm as
+ * the list has it now: `gone` (back to normal, nothing to act on), `changed` (another occurrence or
+ * state: show it and say so; only a further submit acts on it), or `same` (try again as it is).
+ * A refusal for a stale event with the same alarm in the list is `same`: the list has not heard yet.
+ */
+export type AfterFailure = 'gone' | 'changed' | 'same';
+
+export function afterFailure(held: Pick<Transition, 'eventId'>, current: Pick<Transition, 'eventId'> | undefined, staleRefusal: boolean): AfterFailure {
+  if (current === undefined) return staleRefusal ? 'gone' : 'same';
+  return current.eventId === held.eventId ? 'same' : 'changed';
+}

@@ -1,9 +1,10 @@
-import { SHELVE_DURATIONS, formatWhen } from '../lib/alarm-view.js';
+import { SHELVE_DURATIONS, afterFailure, formatWhen } from '../lib/alarm-view.js';
 import type { OperatorAction, Transition } from '../lib/wire.js';
 import { ApiError } from '../net/api.js';
 import { messageNodes, priorityChip, stateLabel, subjectNodes } from './alarm-parts.js';
 import type { Ctx } from './context.js';
 import { fill, h } from './dom.js';
+import { errorText as localError } from './errors.js';
 
 /** Actions whose comment is required (the reason is journaled). */
 const COMMENT_REQUIRED: ReadonlySet<OperatorAction> = new Set(['comment', 'shelve', 'out-of-service']);
@@ -122,24 +123,28 @@ export function openAlarmDialog(ctx: Ctx, action: OperatorAction, key: string, o
         submit.disabled = false;
         submit.removeAttribute('aria-busy');
         const current = ctx.live.book.get(key);
-        if (e instanceof ApiError && e.code === 'HG_ERR_ALARM_STALE_EVENT') {
-          // The alarm changed since it was shown: show it as it is now, and act on that if asked again.
-          alarm = current;
-          if (current === undefined) {
+        const stale = e instanceof ApiError && e.code === 'HG_ERR_ALARM_STALE_EVENT';
+        const held = alarm;
+        if (held === undefined) return;
+        // Never act on an occurrence the operator has not seen: a changed alarm is shown, and said, first.
+        switch (afterFailure(held, current, stale)) {
+          case 'gone':
+            alarm = undefined;
             showError(ctx.t('alarms.err.gone'));
             submit.disabled = true;
-          } else {
+            return;
+          case 'changed': {
+            if (current === undefined) return;
+            alarm = current;
             showAlarm(current);
             const why = ctx.tr.has(`alarms.reason.${current.reason}`) ? ctx.t(`alarms.reason.${current.reason}`) : current.reason;
-            showError(ctx.t('alarms.err.stale', { state: `${stateLabel(ctx, current.state)} · ${why}${current.user === undefined ? '' : ` · ${current.user}`}` }));
+            const changed = ctx.t('alarms.err.stale', { state: `${stateLabel(ctx, current.state)} · ${why}${current.user === undefined ? '' : ` · ${current.user}`}` });
+            showError(stale ? changed : `${errorText(ctx, e)} ${changed}`);
+            return;
           }
-          return;
+          case 'same':
+            showError(stale ? ctx.t('alarms.err.stale', { state: stateLabel(ctx, held.state) }) : errorText(ctx, e));
         }
-        if (current !== undefined && current !== alarm) {
-          alarm = current;
-          showAlarm(current);
-        }
-        showError(errorText(ctx, e));
       },
     );
   });
@@ -156,11 +161,12 @@ export function openAlarmDialog(ctx: Ctx, action: OperatorAction, key: string, o
 
 /** A refusal in the operator's language; the server's own words where they say more (the shelve limit). */
 export function errorText(ctx: Ctx, e: unknown): string {
-  if (!(e instanceof ApiError)) return ctx.t('alarms.err.unknown', { message: String(e) });
+  if (!(e instanceof ApiError)) return ctx.t('alarms.err.unknown', { message: localError(ctx, e) });
   const short = e.code.replace(/^HG_ERR_ALARM_/, '');
   switch (e.code) {
     case 'HG_CONSOLE_NETWORK':
-      return ctx.t('alarms.err.network', { message: e.message });
+    case 'HG_CONSOLE_TIMEOUT':
+      return ctx.t('alarms.err.network', { message: localError(ctx, e) });
     case 'HG_ERR_AUTH_FORBIDDEN':
       return ctx.t('alarms.err.forbidden');
     case 'HG_ERR_ALARM_SHELVE_TOO_LONG':
@@ -173,7 +179,7 @@ export function errorText(ctx: Ctx, e: unknown): string {
       return ctx.t('alarms.err.badRequest', { message: e.message });
     default: {
       const key = `alarms.err.${short}`;
-      return ctx.tr.has(key) ? ctx.t(key) : ctx.t('alarms.err.unknown', { message: `${e.message} (${e.code})` });
+      return ctx.tr.has(key) ? ctx.t(key) : ctx.t('alarms.err.unknown', { message: localError(ctx, e) });
     }
   }
 }
