@@ -46,8 +46,18 @@ async function renderedFonts(selector: string): Promise<string[]> {
     await cdp.detach();
   }
 }
-/** The computed animation of the first cell of the leak's row. */
-const leakAnimation = () => inPage<string>(`getComputedStyle(document.querySelector('[data-testid=alarm-row][data-condition="${LEAK}"] td')).animationName`);
+/**
+ * The backgrounds the first cell of the leak's row showed over 1.5 s: two while it flashes (one timer
+ * blinks every flashing row in phase), one when steady.
+ */
+const leakBackgrounds = () =>
+  inPage<string[]>(`new Promise((done) => {
+    const seen = new Set();
+    const look = () => seen.add(getComputedStyle(document.querySelector('[data-testid=alarm-row][data-condition="${LEAK}"] td')).backgroundColor);
+    look();
+    const timer = setInterval(look, 100);
+    setTimeout(() => { clearInterval(timer); done([...seen]); }, 1500);
+  })`);
 
 beforeAll(async () => {
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
@@ -99,7 +109,7 @@ describe('supervisor console in Chromium', () => {
     await row.waitFor({ timeout: 75_000 });
     expect(await row.getAttribute('data-colour')).toMatch(/^(red|orange)$/);
     expect((await row.getAttribute('class')) ?? '').toContain('flash');
-    expect(await leakAnimation()).toBe('hg-flash');
+    expect(await leakBackgrounds()).toHaveLength(2);
     expect(await row.textContent()).toContain('GT-102');
     await shot('02-leak-unacknowledged');
   }, 90_000);
@@ -117,7 +127,7 @@ describe('supervisor console in Chromium', () => {
     await expect.poll(() => row.getAttribute('data-acked'), { timeout: 10_000 }).toBe('true');
     expect((await row.getAttribute('class')) ?? '').not.toContain('flash');
     expect(await row.getAttribute('data-state')).toMatch(/^(active-acked|latched|unconfirmed|returned-unacked)$/);
-    expect(await leakAnimation()).toBe('none');
+    expect(await leakBackgrounds()).toHaveLength(1);
     await shot('04-leak-acknowledged');
 
     const session: LoginSession = await login(http, admin.user, admin.password);
@@ -161,6 +171,10 @@ describe('supervisor console in Chromium', () => {
     await leakRow().waitFor();
     await page.keyboard.press('/');
     expect(await inPage<string | null>(`document.activeElement?.getAttribute('data-testid') ?? null`)).toBe('alarm-search');
+    // Alt in a text field is the user's (macOS Option+digit types a character): no page change there.
+    await page.keyboard.press('Alt+1');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(page.url()).toMatch(/#\/alarms/);
     await page.keyboard.press('Escape');
     await leakRow().focus();
     await page.keyboard.press('c');

@@ -9,6 +9,8 @@ import { navPages } from './shell.js';
 export function bindShortcuts(app: ConsoleApp): () => void {
   const onKey = (ev: KeyboardEvent) => {
     if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey) return;
+    // In a text field Alt is the user's (macOS Option+L or Option+digit types a character): no shortcut there.
+    if (ev.altKey && isTextEntry(ev.target)) return;
     if (ev.altKey && /^Digit[1-9]$/.test(ev.code)) {
       const page = navPages(app.mode)[Number(ev.code.slice(5)) - 1];
       if (page === undefined) return;
@@ -32,6 +34,11 @@ export function bindShortcuts(app: ConsoleApp): () => void {
   };
   document.addEventListener('keydown', onKey);
   return () => document.removeEventListener('keydown', onKey);
+}
+
+/** A field that takes typed text (not a select, checkbox or button, where Alt+digit is still a shortcut). */
+export function isTextEntry(target: EventTarget | null): boolean {
+  return isTyping(target) && !(target instanceof HTMLSelectElement);
 }
 
 /** Whether a key goes to a text field (then it is the user's typing, not a shortcut). */
