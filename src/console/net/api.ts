@@ -72,7 +72,9 @@ export class Api {
       res = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store', signal: timeout.signal, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     } catch (e) {
       if (signal?.aborted === true) throw new ApiError(0, 'ABORTED', 'aborted');
-      throw new ApiError(0, 'HG_CONSOLE_NETWORK', timeout.signal.aborted ? 'the server did not answer in time' : `the server cannot be reached (${(e as Error).message})`);
+      // Codes the console localises (lib/errors.ts); the message is only a detail.
+      if (timeout.signal.aborted) throw new ApiError(0, 'HG_CONSOLE_TIMEOUT', `no answer in ${TIMEOUT_MS / 1000} s`);
+      throw new ApiError(0, 'HG_CONSOLE_NETWORK', (e as Error).message);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', abort);

@@ -2,6 +2,7 @@ import type { Me } from '../lib/wire.js';
 import { ApiError } from '../net/api.js';
 import type { ConsoleApp } from './app.js';
 import { h } from './dom.js';
+import { errorText } from './errors.js';
 
 /**
  * The login form: user and password to POST /api/login. The session cookie is HttpOnly (the page
@@ -47,10 +48,10 @@ export function showLogin(app: ConsoleApp, root: HTMLElement, endedCode: string 
 }
 
 function loginError(app: ConsoleApp, e: unknown): string {
-  if (!(e instanceof ApiError)) return app.t('login.network', { message: String(e) });
+  if (!(e instanceof ApiError)) return app.t('login.network', { message: errorText(app, e) });
   if (e.status === 429) return app.t('login.locked', { seconds: e.retryAfter ?? 60 });
   if (e.status === 401 || e.status === 400) return app.t('login.failed');
-  return app.t('login.network', { message: e.message });
+  return app.t('login.network', { message: errorText(app, e) });
 }
 
 /** A locked-out login: the button waits out `Retry-After`, and the message counts down. */

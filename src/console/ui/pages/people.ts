@@ -15,6 +15,7 @@ import type { Transition, ZoneHeadcount } from '../../lib/wire.js';
 import { ApiError } from '../../net/api.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
+import { errorDetail, errorText } from '../errors.js';
 import { idListKeys } from '../list-keys.js';
 import { alarmChips, kindLabel, urgentStrip } from './people-parts.js';
 import './people.css';
@@ -45,6 +46,8 @@ export function peoplePage(ctx: Ctx, route: Route): Page {
   let rest: readonly ZoneHeadcount[] | null = null;
   let restAt: number | null = null;
   let failure: string | null = null;
+  /** The server's own words about the failure (English): the failure's title. */
+  let failureDetail: string | null = null;
   let notConfigured = false;
   let text = route.query['q'] ?? '';
   let selected: string | null = null;
@@ -98,7 +101,7 @@ export function peoplePage(ctx: Ctx, route: Route): Page {
   function draw(): void {
     if (notConfigured) return void fill(body, h('p', { class: 'empty', 'data-testid': 'people-not-configured' }, ctx.t('people.notConfigured')));
     if (rest === null && ctx.live.headcounts.size === 0) {
-      if (failure !== null) return void fill(body, h('p', { class: 'empty error-text' }, ctx.t('common.failed', { message: failure }), ' ', h('button', { type: 'button', onclick: () => void load() }, ctx.t('common.retry'))));
+      if (failure !== null) return void fill(body, h('p', { class: 'empty error-text', title: failureDetail }, ctx.t('common.failed', { message: failure }), ' ', h('button', { type: 'button', onclick: () => void load() }, ctx.t('common.retry'))));
       return void fill(body, h('p', { class: 'empty' }, ctx.t('common.loading')));
     }
     if (body.firstChild !== summary) fill(body, summary, urgent, h('div', { class: 'toolbar' }, h('label', {}, ctx.t('people.search'), ' ', search), h('span', { class: 'spacer' }), updated), table);
@@ -220,7 +223,10 @@ export function peoplePage(ctx: Ctx, route: Route): Page {
     } catch (e) {
       if (abort.signal.aborted) return;
       if (e instanceof ApiError && e.status === 404) notConfigured = true;
-      else failure = e instanceof Error ? e.message : String(e);
+      else {
+        failure = errorText(ctx, e);
+        failureDetail = errorDetail(e);
+      }
     }
     redraw();
   }

@@ -17,6 +17,7 @@ import {
 import type { SiteView } from '../../lib/wire.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
+import { errorDetail, errorText } from '../errors.js';
 import { idListKeys } from '../list-keys.js';
 import './sites.css';
 
@@ -42,6 +43,8 @@ export function sitesPage(ctx: Ctx, route: Route): Page {
   let rest: readonly SiteView[] | null = null;
   let restAt = 0;
   let failure: string | null = null;
+  /** The server's own words about the failure (English): the failure's title. */
+  let failureDetail: string | null = null;
   let text = route.query['q'] ?? '';
   let sort: Sort = route.query['sort'] === 'id' ? 'id' : 'urgency';
   let selected: string | null = ctx.site;
@@ -119,7 +122,7 @@ export function sitesPage(ctx: Ctx, route: Route): Page {
 
   function draw(): void {
     if (rest === null) {
-      if (failure !== null) fill(body, h('p', { class: 'empty error-text' }, ctx.t('common.failed', { message: failure }), ' ', h('button', { type: 'button', onclick: () => void load() }, ctx.t('common.retry'))));
+      if (failure !== null) fill(body, h('p', { class: 'empty error-text', title: failureDetail }, ctx.t('common.failed', { message: failure }), ' ', h('button', { type: 'button', onclick: () => void load() }, ctx.t('common.retry'))));
       else fill(body, h('p', { class: 'empty' }, ctx.t('common.loading')));
       return;
     }
@@ -297,7 +300,8 @@ export function sitesPage(ctx: Ctx, route: Route): Page {
       failure = null;
     } catch (e) {
       if (abort.signal.aborted) return;
-      failure = e instanceof Error ? e.message : String(e);
+      failure = errorText(ctx, e);
+      failureDetail = errorDetail(e);
     }
     redraw();
   }

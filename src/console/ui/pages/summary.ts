@@ -8,6 +8,7 @@ import type { Kpis, SiteView } from '../../lib/wire.js';
 import { ApiError } from '../../net/api.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
+import { errorDetailNode, errorText } from '../errors.js';
 
 const KPI_RELOAD_MS = 60_000;
 
@@ -197,8 +198,7 @@ export function summaryPage(ctx: Ctx, _route: Route): Page {
       drawFloods();
     } catch (e) {
       if (mine.signal.aborted || (e instanceof ApiError && e.code === 'ABORTED')) return;
-      const message = e instanceof Error ? e.message : String(e);
-      fill(kpis, h('p', { class: 'error-text' }, ctx.t('common.failed', { message })), h('button', { type: 'button', onclick: () => void loadKpis() }, ctx.t('common.retry')));
+      fill(kpis, h('p', { class: 'error-text' }, ctx.t('common.failed', { message: errorText(ctx, e) })), errorDetailNode(e), h('button', { type: 'button', onclick: () => void loadKpis() }, ctx.t('common.retry')));
     }
   }
 

@@ -9,6 +9,7 @@ import { priorityChip, stateLabel } from '../alarm-parts.js';
 import { createTrendChart, type TrendChart } from '../chart.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
+import { errorDetailNode, errorText } from '../errors.js';
 
 /** Samples a range may load (the server's most): a week of a 1 Hz point is 604,800. */
 const HISTORY_LIMIT = 1_000_000;
@@ -205,8 +206,7 @@ export function trendPage(ctx: Ctx, route: Route): Page {
     } catch (e) {
       if (abort.signal.aborted) return;
       if (e instanceof ApiError && e.status === 404) return unknown();
-      const message = e instanceof Error ? e.message : String(e);
-      fill(body, h('div', { class: 'empty error-text', role: 'alert' }, ctx.t('trend.failed', { message }), ' ', h('button', { type: 'button', onclick: retry }, ctx.t('common.retry'))));
+      fill(body, h('div', { class: 'empty error-text', role: 'alert' }, ctx.t('trend.failed', { message: errorText(ctx, e) }), ' ', h('button', { type: 'button', onclick: retry }, ctx.t('common.retry')), errorDetailNode(e)));
     }
   }
 

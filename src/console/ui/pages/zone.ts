@@ -7,6 +7,7 @@ import type { PersonRef, ZoneHeadcount } from '../../lib/wire.js';
 import { ApiError } from '../../net/api.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
+import { errorDetail, errorText } from '../errors.js';
 import { alarmChips, kindLabel } from './people-parts.js';
 import './people.css';
 import './zone.css';
@@ -33,6 +34,8 @@ export function zonePage(ctx: Ctx, route: Route): Page {
   let people: PersonRef[] = [];
   let loadedAt: number | null = null;
   let failure: string | null = null;
+  /** The server's own words about the failure (English): the failure's title. */
+  let failureDetail: string | null = null;
   let missing: 'zone' | 'people' | null = null;
   let loading = false;
   let again = false;
@@ -205,6 +208,7 @@ export function zonePage(ctx: Ctx, route: Route): Page {
       status.textContent = ctx.t('zone.stale', { message: failure, time: formatTime(loadedAt, lang) });
     } else if (failure !== null) {
       status.className = 'error-text no-print zone-status';
+      status.title = failureDetail ?? '';
       fill(status, ctx.t('common.failed', { message: failure }), ' ', h('button', { type: 'button', onclick: () => void load() }, ctx.t('common.retry')));
     } else {
       status.className = 'muted no-print zone-status';
@@ -238,7 +242,10 @@ export function zonePage(ctx: Ctx, route: Route): Page {
     } catch (e) {
       if (abort.signal.aborted) return;
       if (e instanceof ApiError && e.status === 404) missing = /people section/i.test(e.message) ? 'people' : 'zone';
-      else failure = e instanceof Error ? e.message : String(e);
+      else {
+        failure = errorText(ctx, e);
+        failureDetail = errorDetail(e);
+      }
     } finally {
       loading = false;
     }
