@@ -12,7 +12,7 @@ export interface BucketCounts {
 
 /**
  * A histogram read at scrape time from counts the component keeps as plain numbers (the hot path
- * never calls observe()). prom-client has no way to set a histogram's buckets, so get() is ours.
+ * never calls observe()). prom-client has no way to set a histogram's buckets, so its reads are ours.
  */
 class MirroredHistogram extends Histogram<string> {
   constructor(
@@ -24,8 +24,15 @@ class MirroredHistogram extends Histogram<string> {
   }
 
   override async get(): Promise<HistogramObject> {
-    const base = await super.get(); // name, help, type and aggregator as prom-client spells them
-    const { name, label, bounds } = this.spec;
+    return this.getForPromString();
+  }
+
+  /**
+   * What Registry.metrics() reads (prom-client 15 calls it instead of get() when a metric has it;
+   * untyped, pinned by tests/unit/ops-metrics.test.ts, which reads the exposition text).
+   */
+  async getForPromString(): Promise<HistogramObject> {
+    const { name, help, label, bounds } = this.spec;
     const values: HistogramValue[] = [];
     for (const [value, h] of this.read()) {
       let cumulative = 0;
@@ -37,7 +44,8 @@ class MirroredHistogram extends Histogram<string> {
       values.push({ metricName: `${name}_sum`, labels: { [label]: value }, value: h.sum });
       values.push({ metricName: `${name}_count`, labels: { [label]: value }, value: h.count });
     }
-    return { ...base, values };
+    // prom-client's typings declare `type` a numeric enum; at run time, and in the exposition, it is the string.
+    return { name, help, type: 'histogram' as unknown as HistogramObject['type'], aggregator: 'sum', collect: () => undefined, values };
   }
 }
 
