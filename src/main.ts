@@ -34,7 +34,7 @@ async function main(argv: readonly string[]): Promise<number | Running> {
   try {
     if (args.command === 'simulate') return await runSimulate(config, logger);
     if (args.command === 'demo') return await runDemo(config, logger, args.config);
-    return await runStart(config, logger);
+    return await runStart(config, logger, file);
   } catch (e) {
     const code = isHazgateError(e) ? e.code : 'HG_ERR_INTERNAL';
     logger.error({ code, err: e instanceof Error ? e.message : String(e) }, 'hazgate failed to start');
@@ -59,6 +59,19 @@ function stopOnSignals(running: Running): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  reloadOnSighup(running);
+}
+
+/**
+ * SIGHUP reloads the site file (docs/reload.md): the gateway logs and audits the result, and keeps
+ * its configuration when the file is refused. Without a reload (simulate, demo) SIGHUP is ignored
+ * rather than ending the process.
+ */
+function reloadOnSighup(running: Running): void {
+  process.on('SIGHUP', () => {
+    if (running.reload === undefined) return void process.stderr.write('SIGHUP: nothing to reload in this mode\n');
+    running.reload({ user: 'signal:SIGHUP', address: null }).catch((e: unknown) => process.stderr.write(`SIGHUP: ${e instanceof Error ? e.message : String(e)}\n`));
+  });
 }
 
 // Bad input is handled where it arrives; an uncaught exception is a bug with unknown state behind

@@ -7,9 +7,10 @@ import { ensureDemoAdmin, type DemoAdmin } from './demo-admin.js';
 
 export const EXIT = { ok: 0, invalidConfig: 1, usage: 2, startFailed: 3 } as const;
 
-/** Something to stop on SIGINT/SIGTERM. */
+/** Something to stop on SIGINT/SIGTERM; a gateway also reloads its site file on SIGHUP. */
 export interface Running {
   stop(): Promise<void>;
+  reload?(by: { user: string; address: string | null }): Promise<unknown>;
 }
 
 export const DEMO_SITE = fileURLToPath(new URL('../../../deploy/sites/demo-tank-farm.yaml', import.meta.url));
@@ -29,8 +30,9 @@ export function runValidate(file: string): number {
   return EXIT.ok;
 }
 
-export async function runStart(config: SiteConfig, logger: Logger): Promise<Running> {
-  const gw = await Gateway.start(config, { clock: systemClock, logger });
+/** `file`: the site file, read again on SIGHUP (docs/reload.md). */
+export async function runStart(config: SiteConfig, logger: Logger, file?: string): Promise<Running> {
+  const gw = await Gateway.start(config, { clock: systemClock, logger, ...(file === undefined ? {} : { configFile: file }) });
   logger.info({ url: gw.url, site: config.site.id, version: VERSION }, `hazgate ${VERSION} serving site ${config.site.id} at ${gw.url}`);
   return gw;
 }

@@ -9,6 +9,7 @@ import type { SiteScope } from './site-scope.js';
 import { admitUpgrade } from './ws-admission.js';
 import { registerAlarmRoutes } from './routes-alarms.js';
 import { registerBypassRoutes } from './routes-bypass.js';
+import { registerConfigRoutes, type ConfigReloadService } from './routes-config.js';
 import { registerPeopleRoutes } from './routes-people.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerPointRoutes } from './routes-points.js';
@@ -43,6 +44,8 @@ export interface HttpServerDeps {
   readonly scope: SiteScope;
   /** The built supervisor console (dist/console) served at `/`; null or absent: `/` answers 503. */
   readonly consoleDir?: string | null;
+  /** The configuration reload (GET /api/config, POST /api/config/reload); absent: they answer HG_ERR_CONFIG_RELOAD. */
+  readonly reload?: ConfigReloadService;
 }
 
 /**
@@ -63,6 +66,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerAlarmRoutes(app, { alarms: deps.alarms, journal: deps.journal, health: deps.health, scope, now: deps.now });
   registerBypassRoutes(app, { bypasses: deps.bypasses, scope, audit: http.audit, now: deps.now });
   registerPeopleRoutes(app, { people: deps.people ?? null, scope, now: deps.now });
+  registerConfigRoutes(app, deps.reload ?? null);
   registerConsole(app, { dir: deps.consoleDir ?? null, mode: 'gateway', logger: deps.logger });
   app.get('/api/site', async (req) => {
     parseRequest(noQuery, req.query, 'query');
