@@ -38,3 +38,4 @@ export { opcuaSimConfigSchema, SECURITY_MODE_NAMES, SECURITY_POLICY_NAMES, SERVE
 export { nodeIdOf, plantGroupOf, SIM_NAMESPACE_URI, type PlantGroup } from './opcua/address-model.js';
 export { loadLocationScenario, parseLocationScenario, startLocationSimulator, LocationModel, zoneSpecsOf, type LocationScenario, type LocationSimulatorOptions, type RunningLocationSimulator } from './location/index.js';
 export { startCameraSimulator, DEFAULT_CAMERA_SCRIPT, DEFAULT_SIM_CAMERA, type CameraSimulatorOptions, type RunningCameraSimulator, type ScriptedDetection, type SimCamera } from './video/index.js';
+export { startSparkplugEdge, type RunningSparkplugEdge, type SparkplugEdgeOptions, type SparkplugEdgeStats } from './sparkplug/index.js';

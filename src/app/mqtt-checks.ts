@@ -16,7 +16,7 @@ export function brokerAddress(url: string): string {
 }
 
 /**
- * One clientId per broker across the MQTT adapters (mqtt, location-mqtt, video-mqtt). A broker
+ * One clientId per broker across the MQTT adapters (mqtt, location-mqtt, video-mqtt, sparkplug). A broker
  * keeps one session per clientId and disconnects the client holding it when another connects with
  * the same id (MQTT 3.1.1 MQTT-3.1.4-2): two adapters sharing one throw each other off forever, and
  * with cleanSession false the messages queued for one are delivered to the other, acknowledged
@@ -26,7 +26,7 @@ export function mqttClientIdChecks(config: SiteConfig): CrossCheckProblem[] {
   const problems: CrossCheckProblem[] = [];
   const first = new Map<string, string>();
   config.adapters.forEach((a, i) => {
-    if (a.kind !== 'mqtt' && a.kind !== 'location-mqtt' && a.kind !== 'video-mqtt') return;
+    if (a.kind !== 'mqtt' && a.kind !== 'location-mqtt' && a.kind !== 'video-mqtt' && a.kind !== 'sparkplug') return;
     const broker = brokerAddress(a.url);
     const key = `${broker}\u0000${a.clientId}`;
     const owner = first.get(key);

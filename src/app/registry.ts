@@ -2,6 +2,7 @@ import { locationMqttAdapterSchema, locationMqttFactory } from '../../adapters/l
 import { modbusAdapterFactory, modbusAdapterSchema } from '../../adapters/modbus/index.js';
 import { mqttAdapterFactory, mqttAdapterSchema } from '../../adapters/mqtt/index.js';
 import { opcuaAdapterFactory, opcuaAdapterSchema } from '../../adapters/opcua/index.js';
+import { sparkplugAdapterFactory, sparkplugAdapterSchema } from '../../adapters/sparkplug/index.js';
 import { videoMqttFactory, videoMqttSchema, videoWebhookFactory, videoWebhookSchema } from '../../adapters/video/index.js';
 import type { AdapterFactory } from '../core/index.js';
 
@@ -13,7 +14,8 @@ export const adapterFactories: ReadonlyMap<string, AdapterFactory> = new Map<str
   [locationMqttFactory.kind, locationMqttFactory as unknown as AdapterFactory],
   [videoWebhookFactory.kind, videoWebhookFactory as unknown as AdapterFactory],
   [videoMqttFactory.kind, videoMqttFactory as unknown as AdapterFactory],
+  [sparkplugAdapterFactory.kind, sparkplugAdapterFactory as unknown as AdapterFactory],
 ]);
 
 /** Every adapter kind's own config schema; the site schema is assembled from these. */
-export const adapterSchemas = [mqttAdapterSchema, modbusAdapterSchema, opcuaAdapterSchema, locationMqttAdapterSchema, videoWebhookSchema, videoMqttSchema] as const;
+export const adapterSchemas = [mqttAdapterSchema, modbusAdapterSchema, opcuaAdapterSchema, locationMqttAdapterSchema, videoWebhookSchema, videoMqttSchema, sparkplugAdapterSchema] as const;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadLocationScenario, loadScenario, startCameraSimulator, startLocationSimulator, startModbusSimulator, startMqttSimulator, startOpcuaSimulator } from '../../devices/index.js';
+import { loadLocationScenario, loadScenario, startCameraSimulator, startLocationSimulator, startModbusSimulator, startMqttSimulator, startOpcuaSimulator, startSparkplugEdge } from '../../devices/index.js';
 import { Gateway, loadSite, usersDirOf, VERSION, type SiteConfig } from '../app/index.js';
 import { formatProblems } from '../config/index.js';
 import { systemClock, type Logger } from '../core/index.js';
@@ -71,7 +71,12 @@ export async function runSimulate(config: SiteConfig, logger: Logger): Promise<R
       running.push(video);
       logger.info({ url: sim.video.url }, `camera simulator posting alerts to ${sim.video.url}`);
     }
-    const others = (sim.modbus?.length ?? 0) > 0 || sim.opcua !== undefined;
+    if (sim.sparkplug !== undefined) {
+      const url = sim.sparkplug.url ?? sim.url ?? 'mqtt://127.0.0.1:1883';
+      running.push(await startSparkplugEdge({ scenario, url, group: sim.sparkplug.group, node: sim.sparkplug.node, devices: sim.sparkplug.devices, logger: logger.child({ simulator: 'sparkplug' }), ...seed }));
+      logger.info({ url, group: sim.sparkplug.group, node: sim.sparkplug.node }, `Sparkplug edge node ${sim.sparkplug.group}/${sim.sparkplug.node} playing ${scenario.name} to ${url}`);
+    }
+    const others = (sim.modbus?.length ?? 0) > 0 || sim.opcua !== undefined || sim.sparkplug !== undefined;
     if (sim.url !== undefined || !others) {
       const url = sim.url ?? 'mqtt://127.0.0.1:1883';
       running.push(await startMqttSimulator({ scenario, url, topicPrefix: sim.topicPrefix, logger, ...seed }));

@@ -113,6 +113,11 @@ function simulatorSchema<M extends z.ZodType, O extends z.ZodType>(modbusServer:
         .object({ scenario: z.string(), url: z.string().optional(), topic: z.string().default('tags') })
         .strict()
         .optional(),
+      /** A Sparkplug B edge node (devices/sparkplug) playing the scenario: its devices publish the points they list, the node the rest. */
+      sparkplug: z
+        .object({ url: z.string().optional(), group: z.string().min(1), node: z.string().min(1), devices: z.array(z.object({ id: z.string().min(1), points: z.array(z.string().min(1)).min(1) }).strict()).default([]) })
+        .strict()
+        .optional(),
       /** A camera box posting ISAPI alerts to a video-webhook adapter (devices/video). */
       video: z
         .object({ url: z.string().regex(/^http:\/\/\S+$/, 'an http:// URL (the webhook\'s ISAPI path)'), heartbeat: durationSchema.default(10_000), loop: durationSchema.optional() })
