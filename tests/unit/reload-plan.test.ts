@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { deepEqual, isEmptyPlan, planReload, planSummary, type PlannedSite } from '../../src/app/reload-plan.js';
 
 const point = (id: string, extra: Record<string, unknown> = {}) => ({ id, kind: 'gas', attrs: {}, unit: '%LEL', ...extra });
-const site = (over: Partial<Record<string, unknown>> = {}): PlannedSite & Record<string, unknown> => ({
+type Site = PlannedSite & Record<string, unknown>;
+const site = (over: Partial<Record<string, unknown>> = {}): Site => ({
   site: { id: 's' },
   server: { host: '127.0.0.1', port: 8080 },
   store: { dir: '/data' },
@@ -10,12 +11,12 @@ const site = (over: Partial<Record<string, unknown>> = {}): PlannedSite & Record
   points: [point('GT-1'), point('GT-2')],
   rules: [{ id: 'gas', kind: 'threshold', levels: [{ limit: 25 }] }, { id: 'gas-2', kind: 'threshold', levels: [{ limit: 30 }] }],
   ...over,
-});
+}) as unknown as Site;
 
 describe('planReload', () => {
   it('finds nothing to do in an identical configuration, whatever the order of keys', () => {
     const a = site();
-    const b = { ...site(), rules: [{ levels: [{ limit: 25 }], kind: 'threshold', id: 'gas' }, { id: 'gas-2', kind: 'threshold', levels: [{ limit: 30 }] }] };
+    const b = { ...site(), rules: [{ levels: [{ limit: 25 }], kind: 'threshold', id: 'gas' }, { id: 'gas-2', kind: 'threshold', levels: [{ limit: 30 }] }] } as unknown as Site;
     const plan = planReload(a, b);
     expect(isEmptyPlan(plan)).toBe(true);
     expect(plan.restartNeeded).toEqual([]);
