@@ -2,6 +2,7 @@
 import { parseCli, USAGE, type CliArgs } from './cli/args.js';
 import { DEMO_SITE, EXIT, loadOrReport, runDemo, runSimulate, runStart, runValidate, type Running } from './cli/commands.js';
 import { runCentre } from './cli/centre.js';
+import { runDoctorCommand } from './cli/doctor.js';
 import { createLogger } from './cli/logger.js';
 import { journalFileOf, runJournal } from './cli/journal.js';
 import { runPki } from './cli/pki.js';
@@ -26,6 +27,7 @@ async function main(argv: readonly string[]): Promise<number | Running> {
   if (args.command === 'user' && args.user !== undefined) return runUserCommand(args.user, args.config);
   const file = args.config ?? DEMO_SITE;
   if (args.command === 'validate') return runValidate(file);
+  if (args.command === 'doctor') return runDoctorCommand(file, (line) => process.stdout.write(`${line}\n`));
   const config = loadOrReport(file);
   if (config === null) return EXIT.invalidConfig;
   if (args.command === 'journal') return runJournal(args, journalFileOf(config));

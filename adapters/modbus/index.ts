@@ -14,3 +14,4 @@ export { readingsOfCycle, type ReadOutcome } from './readings.js';
 export { PollSchedule, type BackoffPolicy } from './schedule.js';
 export type { ModbusAdapterConfig, ModbusAdapterConfigInput, ModbusDeviceConfig, ModbusRegisterConfig, ModbusTransport, StatusQualityRule } from './schema.js';
 export { modbusAdapterSchema, modbusDeviceSchema, modbusRegisterSchema, modbusTransportSchema } from './schema.js';
+export { probeModbusLine, type DeviceProbe } from './probe.js';

@@ -7,3 +7,4 @@ export type { OpcuaAdapterConfig, OpcuaAdapterConfigInput, OpcuaItemConfig } fro
 export { opcuaAdapterSchema, opcuaItemSchema, opcuaSubscriptionSchema, SECURITY_MODES, SECURITY_POLICIES } from './schema.js';
 export { qualityOfStatus } from './status.js';
 export { listPki, trustCertificates, type CertificateInfo, type PkiListing } from './pki.js';
+export { probeOpcuaEndpoint } from './probe.js';

@@ -8,3 +8,4 @@ export { loadCentre } from './centre-config.js';
 export { CentreRead, type CentreSiteView } from './centre-read.js';
 export { usersDirOf } from './auth-paths.js';
 export { wireAuth, type AuthWiring } from './auth-wiring.js';
+export { formatDoctorResult, runDoctor, type DoctorOptions, type DoctorResult } from './doctor.js';

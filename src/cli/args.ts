@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { AUDIT_KINDS, isAuditKind } from '../core/audit.js';
 import { HazgateError, parseDurationText } from '../core/index.js';
 
-export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'rules' | 'centre' | 'user' | 'version' | 'help';
+export type Command = 'start' | 'validate' | 'simulate' | 'demo' | 'pki' | 'journal' | 'rules' | 'centre' | 'user' | 'doctor' | 'version' | 'help';
 
 /** `hazgate pki list|trust`: OPC UA certificates of a site's adapters. */
 export interface PkiArgs {
@@ -75,6 +75,8 @@ Commands:
   user list                 users, their roles, scopes and tokens
   user revoke-token ID      revoke an API token
                             user commands take [--config FILE | --dir DIR] (default: the demo site's users.db)
+  doctor    --config FILE   validate the site, then check the data folder, databases, listen ports, brokers,
+                            devices, servers, InfluxDB and uplink are there and reachable; exit 4 when one is not
   version                   print the version (also --version)
 
 Options:
@@ -82,11 +84,11 @@ Options:
   --log-level LEVEL   trace | debug | info | warn | error (default info, or HAZGATE_LOG_LEVEL)
   --help, -h          this text
 
-Exit codes: 0 ok, 1 invalid config, 2 bad command line, 3 failed to start.`;
+Exit codes: 0 ok, 1 invalid config, 2 bad command line, 3 failed to start, 4 a doctor check failed.`;
 
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'journal', 'rules', 'centre', 'user', 'version', 'help'];
+const COMMANDS: readonly Command[] = ['start', 'validate', 'simulate', 'demo', 'pki', 'journal', 'rules', 'centre', 'user', 'doctor', 'version', 'help'];
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
   let parsed;
@@ -134,7 +136,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliAr
   }
   if (command === 'user') return { command, logLevel, user: userArgs(extra, values), ...(values.config === undefined ? {} : { config: values.config }) };
   if (command !== 'pki' && extra.length > 0) throw new HazgateError('HG_ERR_CLI_USAGE', `unexpected argument "${extra[0] ?? ''}"`);
-  const needsConfig = command === 'start' || command === 'validate' || command === 'simulate' || command === 'pki' || command === 'centre';
+  const needsConfig = command === 'start' || command === 'validate' || command === 'simulate' || command === 'pki' || command === 'centre' || command === 'doctor';
   if (needsConfig && values.config === undefined) throw new HazgateError('HG_ERR_CLI_USAGE', `${command} needs --config FILE`);
   return { command, logLevel, ...(values.config === undefined ? {} : { config: values.config }), ...(pki === undefined ? {} : { pki }) };
 }

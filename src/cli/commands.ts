@@ -5,7 +5,7 @@ import { formatProblems } from '../config/index.js';
 import { systemClock, type Logger } from '../core/index.js';
 import { ensureDemoAdmin, type DemoAdmin } from './demo-admin.js';
 
-export const EXIT = { ok: 0, invalidConfig: 1, usage: 2, startFailed: 3 } as const;
+export const EXIT = { ok: 0, invalidConfig: 1, usage: 2, startFailed: 3, checksFailed: 4 } as const;
 
 /** Something to stop on SIGINT/SIGTERM; a gateway also reloads its site file on SIGHUP. */
 export interface Running {

@@ -21,3 +21,4 @@ export { readBrokerTls, type BrokerTlsMaterial } from './tls-files.js';
 export { countError, errorReporter, MqttSession, redactUrl, STABLE_CONNECTION_MS, stableAfterMs, type MqttSessionSetup, type MqttSessionSinks, type ReconnectPolicy, type SessionCounters, type SessionSubscription } from './session.js';
 export { SessionSlot } from './session-slot.js';
 export { topicFilterProblems, topicMatches } from './topic-filter.js';
+export { probeBroker } from './probe.js';

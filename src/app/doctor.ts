@@ -1,0 +1,54 @@
+import { adapterChecks, influxCheck, uplinkChecks } from './doctor-peers.js';
+import { databaseChecks, dataDirCheck, portChecks } from './doctor-local.js';
+import type { SiteConfig } from './site-config.js';
+
+/** One thing `hazgate doctor` looks at. `run` resolves (never rejects) with what it found. */
+export interface DoctorCheck {
+  readonly what: string;
+  readonly run: () => Promise<{ readonly ok: boolean; readonly detail: string }>;
+}
+
+export interface DoctorResult {
+  readonly what: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface DoctorOptions {
+  /** How long one peer may take to answer. */
+  readonly checkTimeoutMs?: number;
+  /** How long all checks together may take; those still waiting then fail. */
+  readonly totalTimeoutMs?: number;
+}
+
+/**
+ * `hazgate doctor`: with a valid site, is everything it needs there and reachable? The data folder,
+ * its databases (read-only quick_check), the listen ports, every adapter's peer, InfluxDB, the
+ * uplink. All at once, each bounded in time; nothing is written, published or locked for long.
+ */
+export async function runDoctor(config: SiteConfig, opts: DoctorOptions = {}): Promise<DoctorResult[]> {
+  const each = opts.checkTimeoutMs ?? 3000;
+  const total = opts.totalTimeoutMs ?? Math.max(10_000, each * 3);
+  // Ports first: a port probed by listening on it must be closed again before a peer check connects there.
+  const local: DoctorCheck[] = [dataDirCheck(config), ...databaseChecks(config, Math.min(each, 2000)), ...portChecks(config, each)];
+  const peers: DoctorCheck[] = [...adapterChecks(config, each), ...influxCheck(config, each), ...uplinkChecks(config, each)];
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), total);
+  });
+  const runAll = (checks: readonly DoctorCheck[]): Promise<DoctorResult[]> =>
+    Promise.all(checks.map(async (c): Promise<DoctorResult> => {
+      const got = await Promise.race([c.run().catch((e: unknown) => ({ ok: false, detail: `the check failed: ${String(e)}` })), deadline]);
+      return got === 'late' ? { what: c.what, ok: false, detail: `no result within ${total} ms` } : { what: c.what, ...got };
+    }));
+  try {
+    return [...(await runAll(local)), ...(await runAll(peers))];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `ok   what: detail` / `FAIL what: detail`, one line a check. */
+export function formatDoctorResult(r: DoctorResult): string {
+  return `${r.ok ? 'ok  ' : 'FAIL'} ${r.what}: ${r.detail}`;
+}
