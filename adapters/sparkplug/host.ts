@@ -153,6 +153,7 @@ export class SparkplugHost {
     }
     const { ready, outcome } = node.seq.accept(seq, message);
     if (outcome === 'late') this.setup.stats.seqLate += 1;
+    if (outcome === 'held') this.setup.stats.seqHeld += 1;
     for (const m of ready) this.apply(node, m);
   }
 

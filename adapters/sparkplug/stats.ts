@@ -14,12 +14,14 @@ export interface SparkplugStats extends SessionCounters {
   births: number;
   /** NDEATH (matching bdSeq) and DDEATH taken. */
   deaths: number;
-  /** NDEATH whose bdSeq is not the last NBIRTH's (a will from an older connection): ignored. */
+  /** NDEATH of a node not born, or whose bdSeq is not the last NBIRTH's (a will from an older connection): ignored. */
   staleDeaths: number;
   /** Rebirth requests sent, by why. */
   readonly rebirths: Record<RebirthReason, number>;
   /** Gaps in seq the reorder timeout did not close. */
   seqGaps: number;
+  /** Messages that came ahead of a missing seq and were held for the reorder timeout. */
+  seqHeld: number;
   /** Messages older than the expected seq (duplicates, or late past their timeout): dropped. */
   seqLate: number;
   unknownAliases: number;
@@ -36,7 +38,7 @@ export interface SparkplugStats extends SessionCounters {
 export function emptySparkplugStats(): SparkplugStats {
   const zeros = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
   return {
-    messages: zeros(MESSAGE_TYPES), births: 0, deaths: 0, staleDeaths: 0, rebirths: zeros(REBIRTH_REASONS), seqGaps: 0, seqLate: 0,
+    messages: zeros(MESSAGE_TYPES), births: 0, deaths: 0, staleDeaths: 0, rebirths: zeros(REBIRTH_REASONS), seqGaps: 0, seqHeld: 0, seqLate: 0,
     unknownAliases: 0, decodeErrors: 0, staleMarks: 0, readings: 0, precisionLost: 0, skipped: zeros(SKIP_REASONS), reconnects: 0, errors: {},
   };
 }
@@ -55,9 +57,10 @@ export function sparkplugMetrics(adapter: string, stats: SparkplugStats = emptyS
     byLabel('hazgate_sparkplug_messages_total', 'Sparkplug B messages received, by message type', 'type', stats.messages),
     counter('hazgate_sparkplug_births_total', 'NBIRTH and DBIRTH certificates taken', stats.births),
     counter('hazgate_sparkplug_deaths_total', 'NDEATH (with the last birth\'s bdSeq) and DDEATH taken', stats.deaths),
-    counter('hazgate_sparkplug_stale_deaths_total', 'NDEATH ignored: its bdSeq is not the last NBIRTH\'s', stats.staleDeaths),
+    counter('hazgate_sparkplug_stale_deaths_total', 'NDEATH ignored: no birth seen, or its bdSeq is not the last NBIRTH\'s (a will of an older connection)', stats.staleDeaths),
     byLabel('hazgate_sparkplug_rebirth_requests_total', 'NCMD Node Control/Rebirth sent, by reason', 'reason', stats.rebirths),
     counter('hazgate_sparkplug_seq_gaps_total', 'seq gaps not closed within reorderTimeout', stats.seqGaps),
+    counter('hazgate_sparkplug_seq_held_total', 'Messages ahead of a missing seq, held for the reorder timeout', stats.seqHeld),
     counter('hazgate_sparkplug_seq_late_total', 'Messages behind the expected seq (duplicates, or late past the timeout), dropped', stats.seqLate),
     counter('hazgate_sparkplug_unknown_aliases_total', 'Data metrics with an alias the last birth did not declare', stats.unknownAliases),
     counter('hazgate_sparkplug_decode_errors_total', 'Payloads that are not valid Sparkplug B protobuf', stats.decodeErrors),
