@@ -197,17 +197,25 @@ describe('configuration reload', () => {
     expect((await reloadApi(admin, { dryRun: 'yes' })).status).toBe(400);
   }, 30_000);
 
+  it('refuses a reload while another one runs (409)', async () => {
+    // The first stops and starts the changed adapter (network round trips): the second arrives meanwhile.
+    writeFileSync(file, site({ ...V2, gas3Limit: 3, auxTopic: 'aux3' }));
+    const answers = await Promise.all([reloadApi(admin, {}), reloadApi(admin, {})]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(await answers.find((r) => r.status === 409)?.json()).toEqual({ error: { code: 'HG_ERR_CONFIG_RELOAD', message: expect.stringContaining('already running') } });
+  }, 30_000);
+
   it('audits every reload and refusal: who, digests, plan', async () => {
     const run = async (kind: string): Promise<{ user: string; details: Record<string, unknown> }[]> => {
       const cli = GatewayProcess.spawn(['journal', 'audit', '--config', file, '--kind', kind], env);
-      expect(await cli.waitExit()).toBe(0);
+      // A CLI process loads every module first: seconds on a busy machine.
+      expect(await cli.waitExit(40_000)).toBe(0);
       return cli.output.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { user: string; details: Record<string, unknown> });
     };
-    const applied = await run('config-reload');
-    expect(applied.map((r) => r.user)).toEqual(['signal:SIGHUP', 'li']);
+    const [applied, refused] = await Promise.all([run('config-reload'), run('config-reload-refused')]);
+    expect(applied.map((r) => r.user)).toEqual(['signal:SIGHUP', 'li', 'li']);
     expect(applied[0]?.details).toMatchObject({ plan: 'adapters +0 -0 ~1, points +1 -0 ~0, rules +1 -1 ~1', rulesRemoved: 'level', adaptersChanged: 'aux', returned: 'level/LT-1' });
     expect(applied[1]?.details['previousSha256']).toBe(applied[0]?.details['configSha256']);
-    const refused = await run('config-reload-refused');
-    expect(refused.map((r) => [r.user, r.details['code']])).toEqual([['signal:SIGHUP', 'HG_ERR_CONFIG_INVALID'], ['li', 'HG_ERR_CONFIG_INVALID'], ['li', 'HG_ERR_CONFIG_RELOAD']]);
-  }, 30_000);
+    expect(refused.map((r) => [r.user, r.details['code']])).toEqual([['signal:SIGHUP', 'HG_ERR_CONFIG_INVALID'], ['li', 'HG_ERR_CONFIG_INVALID'], ['li', 'HG_ERR_CONFIG_RELOAD'], ['li', 'HG_ERR_CONFIG_RELOAD']]);
+  }, 60_000);
 });
