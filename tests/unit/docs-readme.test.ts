@@ -10,6 +10,7 @@ import { createHttpServer, createMetricsRegistry, routesOf, SESSION_COOKIE, Site
 import { TestAuth } from '../support/auth.js';
 import { influxMetrics } from '../../src/store/index.js';
 import { locationMetrics } from '../../adapters/location/index.js';
+import { sparkplugMetrics } from '../../adapters/sparkplug/index.js';
 import { emptyVideoStats, videoMetrics } from '../../adapters/video/index.js';
 import { clientMessageSchema } from '../../src/server/ws-protocol.js';
 import { RuleEngine } from '../../src/engine/index.js';
@@ -33,7 +34,7 @@ const metrics = createMetricsRegistry({
   store: () => ({ written: 0, dropped: 0, writeErrors: 0, buffered: 0, diskBytes: 0 }), ws: hub.stats,
   // Every adapter kind's own families (their names do not depend on the values).
   operations: { adapters: none, journalBacklog: () => 0, databases: none, dataDir: () => null },
-  adapterMetrics: () => [...modbusMetrics('line', undefined), ...opcuaMetrics('ua', undefined), ...influxMetrics(undefined, undefined, undefined), ...locationMetrics('uwb'), ...videoMetrics('video', emptyVideoStats())],
+  adapterMetrics: () => [...modbusMetrics('line', undefined), ...opcuaMetrics('ua', undefined), ...influxMetrics(undefined, undefined, undefined), ...locationMetrics('uwb'), ...videoMetrics('video', emptyVideoStats()), ...sparkplugMetrics('spb')],
 });
 
 /** The names README's Metrics section documents (its table and the paragraphs after it). */
