@@ -1,4 +1,4 @@
-import type { AdapterMetric } from '../../src/core/ports.js';
+import { metricFamily, type AdapterMetric } from '../../src/core/ports.js';
 import type { SessionCounters } from '../lib/mqtt/index.js';
 import { SKIP_REASONS, type SkipReason } from './metric-value.js';
 import { MESSAGE_TYPES, type SparkplugMessageType } from './topic.js';
@@ -45,7 +45,7 @@ export function emptySparkplugStats(): SparkplugStats {
 
 /** The adapter's counter families for /metrics; every family is there (zeros) before the first message. */
 export function sparkplugMetrics(adapter: string, stats: SparkplugStats = emptySparkplugStats()): AdapterMetric[] {
-  const counter = (name: string, help: string, value: number): AdapterMetric => ({ name, help, type: 'counter', labelNames: ['adapter'], values: [{ labels: { adapter }, value }] });
+  const counter = (name: string, help: string, value: number): AdapterMetric => metricFamily('counter', name, help, value, { adapter });
   const byLabel = <K extends string>(name: string, help: string, label: string, values: Record<K, number>): AdapterMetric => ({
     name,
     help,

@@ -127,19 +127,11 @@ export class WireWriter {
   }
 
   floatField(field: number, value: number): this {
-    this.key(field, WIRE.fixed32);
-    const buf = new DataView(new ArrayBuffer(4));
-    buf.setFloat32(0, value, true);
-    this.raw(new Uint8Array(buf.buffer));
-    return this;
+    return this.fixedField(field, WIRE.fixed32, 4, (view) => view.setFloat32(0, value, true));
   }
 
   doubleField(field: number, value: number): this {
-    this.key(field, WIRE.fixed64);
-    const buf = new DataView(new ArrayBuffer(8));
-    buf.setFloat64(0, value, true);
-    this.raw(new Uint8Array(buf.buffer));
-    return this;
+    return this.fixedField(field, WIRE.fixed64, 8, (view) => view.setFloat64(0, value, true));
   }
 
   bytesField(field: number, value: Uint8Array): this {
@@ -155,6 +147,15 @@ export class WireWriter {
 
   finish(): Uint8Array {
     return Uint8Array.from(this.chunks);
+  }
+
+  /** A little-endian fixed-width field, its bytes written by `write`. */
+  private fixedField(field: number, wire: WireType, size: number, write: (view: DataView) => void): this {
+    this.key(field, wire);
+    const view = new DataView(new ArrayBuffer(size));
+    write(view);
+    this.raw(new Uint8Array(view.buffer));
+    return this;
   }
 
   private key(field: number, wire: WireType): void {
