@@ -30,6 +30,8 @@ have_pymodbus || missing+=(python3-pymodbus python3-serial python3-serial-asynci
 command -v mbpoll >/dev/null 2>&1 || missing+=(mbpoll)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 [ -x /usr/bin/victoria-metrics ] || missing+=(victoria-metrics)
+# systemd-analyze verify checks the deploy/systemd units (tests/unit/deploy-systemd.test.ts); no unit is started.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 # Debian's own build (tests/support/browser.ts drives /usr/bin/chromium): no browser download.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 have_cjk_font || missing+=(fonts-noto-cjk)
@@ -43,6 +45,7 @@ have_pymodbus || { echo "peers.sh: pymodbus (Debian python3-pymodbus) still not 
 command -v mbpoll >/dev/null 2>&1 || { echo "peers.sh: mbpoll still not found" >&2; exit 1; }
 command -v socat >/dev/null 2>&1 || { echo "peers.sh: socat still not found" >&2; exit 1; }
 [ -x /usr/bin/victoria-metrics ] || { echo "peers.sh: victoria-metrics still not found" >&2; exit 1; }
+command -v systemd-analyze >/dev/null 2>&1 || { echo "peers.sh: systemd-analyze still not found" >&2; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "peers.sh: chromium still not found" >&2; exit 1; }
 have_cjk_font || { echo "peers.sh: fonts-noto-cjk (Noto Sans CJK) still not found" >&2; exit 1; }
-echo "peers.sh: mosquitto, pymodbus, mbpoll, socat, victoria-metrics, chromium and fonts-noto-cjk ready"
+echo "peers.sh: mosquitto, pymodbus, mbpoll, socat, victoria-metrics, systemd-analyze, chromium and fonts-noto-cjk ready"
