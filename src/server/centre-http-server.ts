@@ -11,6 +11,7 @@ import { admitUpgrade } from './ws-admission.js';
 import { registerCentreFeedRoute, type FeedReceiver } from './routes-centre-feed.js';
 import { registerCentreRoutes, type CentreReadModel } from './routes-centre.js';
 import { registerHealthRoutes } from './routes-health.js';
+import { registerOpenApi } from './openapi.js';
 
 export interface CentreHttpServerDeps {
   readonly centreId: string;
@@ -47,6 +48,7 @@ export function createCentreHttpServer(deps: CentreHttpServerDeps): FastifyInsta
   registerCentreRoutes(app, { centreId: deps.centreId, version: deps.version, read: deps.read, scope: deps.scope, now: deps.now });
   registerCentreFeedRoute(app, { feed: deps.feed, maxBatchBytes: deps.maxBatchBytes });
   registerConsole(app, { dir: deps.consoleDir ?? null, mode: 'centre', ...(deps.logger === undefined ? {} : { logger: deps.logger }) });
+  registerOpenApi(app, { mode: 'centre', version: deps.version });
   app.server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] !== '/ws') return void socket.destroy();
     void admitUpgrade(req, socket, { http, connections: hub.guard.connections, check: (c, url) => hub.checkSite(c, url) }).then((credentials) => {

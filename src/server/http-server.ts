@@ -12,6 +12,7 @@ import { registerBypassRoutes } from './routes-bypass.js';
 import { registerConfigRoutes, type ConfigReloadService } from './routes-config.js';
 import { registerPeopleRoutes } from './routes-people.js';
 import { registerHealthRoutes } from './routes-health.js';
+import { registerOpenApi } from './openapi.js';
 import { registerPointRoutes } from './routes-points.js';
 import { httpsOptions, type ServerTlsMaterial } from './tls.js';
 import { principalOf } from './access.js';
@@ -68,6 +69,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerPeopleRoutes(app, { people: deps.people ?? null, scope, now: deps.now });
   registerConfigRoutes(app, deps.reload ?? null);
   registerConsole(app, { dir: deps.consoleDir ?? null, mode: 'gateway', logger: deps.logger });
+  registerOpenApi(app, { mode: 'gateway', version: deps.version });
   app.get('/api/site', async (req) => {
     parseRequest(noQuery, req.query, 'query');
     const p = principalOf(req);
