@@ -34,7 +34,7 @@ const zoneSchema = z
     maxDwell: durationSchema.optional(),
     crowd: crowdSchema.optional(),
     /** Cameras that see the zone: carried by every alarm in it (issue 9 linkage). */
-    cameras: z.array(z.string().min(1)).optional(),
+    cameras: z.array(z.string().min(1)).optional().describe('cameras that see the zone: carried by every alarm in it (issue 9 linkage).'),
   })
   .strict()
   .refine((z) => z.polygon !== undefined || z.readers !== undefined, 'a zone needs a polygon, readers or both')

@@ -23,18 +23,19 @@ const scalingSchema = z.discriminatedUnion('kind', [
 
 export const pointSchema = z
   .object({
-    id: pointIdSchema,
-    name: z.string().optional(),
-    kind: z.string().min(1),
-    unit: z.string().optional(),
+    id: pointIdSchema.describe('the point id (letters, digits and . _ - :)'),
+    name: z.string().optional().describe('the point\'s name, for people'),
+    kind: z.string().min(1).describe('gas, level, temperature, pressure, flow, valve, …: what rules select on'),
+    unit: z.string().optional().describe('engineering unit, e.g. %LEL, m, °C'),
     range: z
       .tuple([z.number(), z.number()])
       .refine(([lo, hi]) => hi > lo, 'range must be [low, high] with high > low')
-      .optional(),
-    area: z.string().optional(),
-    type: z.enum(['number', 'boolean']).default('number'),
-    scaling: scalingSchema.optional(),
-    attrs: z.record(z.string(), z.string()).default({}),
+      .optional()
+      .describe('[low, high] engineering range; needed with scaling'),
+    area: z.string().optional().describe('area or unit (the operator position; scopes of users)'),
+    type: z.enum(['number', 'boolean']).default('number').describe('number or boolean (discrete)'),
+    scaling: scalingSchema.optional().describe('current-loop: 4-20 mA with NAMUR NE 43 fault bands; linear: counts rawLow…rawHigh to the range'),
+    attrs: z.record(z.string(), z.string()).default({}).describe('free string attributes rules select on (gas: CH4, class: combustible, zone, regulatory codes)'),
   })
   .strict()
   .refine((p) => p.scaling === undefined || p.range !== undefined, {

@@ -11,10 +11,13 @@ export const prioritySchema = z
   .number()
   .int()
   .refine((n) => n >= 1 && n <= 4, 'priority is 1 (red, highest) to 4 (blue)')
-  .transform((n) => n as Priority);
+  .transform((n) => n as Priority)
+  .describe('1 = red/一级 (highest), 2 = orange/二级, 3 = yellow/三级, 4 = blue/四级');
 
 /** Durations are numbers of ms or strings like `500ms`, `30s`, `5m`, `8h`, `1d` (integers here). */
-export const durationSchema = coreDuration.refine((ms) => Number.isInteger(ms), 'a duration in ms is a whole number');
+export const durationSchema = coreDuration
+  .refine((ms) => Number.isInteger(ms), 'a duration in ms is a whole number')
+  .describe('a duration: milliseconds, or 500ms, 30s, 5m, 8h, 1d');
 
 export const selectorSchema = z
   .object({
@@ -22,20 +25,21 @@ export const selectorSchema = z
     match: z.record(z.string(), z.string()).optional(),
   })
   .strict()
-  .refine((s) => s.points !== undefined || s.match !== undefined, 'select needs points, match or both');
+  .refine((s) => s.points !== undefined || s.match !== undefined, 'select needs points, match or both')
+  .describe('the points the rule watches: points (ids) and/or match (kind, area, unit, type or any attribute)');
 
 /** An audience name: `fire-control-room`, `safety-office`… */
-export const audienceSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'an audience is 1-64 lowercase letters, digits or -');
+export const audienceSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'an audience is 1-64 lowercase letters, digits or -').describe('an audience besides the operators, e.g. fire-control-room');
 
 export const levelSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'a level name is 1-16 letters, digits, _ or -'),
-    direction: z.enum(['high', 'low']),
-    limit: z.number(),
-    deadband: z.number().nonnegative().optional(),
-    deadbandPct: z.number().min(0).max(100).optional(),
-    onDelay: durationSchema.default(0),
-    offDelay: durationSchema.default(0),
+    direction: z.enum(['high', 'low']).describe('high: active at or above the limit; low: at or below'),
+    limit: z.number().describe('the setpoint in the point\'s unit'),
+    deadband: z.number().nonnegative().optional().describe('returns only this far back past the limit (in the point\'s unit)'),
+    deadbandPct: z.number().min(0).max(100).optional().describe('the deadband as % of the point\'s range'),
+    onDelay: durationSchema.default(0).describe('active only after the value stayed past the limit this long (regulatory gas limits: 0)'),
+    offDelay: durationSchema.default(0).describe('returns only after the value stayed back this long'),
     priority: prioritySchema,
     audiences: z.array(audienceSchema).min(1).optional(),
   })
@@ -63,16 +67,16 @@ const suppressSchema = z
 
 /** The fields every rule kind has (spread into each kind's object schema). */
 export const base = {
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a rule id is 1-64 of letters, digits, . _ -'),
-  description: z.string().optional(),
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a rule id is 1-64 of letters, digits, . _ -').describe('the rule id: conditions are <ruleId>/<pointId>'),
+  description: z.string().optional().describe('free text for people'),
   select: selectorSchema,
-  message: z.string().optional(),
-  latch: z.boolean().optional(),
-  confirm: z.boolean().optional(),
-  realarm: durationSchema.refine((ms) => ms >= 1000, 'realarm is at least 1s').optional(),
-  shelvable: z.boolean().optional(),
-  suppress: suppressSchema.optional(),
-  audiences: z.array(audienceSchema).min(1).optional(),
+  message: z.string().optional().describe('alarm message template: {point}, {name}, {level}, {value}, {unit}, {limit}'),
+  latch: z.boolean().optional().describe('keep the alarm after it returns until an operator acknowledges and resets it'),
+  confirm: z.boolean().optional().describe('ask for a confirmation after the acknowledgement'),
+  realarm: durationSchema.refine((ms) => ms >= 1000, 'realarm is at least 1s').optional().describe('annunciate again (unacknowledged) when still active this long after the acknowledgement'),
+  shelvable: z.boolean().optional().describe('false forbids shelving (safety alarms)'),
+  suppress: suppressSchema.optional().describe('suppression by design: when another point\'s value holds, or as a consequence in a first-out group'),
+  audiences: z.array(audienceSchema).min(1).optional().describe('audiences the rule\'s alarms also go to (e.g. fire-control-room)'),
 };
 
 /** `realarm` (a duration) becomes `realarmMs`. */
@@ -90,4 +94,4 @@ export const bytesSchema = z.union([z.number().int().positive(), z.string()]).tr
   }
   const unit = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[m[2] as 'B'];
   return Math.round(Number(m[1]) * unit);
-});
+}).describe('a size: bytes, or 512KiB, 256MiB, 2GiB, 500MB');

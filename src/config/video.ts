@@ -8,9 +8,9 @@ export const videoSectionSchema = z
       .array(z.object({ id: z.string().min(1).max(128), name: z.string().optional(), zone: z.string().optional() }).strict())
       .default([]),
     /** A detection stays active this long after its last repeat. */
-    hold: durationSchema.default(60_000),
+    hold: durationSchema.default(60_000).describe('A detection stays active this long after its last repeat.'),
     /** A configured camera silent this long is offline. */
-    offlineAfter: durationSchema.default(300_000),
+    offlineAfter: durationSchema.default(300_000).describe('A configured camera silent this long is offline.'),
     priorities: z
       .partialRecord(z.enum(['no-helmet', 'smoking', 'intrusion', 'fire-smoke', 'crowd', 'fall', 'phone', 'tamper', 'camera-offline']), prioritySchema)
       .default({}),
