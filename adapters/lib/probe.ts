@@ -21,6 +21,9 @@ export async function withinTime(ms: number, probe: Promise<ProbeOutcome>, waiti
   }
 }
 
+/** A thrown thing's message: client libraries also reject with plain objects that carry one. */
 export function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (e instanceof Error) return e.message;
+  const m = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  return typeof m === 'string' ? m : String(e);
 }

@@ -2,7 +2,22 @@ import { statSync } from 'node:fs';
 import { messageOf, withinTime, type ProbeOutcome } from '../lib/probe.js';
 import { modbusSerialClient, type OpenModbusClient } from './client-port.js';
 import { compileLine } from './device-map.js';
+import { classifyFailure, EXCEPTION_NAMES, type RequestFailure } from './failure.js';
 import type { ModbusAdapterConfig } from './schema.js';
+
+/** What a failed read says about the device, and what to do. */
+function failureText(f: RequestFailure, timeoutMs: number): string {
+  switch (f.kind) {
+    case 'exception':
+      return `answered with exception ${f.code} (${EXCEPTION_NAMES[f.code] ?? 'unknown'}): ${f.code === 10 || f.code === 11 ? 'the gateway cannot reach the device: check its wiring and unit id' : 'check the register address and function against the device manual'}`;
+    case 'timeout':
+      return `no answer within ${timeoutMs} ms (timed out): check the unit id and that the device is powered and wired`;
+    case 'frame':
+      return `a garbled answer (${f.message}): check the line settings and for two masters on the line`;
+    case 'disconnected':
+      return `the connection dropped (${f.message}): does the device or gateway accept another connection?`;
+  }
+}
 
 /** A probe outcome for one device of the line. */
 export interface DeviceProbe extends ProbeOutcome {
@@ -44,7 +59,7 @@ export async function probeModbusLine(config: ModbusAdapterConfig, timeoutMs: nu
         await port.read(d.unitId, first.fn, first.address, 1);
         out.push({ device: d.id, ok: true, detail: `${what} answered` });
       } catch (e) {
-        out.push({ device: d.id, ok: false, detail: `${what}: ${messageOf(e)}: check the unit id, the register address and that the device is powered and wired` });
+        out.push({ device: d.id, ok: false, detail: `${what}: ${failureText(classifyFailure(e), timeoutMs)}` });
       }
     }
     return out;

@@ -114,7 +114,7 @@ function healthz(config: SiteConfig, timeoutMs: number): Promise<string | null> 
       res.on('data', (c: string) => (body += c));
       res.on('end', () => resolve(res.statusCode === 200 && body.includes('"alive"') ? url : null));
     });
-    req.on('timeout', () => req.destroy());
+    req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve(null));
     req.end();
   });

@@ -50,5 +50,5 @@ export async function runDoctor(config: SiteConfig, opts: DoctorOptions = {}): P
 
 /** `ok   what: detail` / `FAIL what: detail`, one line a check. */
 export function formatDoctorResult(r: DoctorResult): string {
-  return `${r.ok ? 'ok  ' : 'FAIL'} ${r.what}: ${r.detail}`;
+  return `${r.ok ? 'ok  ' : 'FAIL'} ${r.what}: ${r.detail.replace(/\s*\n\s*/g, ' ')}`;
 }
