@@ -120,6 +120,30 @@ describe('hazgate doctor', () => {
     expect(lines.at(-1)).toMatch(/^all \d+ checks ok$/);
   }, 60_000);
 
+  it('next to a running gateway: its ports are the gateway\'s (its /healthz answers), its databases pass a read-only quick_check', async () => {
+    const httpPort = await freePort();
+    const file = site('running', { httpPort, password: 'right-password', modbusPort });
+    const gw = GatewayProcess.spawn(['start', '--config', file], {});
+    try {
+      await gw.waitReady(`http://127.0.0.1:${httpPort}`);
+      const { code, lines } = await doctor(file);
+      expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+      expect(code).toBe(0);
+      expect(lines.find((l) => l.includes('HTTP server port'))).toMatch(new RegExp(`^ok +HTTP server port 127\\.0\\.0\\.1:${httpPort}: in use by the running hazgate \\(http://127\\.0\\.0\\.1:${httpPort}/healthz answers alive\\)`));
+      expect(lines.find((l) => l.includes('database journal'))).toMatch(/^ok .*journal\.db\): quick_check ok$/);
+      expect(lines.find((l) => l.includes('database users'))).toMatch(/^ok .*users\.db\): quick_check ok$/);
+      // The gateway was not disturbed: still ready, its MQTT session (same client id) not taken over.
+      const ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { components: Record<string, { state: string }> }).components['adapter:plant']?.state).toBe('up');
+      const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+      expect(metrics).toContain('hazgate_adapter_reconnects_total{adapter="plant",kind="mqtt"} 0');
+      expect(metrics).toMatch(/hazgate_database_bytes\{database="journal"\} [1-9]/);
+    } finally {
+      await gw.stop();
+    }
+  }, 60_000);
+
   it('names each failing check with its reason and exits 4: wrong password, dead port, silent unit, policy not offered, port taken', async () => {
     // Another program on the HTTP port: it accepts and never answers (read, so it can be closed).
     const sockets: Socket[] = [];

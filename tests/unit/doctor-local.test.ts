@@ -1,0 +1,55 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { databaseChecks, dataDirCheck, listenPortsOf } from '../../src/app/doctor-local.js';
+import { formatDoctorResult } from '../../src/app/doctor.js';
+import type { SiteConfig } from '../../src/app/index.js';
+import { parseCli } from '../../src/cli/args.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hg-doctor-local-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function configAt(storeDir: string, over: Partial<Record<string, unknown>> = {}): SiteConfig {
+  return { store: { dir: storeDir }, server: { host: '127.0.0.1', port: 8080 }, adapters: [], auth: undefined, uplink: undefined, ...over } as unknown as SiteConfig;
+}
+
+describe('doctor: local checks', () => {
+  it('passes a sound database read-only and fails one that is not a database, saying what to do', async () => {
+    const store = join(dir, 'dbs');
+    mkdirSync(join(store, 'auth'), { recursive: true });
+    const db = new Database(join(store, 'journal.db'));
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+    db.close();
+    writeFileSync(join(store, 'auth', 'users.db'), 'this is not an SQLite file, only some text that is long enough to have a header'.repeat(20));
+    const [journal, users] = await Promise.all(databaseChecks(configAt(store), 1000).map((c) => c.run()));
+    expect(journal).toEqual({ ok: true, detail: 'quick_check ok' });
+    expect(users?.ok).toBe(false);
+    expect(users?.detail).toMatch(/cannot be read: file is not a database: check its permissions, or restore it from a backup/);
+  });
+
+  it('takes a missing data folder that can be made at start, and names the free space of one that exists', async () => {
+    expect(await dataDirCheck(configAt(join(dir, 'not', 'yet'))).run()).toEqual({ ok: true, detail: `not there yet; it is made at the first start (${dir} is writable)` });
+    expect((await dataDirCheck(configAt(dir)).run()).detail).toMatch(/^writable, [\d.]+ \w+ free$/);
+  });
+
+  it('lists the HTTP, embedded broker and video webhook ports, not those chosen at start (0)', () => {
+    const config = configAt(dir, {
+      broker: { enabled: true, host: '127.0.0.1', port: 1883 },
+      adapters: [{ kind: 'video-webhook', id: 'cams', host: '0.0.0.0', port: 8090 }, { kind: 'video-webhook', id: 'any', host: '127.0.0.1', port: 0 }],
+    });
+    expect(listenPortsOf(config).map((p) => `${p.what} ${p.host}:${p.port}`)).toEqual(['HTTP server 127.0.0.1:8080', 'embedded MQTT broker 127.0.0.1:1883', 'video webhook cams 0.0.0.0:8090']);
+  });
+
+  it('prints one line a check, a peer\'s multi-line message joined', () => {
+    expect(formatDoctorResult({ what: 'adapter ua: OPC UA server', ok: false, detail: 'cannot connect.\nPlease check\n  Err = x' })).toBe('FAIL adapter ua: OPC UA server: cannot connect. Please check Err = x');
+    expect(formatDoctorResult({ what: 'InfluxDB', ok: true, detail: 'healthy' })).toBe('ok   InfluxDB: healthy');
+  });
+
+  it('is a command that needs --config', () => {
+    expect(parseCli(['doctor', '--config', 'site.yaml'], {})).toMatchObject({ command: 'doctor', config: 'site.yaml' });
+    expect(() => parseCli(['doctor'], {})).toThrow(/doctor needs --config FILE/);
+  });
+});
