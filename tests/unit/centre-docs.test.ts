@@ -83,9 +83,11 @@ describe('docs/centre.md', () => {
     await app.close();
   });
 
-  it('documents every metric', async () => {
+  it('documents every metric, and only metrics that exist', async () => {
     const names = (await metrics.getMetricsAsJSON()).map((m) => m.name).filter((n) => !n.startsWith('hazgate_process_'));
     for (const name of names) expect(doc, name).toContain(`\`${name}\``);
+    const documented = new Set([...doc.matchAll(/`(hazgate_centre_[a-z0-9_]+)`/g)].map((m) => m[1]));
+    expect([...documented].filter((n) => n !== undefined && !names.includes(n))).toEqual([]);
   });
 
   it('documents every WebSocket message type, both ways', () => {
