@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { gauge, mirrorCounter as counter } from './metrics-mirror.js';
 
 /** One site as /metrics shows it, read from the centre store at scrape time. */
 export interface CentreSiteGauges {
@@ -33,21 +34,6 @@ export interface CentreMetricsSources {
   /** null without an MQTT input. */
   readonly mqtt: () => { readonly up: boolean; readonly reconnects: number; readonly served: number; readonly notServed: number } | null;
   readonly now: () => number;
-}
-
-function readAtScrape<M extends Counter | Gauge>(read: (m: M) => void): (this: M) => void {
-  return function collect(this: M) {
-    this.reset();
-    read(this);
-  };
-}
-
-function counter(reg: Registry, name: string, help: string, labelNames: string[], read: (c: Counter) => void): void {
-  new Counter({ name, help, labelNames, registers: [reg], collect: readAtScrape(read) });
-}
-
-function gauge(reg: Registry, name: string, help: string, labelNames: string[], read: (g: Gauge) => void): void {
-  new Gauge({ name, help, labelNames, registers: [reg], collect: readAtScrape(read) });
 }
 
 export function createCentreMetricsRegistry(src: CentreMetricsSources): Registry {

@@ -39,12 +39,14 @@ export function registerOperationsMetrics(reg: Registry, src: OperationsSources)
   gauge(reg, 'hazgate_database_bytes', 'Size of each SQLite database with its write-ahead log, by database (journal, users, uplink, uplink-kj)', ['database'], (g) => {
     for (const d of src.databases()) g.set({ database: d.database }, d.bytes);
   });
-  gauge(reg, 'hazgate_data_dir_free_bytes', 'Free bytes on the file system of the store folder (store.dir)', [], (g) => {
-    const d = src.dataDir();
-    if (d !== null) g.set(d.freeBytes);
-  });
-  gauge(reg, 'hazgate_data_dir_size_bytes', 'Size of the file system of the store folder (store.dir)', [], (g) => {
-    const d = src.dataDir();
-    if (d !== null) g.set(d.totalBytes);
-  });
+  const space = [
+    ['hazgate_data_dir_free_bytes', 'Free bytes on the file system of the store folder (store.dir)', 'freeBytes'],
+    ['hazgate_data_dir_size_bytes', 'Size of the file system of the store folder (store.dir)', 'totalBytes'],
+  ] as const;
+  for (const [name, help, field] of space) {
+    gauge(reg, name, help, [], (g) => {
+      const d = src.dataDir();
+      if (d !== null) g.set(d[field]);
+    });
+  }
 }
