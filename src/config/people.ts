@@ -12,9 +12,9 @@ const shiftLimitSchema = z.object({ from: clockTime, to: clockTime, limit: z.num
 
 const crowdSchema = z
   .object({
-    minPeople: z.number().int().min(2),
-    radius: z.number().positive().max(100).optional(),
-    for: durationSchema.optional(),
+    minPeople: z.number().int().min(2).describe('people inside one circle'),
+    radius: z.number().positive().max(100).optional().describe('the circle\'s radius, m (default 15)'),
+    for: durationSchema.optional().describe('for longer than this (default 60s)'),
   })
   .strict()
   .transform(({ radius, for: forMs, minPeople }) => ({ minPeople, ...(radius === undefined ? {} : { radiusM: radius }), ...(forMs === undefined ? {} : { forMs }) }));
@@ -24,15 +24,15 @@ const vertex = z.tuple([z.number(), z.number()]);
 const zoneSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a zone id is 1-64 of letters, digits, . _ -'),
-    name: z.string().optional(),
-    kind: z.enum(ZONE_KINDS as [ZoneSpec['kind'], ...ZoneSpec['kind'][]]),
-    floor: z.string().optional(),
-    polygon: z.array(vertex).min(3).optional(),
-    readers: z.array(z.string().min(1)).min(1).optional(),
-    colour: z.enum(['red', 'orange', 'yellow', 'blue']).optional(),
-    headcountLimit: z.union([z.number().int().min(0), z.array(shiftLimitSchema).min(1)]).optional(),
-    maxDwell: durationSchema.optional(),
-    crowd: crowdSchema.optional(),
+    name: z.string().optional().describe('the zone\'s name, for people'),
+    kind: z.enum(ZONE_KINDS as [ZoneSpec['kind'], ...ZoneSpec['kind'][]]).describe('restricted, authorised-only, key, danger, muster, warning (crowd gathering is judged there) or general'),
+    floor: z.string().optional().describe('the floor the polygon is on'),
+    polygon: z.array(vertex).min(3).optional().describe('outline in metres [[x, y], …] of the location engine\'s coordinates'),
+    readers: z.array(z.string().min(1)).min(1).optional().describe('RFID/BLE readers whose area is the zone'),
+    colour: z.enum(['red', 'orange', 'yellow', 'blue']).optional().describe('risk colour of a warning zone (crowd settings by colour)'),
+    headcountLimit: z.union([z.number().int().min(0), z.array(shiftLimitSchema).min(1)]).optional().describe('most people allowed at once, or shift limits [{ from: "08:00", to: "20:00", limit }] (CST)'),
+    maxDwell: durationSchema.optional().describe('a tag staying longer raises dwell/<zone>/<tag>'),
+    crowd: crowdSchema.optional().describe('crowd gathering: minPeople inside a circle of radius m for longer than for'),
     /** Cameras that see the zone: carried by every alarm in it (issue 9 linkage). */
     cameras: z.array(z.string().min(1)).optional().describe('cameras that see the zone: carried by every alarm in it (issue 9 linkage).'),
   })
@@ -42,27 +42,27 @@ const zoneSchema = z
 
 const personSchema = z
   .object({
-    tagId: z.string().min(1),
-    personId: z.string().min(1),
-    name: z.string().min(1),
-    role: z.string().optional(),
-    authorisedZones: z.array(z.string()).optional(),
+    tagId: z.string().min(1).describe('the tag the person wears'),
+    personId: z.string().min(1).describe('the person\'s id (staff number)'),
+    name: z.string().min(1).describe('shown on evacuation lists'),
+    role: z.string().optional().describe('free text: operator, contractor, visitor…'),
+    authorisedZones: z.array(z.string()).optional().describe('authorised-only zones the person may enter'),
   })
   .strict();
 
 const settingsSchema = z
   .object({
-    hysteresis: z.number().min(0).max(20).optional(),
-    offlineAfter: durationSchema.optional(),
-    batteryLowPct: z.number().min(0).max(100).optional(),
-    batteryDeadbandPct: z.number().min(0).max(50).optional(),
-    stillFor: durationSchema.optional(),
-    enterAfter: durationSchema.optional(),
-    forgetAfter: durationSchema.optional(),
-    reorderWindow: durationSchema.optional(),
-    warmup: durationSchema.optional(),
-    trackRetention: durationSchema.optional(),
-    maxTags: z.number().int().min(1).max(1_000_000).optional(),
+    hysteresis: z.number().min(0).max(20).optional().describe('m: a tag leaves an outline only once outside it by more (default 3)'),
+    offlineAfter: durationSchema.optional().describe('tag-offline after this long without a fix, state or reader event (default 60s)'),
+    batteryLowPct: z.number().min(0).max(100).optional().describe('battery-low below this % (default 20)'),
+    batteryDeadbandPct: z.number().min(0).max(50).optional().describe('battery-low clears at or above batteryLowPct plus this (default 5)'),
+    stillFor: durationSchema.optional().describe('man-down when a tag reports still for longer than this (default 60s)'),
+    enterAfter: durationSchema.optional().describe('a tag enters an outline after its fixes were inside this long (default 2s)'),
+    forgetAfter: durationSchema.optional().describe('a tag silent this long leaves its zones and is forgotten, unless a reader put it in its area (default 1h)'),
+    reorderWindow: durationSchema.optional().describe('an older fix or reader event is dropped only within this of the latest (default 10s)'),
+    warmup: durationSchema.optional().describe('headcounts and crowds are not judged this long after start (default 10s)'),
+    trackRetention: durationSchema.optional().describe('tracks of tags silent this long are dropped (default 24h)'),
+    maxTags: z.number().int().min(1).max(1_000_000).optional().describe('tags not on the roster known at once; more are refused and counted (default 20000)'),
     crowdByColour: z.partialRecord(z.enum(['red', 'orange', 'yellow', 'blue']), crowdSchema).optional(),
     priorities: z.partialRecord(z.enum(['headcount', 'dwell', 'unauthorised', 'sos', 'man-down', 'tag-offline', 'battery-low', 'crowd']), prioritySchema).optional(),
   })
@@ -85,9 +85,9 @@ const settingsSchema = z
 
 export const peopleSectionSchema = z
   .object({
-    zones: z.array(zoneSchema).min(1),
-    people: z.array(personSchema).default([]),
-    settings: settingsSchema.default({}),
+    zones: z.array(zoneSchema).min(1).describe('polygons (metres, per floor) and/or RFID reader areas'),
+    people: z.array(personSchema).default([]).describe('who wears which tag, and where they may go'),
+    settings: settingsSchema.default({}).describe('personnel location settings (defaults in each key)'),
   })
   .strict();
 

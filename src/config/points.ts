@@ -10,12 +10,12 @@ const scalingSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('current-loop'),
       // NAMUR NE 43: below 3.6 mA or above 21.0 mA is a fault; vendors differ, so configurable.
-      faultLowMa: z.number().min(0).max(4).default(3.6),
-      faultHighMa: z.number().min(20).max(30).default(21.0),
+      faultLowMa: z.number().min(0).max(4).default(3.6).describe('below this current: quality bad, a detector fault (NAMUR NE 43); 3.6-4 mA uncertain'),
+      faultHighMa: z.number().min(20).max(30).default(21.0).describe('above this current: quality bad; 20-21 mA uncertain, clamped'),
     })
     .strict(),
   z
-    .object({ kind: z.literal('linear'), rawLow: z.number(), rawHigh: z.number() })
+    .object({ kind: z.literal('linear'), rawLow: z.number().describe('raw value (counts) of the range\'s low end'), rawHigh: z.number().describe('raw value of the range\'s high end') })
     .strict()
     // Equal ends would scale every reading to ±Infinity: a point that could never alarm.
     .refine((s) => s.rawHigh !== s.rawLow, { message: 'rawLow and rawHigh must differ', path: ['rawHigh'] }),

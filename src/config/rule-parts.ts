@@ -21,8 +21,8 @@ export const durationSchema = coreDuration
 
 export const selectorSchema = z
   .object({
-    points: z.array(pointIdSchema).min(1).optional(),
-    match: z.record(z.string(), z.string()).optional(),
+    points: z.array(pointIdSchema).min(1).optional().describe('point ids'),
+    match: z.record(z.string(), z.string()).optional().describe('attributes every selected point has: kind, area, unit, type or any attrs key'),
   })
   .strict()
   .refine((s) => s.points !== undefined || s.match !== undefined, 'select needs points, match or both')
@@ -33,7 +33,7 @@ export const audienceSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'an 
 
 export const levelSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'a level name is 1-16 letters, digits, _ or -'),
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'a level name is 1-16 letters, digits, _ or -').describe('the level shown with the alarm: H, HH, L, LL, AL1…'),
     direction: z.enum(['high', 'low']).describe('high: active at or above the limit; low: at or below'),
     limit: z.number().describe('the setpoint in the point\'s unit'),
     deadband: z.number().nonnegative().optional().describe('returns only this far back past the limit (in the point\'s unit)'),
@@ -41,26 +41,26 @@ export const levelSchema = z
     onDelay: durationSchema.default(0).describe('active only after the value stayed past the limit this long (regulatory gas limits: 0)'),
     offDelay: durationSchema.default(0).describe('returns only after the value stayed back this long'),
     priority: prioritySchema,
-    audiences: z.array(audienceSchema).min(1).optional(),
+    audiences: z.array(audienceSchema).min(1).optional().describe('audiences of this level\'s alarms'),
   })
   .strict()
   .transform(({ onDelay, offDelay, ...rest }) => ({ ...rest, onDelayMs: onDelay, offDelayMs: offDelay }));
 
 const suppressWhenSchema = z
   .object({
-    point: pointIdSchema,
-    equals: z.union([z.number(), z.boolean()]).optional(),
-    below: z.number().optional(),
-    above: z.number().optional(),
-    label: z.string().max(200).optional(),
+    point: pointIdSchema.describe('the point whose latest good value suppresses (e.g. the unit\'s running signal)'),
+    equals: z.union([z.number(), z.boolean()]).optional().describe('suppress while the value equals this'),
+    below: z.number().optional().describe('suppress while the value is below this'),
+    above: z.number().optional().describe('suppress while the value is above this'),
+    label: z.string().max(200).optional().describe('why, for people (e.g. unit shut down)'),
   })
   .strict()
   .refine((w) => [w.equals, w.below, w.above].filter((x) => x !== undefined).length === 1, 'a suppress.when predicate has exactly one of equals, below, above');
 
 const suppressSchema = z
   .object({
-    when: z.array(suppressWhenSchema).min(1).optional(),
-    firstOut: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a first-out group name is 1-64 letters, digits, . _ -').optional(),
+    when: z.array(suppressWhenSchema).min(1).optional().describe('suppress while any of these holds on another point'),
+    firstOut: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a first-out group name is 1-64 letters, digits, . _ -').optional().describe('first-out group: an activation while another member is active is suppressed as its consequence'),
   })
   .strict()
   .refine((s) => s.when !== undefined || s.firstOut !== undefined, 'suppress needs when, firstOut or both');

@@ -8,7 +8,7 @@ import { base, durationSchema, levelSchema, prioritySchema, withRealarmMs } from
 export { audienceSchema, durationSchema } from './rule-parts.js';
 
 const thresholdSchema = z
-  .object({ ...base, kind: z.literal('threshold'), levels: z.array(levelSchema).min(1) })
+  .object({ ...base, kind: z.literal('threshold'), levels: z.array(levelSchema).min(1).describe('the limit levels: exclusive states of one condition (H → HH is an escalation)') })
   .strict()
   .refine((r) => new Set(r.levels.map((l) => l.name)).size === r.levels.length, {
     message: 'level names must be unique within a rule',
@@ -21,8 +21,8 @@ const rateSchema = z
     ...base,
     kind: z.literal('rate'),
     window: durationSchema,
-    rise: z.number().positive().optional(),
-    fall: z.number().positive().optional(),
+    rise: z.number().positive().optional().describe('level RISE when the value rose by this or more within the window'),
+    fall: z.number().positive().optional().describe('level FALL when the value fell by this or more within the window'),
     priority: prioritySchema,
   })
   .strict()
