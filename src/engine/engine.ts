@@ -55,17 +55,6 @@ export class RuleEngine {
     return out;
   }
 
-  private evaluateConditions(conditions: readonly EngineCondition[], sample: Sample): readonly RuleResult[] {
-    const x = typeof sample.value === 'boolean' ? (sample.value ? 1 : 0) : sample.value;
-    let out: RuleResult[] | null = null;
-    for (const condition of conditions) {
-      const result = condition.update(x, sample);
-      if (result !== null) (out ??= []).push(result);
-    }
-    this.counters.evaluations += conditions.length;
-    return this.emitted(out);
-  }
-
   /** Lets time pass: stale rules and on/off-delays that complete without a new sample. */
   tick(now: number): readonly RuleResult[] {
     const started = this.stopwatch();
@@ -113,6 +102,18 @@ export class RuleEngine {
       else list.push(condition);
     }
     if (condition.needsTick) this.timed.push(condition);
+  }
+
+  /** Every condition of one sample's point; counted. */
+  private evaluateConditions(conditions: readonly EngineCondition[], sample: Sample): readonly RuleResult[] {
+    const x = typeof sample.value === 'boolean' ? (sample.value ? 1 : 0) : sample.value;
+    let out: RuleResult[] | null = null;
+    for (const condition of conditions) {
+      const result = condition.update(x, sample);
+      if (result !== null) (out ??= []).push(result);
+    }
+    this.counters.evaluations += conditions.length;
+    return this.emitted(out);
   }
 
   private emitted(out: RuleResult[] | null): readonly RuleResult[] {
