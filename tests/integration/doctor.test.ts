@@ -135,7 +135,11 @@ describe('hazgate doctor', () => {
       // The gateway was not disturbed: still ready, its MQTT session (same client id) not taken over.
       const ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
       expect(ready.status).toBe(200);
-      expect(((await ready.json()) as { components: Record<string, { state: string }> }).components['adapter:plant']?.state).toBe('up');
+      const components = ((await ready.json()) as { components: Record<string, { state: string }> }).components;
+      expect(components['adapter:plant']?.state).toBe('up');
+      // /readyz names every component: the journal, the data folder's space and the server among them.
+      expect(Object.keys(components).sort()).toEqual(['adapter:line', 'adapter:plant', 'adapter:ua', 'alarms', 'disk', 'influx', 'journal', 'server', 'store']);
+      expect(components['journal']?.state).toBe('up');
       const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
       expect(metrics).toContain('hazgate_adapter_reconnects_total{adapter="plant",kind="mqtt"} 0');
       expect(metrics).toMatch(/hazgate_database_bytes\{database="journal"\} [1-9]/);
