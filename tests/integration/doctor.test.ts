@@ -54,6 +54,8 @@ interface SiteOptions {
   /** A unit id pymodbus does not answer for (it serves unit 1 only). */
   readonly silentUnit?: number;
   readonly opcuaSecurity?: string;
+  /** The site's `uplink` section, YAML flow style. */
+  readonly uplink?: string;
 }
 
 function site(name: string, o: SiteOptions): string {
@@ -88,7 +90,7 @@ adapters:
     pkiDir: pki
     subscriptions: [{ items: [{ point: GT-301, nodeId: "ns=1;s=GT-301" }] }]
 influx: { url: ${victoria?.url ?? ''}, org: plant, bucket: hazgate, token: doctor-token }
-`);
+${o.uplink === undefined ? '' : `uplink: ${o.uplink}\n`}`);
   return file;
 }
 
@@ -103,7 +105,8 @@ async function doctor(file: string): Promise<{ code: number; lines: string[] }> 
 
 describe('hazgate doctor', () => {
   it('passes a site whose brokers, devices, servers and database all answer: every line ok, exit 0', async () => {
-    const { code, lines } = await doctor(site('good', { httpPort: await freePort(), password: 'right-password', modbusPort }));
+    const uplink = `{ transport: mqtt, mqtt: { url: "${broker?.url ?? ''}", username: plant, password: right-password } }`;
+    const { code, lines } = await doctor(site('good', { httpPort: await freePort(), password: 'right-password', modbusPort, uplink }));
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
     expect(code).toBe(0);
     const ok = (what: string): void => expect(lines.some((l) => l.startsWith('ok') && l.includes(what)), `${what} in\n${lines.join('\n')}`).toBe(true);
@@ -117,6 +120,7 @@ describe('hazgate doctor', () => {
     ok('adapter ua: OPC UA server: opc.tcp://127.0.0.1');
     ok('offers None/None');
     ok(`InfluxDB ${victoria?.url ?? ''}: healthy`);
+    ok('uplink: centre broker: mqtt://127.0.0.1');
     expect(lines.at(-1)).toMatch(/^all \d+ checks ok$/);
   }, 60_000);
 
@@ -170,8 +174,11 @@ describe('hazgate doctor', () => {
       expect(lines.find((l) => l.includes('Modbus device D1'))).toMatch(/^ok/); // its neighbour on the line answers
       expect(lines.at(-1)).toMatch(/^4 of \d+ checks failed$/);
 
-      const dead = await doctor(site('dead', { httpPort: await freePort(), password: 'right-password', modbusPort: await freePort() }));
+      const deadPort = await freePort();
+      const uplink = `{ transport: https, https: { url: "http://127.0.0.1:${deadPort}/api/feed", key: doctor-feed-key-0123456789 } }`;
+      const dead = await doctor(site('dead', { httpPort: await freePort(), password: 'right-password', modbusPort: deadPort, uplink }));
       expect(dead.code).toBe(4);
+      expect(dead.lines.find((l) => l.includes('uplink: centre'))).toMatch(new RegExp(`^FAIL uplink: centre http://127\\.0\\.0\\.1:${deadPort}: connect ECONNREFUSED`));
       expect(dead.lines.find((l) => l.includes('Modbus device D1'))).toMatch(/^FAIL .*cannot connect to 127\.0\.0\.1:\d+: .*ECONNREFUSED.*is the device or gateway on/);
     } finally {
       for (const s of sockets) s.destroy();
