@@ -59,13 +59,23 @@ export class RunningAdapter {
       this.counters.errors++;
       onError(e);
     };
-    await this.adapter.start(guardedEmit, guardedError, (s) => this.setStatus(s), guardedObserve);
+    try {
+      await this.adapter.start(guardedEmit, guardedError, (s) => this.setStatus(s), guardedObserve);
+    } catch (e) {
+      // Not left `starting`: /readyz shows it down, with why.
+      this.setStatus({ state: 'down', reason: `did not start: ${e instanceof Error ? e.message : String(e)}`, since: this.now() });
+      throw e;
+    }
   }
 
+  /** Stopped even when the adapter's stop() rejects: nothing it emits afterwards goes anywhere. */
   async stop(): Promise<void> {
-    await this.adapter.stop();
-    this.stopped = true;
-    this.current = { state: 'stopped', since: this.now() };
+    try {
+      await this.adapter.stop();
+    } finally {
+      this.stopped = true;
+      this.current = { state: 'stopped', since: this.now() };
+    }
   }
 
   private setStatus(s: ComponentStatus): void {
