@@ -13,6 +13,8 @@ export interface PeopleWiring {
   tick(now: number): RuleResult[];
   /** Adds the people in the result's zone (the evacuation list) and the zone's cameras. */
   enrich(r: RuleResult): RuleResult;
+  /** The points a reload brings: their zones (`attrs.zone`, else the area) are what `enrich` uses from now on. */
+  repoint(points: readonly Point[]): void;
   /** Headcounts, people per zone, tracks (null without a people section). */
   readonly service: PeopleService | null;
   /** The alarm manager's view of a personnel-location condition (policy: SOS and man-down latch). */
@@ -65,10 +67,10 @@ function zoneResolver(points: readonly Point[], zones: ReadonlyMap<string, ZoneS
  * one fix from a device with a wrong clock would otherwise hide every later fix of its tag.
  */
 export function wirePeople(section: PeopleSection | undefined, points: readonly Point[], logger: Logger, onHeadcount: OnHeadcount = () => undefined, maxFutureMs = 300_000, startedAt = 0): PeopleWiring {
-  if (section === undefined) return { monitor: null, service: null, observe: () => [], tick: () => [], enrich: (r) => r, setup: () => undefined, seed: () => false, snapshot: () => null, restore: () => undefined, metrics: () => [] };
+  if (section === undefined) return { monitor: null, service: null, observe: () => [], tick: () => [], enrich: (r) => r, repoint: () => undefined, setup: () => undefined, seed: () => false, snapshot: () => null, restore: () => undefined, metrics: () => [] };
   const monitor = new PeopleMonitor({ zones: section.zones, people: section.people, settings: section.settings, startedAt });
   const zones = new Map(section.zones.map((z) => [z.id, z]));
-  const zoneOf = zoneResolver(points, zones);
+  let zoneOf = zoneResolver(points, zones);
   const tracks = new TrackBuffer({ retentionMs: monitor.config.trackRetentionMs, reorderWindowMs: monitor.config.reorderWindowMs });
   let evictedAt = startedAt;
   const headcountOf = (z: ZoneSpec, now: number): ZoneHeadcount => ({
@@ -177,6 +179,9 @@ export function wirePeople(section: PeopleSection | undefined, points: readonly 
       const tag = parsePeopleConditionId(t.conditionId)?.tagId ?? null;
       if (seeded && tag !== null) alarmTags.add(tag);
       return seeded;
+    },
+    repoint: (pts) => {
+      zoneOf = zoneResolver(pts, zones);
     },
     enrich: (r) => {
       const zone = zoneOf(r);
