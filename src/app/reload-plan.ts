@@ -42,7 +42,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-function compare<T extends { readonly id: string }>(before: readonly T[], after: readonly T[]): PlanPart {
+/** `redo`: ids counted as changed even when equal (adapters that did not start: the next reload tries them again). */
+function compare<T extends { readonly id: string }>(before: readonly T[], after: readonly T[], redo: ReadonlySet<string> = new Set()): PlanPart {
   const old = new Map(before.map((x) => [x.id, x]));
   const next = new Set(after.map((x) => x.id));
   const added: string[] = [];
@@ -51,7 +52,7 @@ function compare<T extends { readonly id: string }>(before: readonly T[], after:
   for (const x of after) {
     const was = old.get(x.id);
     if (was === undefined) added.push(x.id);
-    else if (deepEqual(was, x)) unchanged++;
+    else if (deepEqual(was, x) && !redo.has(x.id)) unchanged++;
     else changed.push(x.id);
   }
   return { added, removed: before.filter((x) => !next.has(x.id)).map((x) => x.id), changed, unchanged };
@@ -70,7 +71,8 @@ function restartSections(before: PlannedSite, after: PlannedSite): string[] {
   return keys.filter((k) => !deepEqual(a[k], b[k])).map((k) => `section "${k}" changed`);
 }
 
-export function planReload(before: PlannedSite, after: PlannedSite): ReloadPlan {
+/** `failedAdapters`: adapters that did not start at the last reload; they are started again (as changed) if still configured. */
+export function planReload(before: PlannedSite, after: PlannedSite, failedAdapters: ReadonlySet<string> = new Set()): ReloadPlan {
   const points = compare(before.points, after.points);
   const oldPoints = new Map(before.points.map((p) => [p.id, p]));
   const newPoints = new Map(after.points.map((p) => [p.id, p]));
@@ -82,11 +84,8 @@ export function planReload(before: PlannedSite, after: PlannedSite): ReloadPlan 
   ];
   const notes: string[] = [];
   const site = after as unknown as Record<string, unknown>;
-  if (points.added.length + points.removed.length > 0) {
-    if (site['uplink'] !== undefined) notes.push('the uplink snapshot lists the points of the start until the next restart');
-    if (site['people'] !== undefined) notes.push('alarms of added points carry the people of their zone after the next restart');
-  }
-  return { adapters: compare(before.adapters, after.adapters), points, rules: compare(before.rules, after.rules), restartNeeded, notes };
+  if (points.added.length + points.removed.length > 0 && site['uplink'] !== undefined) notes.push('the uplink snapshot lists the points of the start until the next restart');
+  return { adapters: compare(before.adapters, after.adapters, failedAdapters), points, rules: compare(before.rules, after.rules), restartNeeded, notes };
 }
 
 /** Whether applying the plan changes nothing. */

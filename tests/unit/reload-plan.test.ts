@@ -57,12 +57,18 @@ describe('planReload', () => {
     expect(planReload(both, { ...both, points: [point('GT-1', { unit: 'ppm' }), interlock] }).restartNeeded).toEqual([]);
   });
 
-  it('notes what follows added points only after a restart (the uplink snapshot, people of the zone)', () => {
+  it('notes what follows added points only after a restart (the uplink snapshot; the people of a zone follow at once)', () => {
     const withFeed = site({ uplink: { transport: 'https' }, people: { zones: [] } });
     const plan = planReload(withFeed, { ...withFeed, points: [...withFeed.points, point('GT-9')] });
     expect(plan.restartNeeded).toEqual([]);
-    expect(plan.notes).toEqual([expect.stringContaining('uplink snapshot'), expect.stringContaining('people of their zone')]);
+    expect(plan.notes).toEqual([expect.stringContaining('uplink snapshot')]);
     expect(planReload(withFeed, { ...withFeed, rules: [] }).notes).toEqual([]);
+  });
+
+  it('starts an adapter that did not start at the last reload again, as changed, while it is configured', () => {
+    const plan = planReload(site(), site(), new Set(['line-1', 'gone']));
+    expect(plan.adapters).toEqual({ added: [], removed: [], changed: ['line-1'], unchanged: 1 });
+    expect(isEmptyPlan(plan)).toBe(false);
   });
 });
 
