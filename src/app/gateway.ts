@@ -92,10 +92,14 @@ export class Gateway {
     for (const f of p.health.advance(p.clock.now())) announceFlood(f, p.hub, p.logger);
   }
 
-  /** Stops adapters first, then drains downstream: nothing is emitted into a closed store. */
+  /**
+   * Waits for a reload in flight (none starts from now on), stops adapters, then drains downstream:
+   * nothing is emitted into a closed store, nothing audited after the audit closes.
+   */
   async stop(): Promise<void> {
     const p = this.parts;
-    for (const a of p.adapters) await a.stop().catch((e: unknown) => p.logger.warn({ err: String(e), adapter: a.id }, 'adapter stop failed'));
+    await p.reloader.close();
+    for (const a of [...p.adapters]) await a.stop().catch((e: unknown) => p.logger.warn({ err: String(e), adapter: a.id }, 'adapter stop failed'));
     if (p.broker) await p.broker.stop();
     for (const t of this.timers) clearInterval(t);
     await p.hub.close();
@@ -257,7 +261,11 @@ async function assemble(config: SiteConfig, opts: GatewayOptions): Promise<Gatew
       retired.evaluations += carryCounters(before, after);
       influxPoints.clear();
       for (const [id, p] of after.pointById) influxPoints.set(id, p);
+      people.repoint([...after.pointById.values()]);
     },
+    latest: (id) => cache.get(id),
+    enrich,
+    republish: () => bypasses.publishAll(),
   });
   const parts = { startedAt, clock, logger, store, journal, audit, auth, alarms, alarmPath, live, reloader, retired, cache, hub: wsHub, adapters, broker, influx, health, bypasses, people, video, peopleFile, uplink, enrich, feeds };
   const http = createHttpServer({

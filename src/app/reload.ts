@@ -1,6 +1,6 @@
 import type { AlarmManager, ConditionSetup } from '../alarms/index.js';
 import { formatProblems, type ConfigProblem, type LoadResult } from '../config/index.js';
-import { HazgateError, isHazgateError, type AdapterMetric, type AuditSink, type Clock, type ErrorCode, type Logger, type Point } from '../core/index.js';
+import { HazgateError, isHazgateError, type AdapterMetric, type AuditSink, type Clock, type ErrorCode, type Logger, type Point, type RuleResult, type Sample } from '../core/index.js';
 import type { RuleEngine } from '../engine/index.js';
 import type { Ingest, RunningAdapter } from '../pipeline/index.js';
 import type { AlarmPath } from './alarm-path.js';
@@ -45,6 +45,12 @@ export interface ReloadDeps {
   readonly startAdapter: (a: RunningAdapter) => Promise<void>;
   /** Right after the swap, before anything else runs: counters carried over, live maps refilled. */
   readonly swapped: (before: Compiled, after: LiveSite) => void;
+  /** The latest sample of a point (the live value cache): replayed into the new rules at the swap. */
+  readonly latest: (pointId: string) => Sample | undefined;
+  /** Adds the people and cameras of their zone to results, as on the normal alarm path. */
+  readonly enrich: (results: readonly RuleResult[]) => readonly RuleResult[];
+  /** Feeds the bypass register's state to its points again (the new ESD rules wait for it). */
+  readonly republish: () => void;
   /** Default: loadSite, the loader `hazgate start` and `validate` use. */
   readonly load?: (file: string) => LoadResult<SiteConfig>;
 }
@@ -99,7 +105,12 @@ function difference(a: readonly string[], b: ReadonlySet<string>): string[] {
  * stays, so every alarm keeps its state; untouched adapters keep running. Every reload is audited.
  */
 export class ConfigReloader {
-  private running = false;
+  /** The reload running now: `close()` waits for it. */
+  private inFlight: Promise<ReloadResult> | null = null;
+  /** Set by `close()` (the gateway stops): no reload starts, no adapter is started any more. */
+  private stopping = false;
+  /** Adapters that did not start at the last reload applied: the next one starts them again. */
+  private failed: ReadonlySet<string> = new Set();
   private readonly counts: Record<ReloadOutcome, number> = { applied: 0, refused: 0, failed: 0 };
 
   constructor(private readonly d: ReloadDeps) {}
@@ -108,19 +119,35 @@ export class ConfigReloader {
     return this.d.file;
   }
 
-  /** @throws HazgateError HG_ERR_CONFIG_RELOAD (`busy`) while another reload runs (audited, counted). */
+  /**
+   * @throws HazgateError HG_ERR_CONFIG_RELOAD (`busy`) while another reload runs (audited, counted),
+   * or once the gateway is stopping (logged and counted, not audited: the audit closes with the stop).
+   */
   async reload(by: ReloadBy, dryRun = false): Promise<ReloadResult> {
-    if (this.running) {
+    if (this.stopping) {
+      const message = 'the gateway is stopping: no configuration reload';
+      this.counts.refused++;
+      this.d.logger.error({ code: 'HG_ERR_CONFIG_RELOAD', by: by.user }, `configuration reload refused: ${message}`);
+      throw new HazgateError('HG_ERR_CONFIG_RELOAD', message, { busy: true, stopping: true });
+    }
+    if (this.inFlight !== null) {
       const message = 'a configuration reload is already running; try again when it ends';
       this.refuse(by, { code: 'HG_ERR_CONFIG_RELOAD', message, problems: [] }, null);
       throw new HazgateError('HG_ERR_CONFIG_RELOAD', message, { busy: true });
     }
-    this.running = true;
+    const running = this.run(by, dryRun);
+    this.inFlight = running;
     try {
-      return await this.run(by, dryRun);
+      return await running;
     } finally {
-      this.running = false;
+      this.inFlight = null;
     }
+  }
+
+  /** The gateway stops: refuses every reload from now on and waits for the one running, if any, to end. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    await this.inFlight?.catch(() => undefined);
   }
 
   /** `hazgate_config_reloads_total{result}` and `hazgate_config_last_reload_timestamp_seconds`. */
@@ -143,9 +170,14 @@ export class ConfigReloader {
       return this.refuse(by, { code: 'HG_ERR_CONFIG_INVALID', message, problems: loaded.problems }, null);
     }
     const next = loaded.config;
-    const plan = planReload(d.live.config, next);
+    const plan = planReload(d.live.config, next, this.failed);
     if (plan.restartNeeded.length > 0) {
       const message = `${d.file} changes what only a restart applies: ${plan.restartNeeded.join('; ')}. Nothing was changed: restart hazgate to apply it`;
+      return this.refuse(by, { code: 'HG_ERR_CONFIG_RELOAD', message, problems: [] }, plan, configDigest(next));
+    }
+    // The new rules resume from the alarm manager's states, which lack the transitions still queued.
+    if (!dryRun && d.alarmPath.backlog > 0) {
+      const message = `${d.alarmPath.backlog} alarm transition(s) wait for the alarm journal, which cannot write: the new rules would resume from alarm states without them. Nothing was changed: reload again once the journal writes (/readyz "alarms" up)`;
       return this.refuse(by, { code: 'HG_ERR_CONFIG_RELOAD', message, problems: [] }, plan, configDigest(next));
     }
     const now = d.clock.now();
@@ -168,8 +200,9 @@ export class ConfigReloader {
       return { applied: false, dryRun: true, ...base };
     }
     await this.stopLeaving(plan);
-    const returned = this.swap(next, compiled, base.digest);
+    const returned = this.swap(next, compiled, base.digest, plan);
     const adapterErrors = await this.startAll(created);
+    this.failed = new Set(adapterErrors.map((e) => e.adapter));
     const result: ReloadResult = { applied: true, dryRun: false, ...base, returned, adapterErrors };
     this.applied(by, result);
     return result;
@@ -184,19 +217,40 @@ export class ConfigReloader {
   }
 
   /** One synchronous step: no sample is evaluated between the old rules and the new ones. */
-  private swap(next: SiteConfig, compiled: Compiled, digest: string): string[] {
+  private swap(next: SiteConfig, compiled: Compiled, digest: string, plan: ReloadPlan): string[] {
     const { d } = this;
     const now = d.clock.now();
     const before: Compiled = { engine: d.live.engine, ingest: d.live.ingest, catalogue: d.live.catalogue, pointById: d.live.pointById };
     Object.assign(d.live, compiled, { config: next, digest, loadedAt: now });
     d.swapped(before, d.live);
     // As at a restart: retained conditions seed the new rules; active ones no rule raises any more return, with the reason.
-    return resumeRetained(d.alarms.retained().filter(isEngineCondition), { engine: compiled.engine, ...d.owners }, d.alarmPath, now, d.logger, 'reload');
+    const returned = resumeRetained(d.alarms.retained().filter(isEngineCondition), { engine: compiled.engine, ...d.owners }, d.alarmPath, now, d.logger, 'reload');
+    this.replay(compiled, plan);
+    return returned;
+  }
+
+  /**
+   * Report-by-exception sources send nothing new: the new rules get the latest sample of every point
+   * the reload did not change (their own timestamps: delays count from the real onset), and the bypass
+   * register's state, before any adapter starts. Their results take the normal alarm path.
+   */
+  private replay(compiled: Compiled, plan: ReloadPlan): void {
+    const { d } = this;
+    const fresh = new Set([...plan.points.added, ...plan.points.changed]);
+    for (const id of compiled.pointById.keys()) {
+      const sample = fresh.has(id) ? undefined : d.latest(id);
+      if (sample !== undefined) d.alarmPath.apply(d.enrich(compiled.engine.evaluate(sample)));
+    }
+    d.republish();
   }
 
   private async startAll(created: readonly RunningAdapter[]): Promise<{ adapter: string; message: string }[]> {
     const errors: { adapter: string; message: string }[] = [];
     for (const a of created) {
+      if (this.stopping) {
+        errors.push({ adapter: a.id, message: 'not started: the gateway is stopping' });
+        continue;
+      }
       this.d.adapters.push(a);
       try {
         await this.d.startAdapter(a);
@@ -214,7 +268,9 @@ export class ConfigReloader {
     const outcome: ReloadOutcome = (r.adapterErrors?.length ?? 0) > 0 ? 'failed' : 'applied';
     this.counts[outcome]++;
     const summary = isEmptyPlan(plan) ? 'nothing changed' : planSummary(plan);
-    const message = `${by.user} reloaded ${d.file ?? ''}: ${summary} (sha256 ${(r.digest ?? '').slice(0, 12)}…, was ${r.previousDigest.slice(0, 12)}…)`;
+    const failures = (r.adapterErrors ?? []).map((e) => `${e.adapter}: ${e.message.slice(0, 200)}`);
+    const failed = failures.length === 0 ? '' : `; did not start: ${failures.join('; ')}`;
+    const message = `${by.user} reloaded ${d.file ?? ''}: ${summary} (sha256 ${(r.digest ?? '').slice(0, 12)}…, was ${r.previousDigest.slice(0, 12)}…)${failed}`;
     d.logger.info({ by: by.user, plan: summary, returned: r.returned, adapterErrors: r.adapterErrors, notes: plan.notes }, `configuration reloaded: ${message}`);
     const ids = (name: string, p: ReloadPlan['adapters']): Record<string, string> => ({ [`${name}Added`]: listed(p.added), [`${name}Removed`]: listed(p.removed), [`${name}Changed`]: listed(p.changed) });
     d.audit.record({
@@ -222,6 +278,7 @@ export class ConfigReloader {
       details: {
         file: d.file ?? null, configSha256: r.digest, previousSha256: r.previousDigest, plan: summary, result: outcome,
         ...ids('adapters', plan.adapters), ...ids('points', plan.points), ...ids('rules', plan.rules), returned: listed(r.returned ?? []),
+        adapterErrors: failures.slice(0, LISTED).join('; '),
       },
     });
   }

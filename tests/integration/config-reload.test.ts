@@ -123,7 +123,10 @@ describe('configuration reload', () => {
   it('applies changed points, rules and adapters on SIGHUP, keeping alarms and untouched adapters', async () => {
     await publish('plant/GT-1', 60);
     await publish('plant/LT-1', 90);
+    await publish('plant/GT-2', 15); // below the old limit (30), above the new (10); sent once, before the reload
     await waitFor(async () => (await alarmOf('gas/GT-1'))?.level === 'AL2' && (await alarmOf('level/LT-1'))?.active === true, 10_000, 'the gas and level alarms');
+    await waitFor(async () => ((await (await fetch(`${http}/api/points/GT-2`, { headers: authHeaders(operator) })).json()) as { latest?: { value: number } }).latest?.value === 15, 10_000, 'GT-2 at 15');
+    expect(await alarmOf('gas-2/GT-2')).toBeUndefined();
     const gas = await alarmOf('gas/GT-1');
     expect(gas).toMatchObject({ state: 'active-unacked', level: 'AL2' });
     const [inSince, auxSince, before] = [await adapterSince('in'), await adapterSince('aux'), await current()];
@@ -143,7 +146,7 @@ describe('configuration reload', () => {
     expect(await metric('hazgate_adapter_reconnects_total{adapter="in"')).toMatch(/ 0$/);
 
     await publish('plant/GT-3', 7); // a new rule on a new point
-    await publish('plant/GT-2', 15); // above the new limit (10), below the old (30)
+    // GT-2 sends nothing new: its latest value, replayed into the new rules at the swap, meets the new limit.
     await publish('aux2/LT-1', 95); // through the changed adapter; no rule reads LT-1 now
     await waitFor(async () => (await alarmOf('gas-3/GT-3'))?.active === true && (await alarmOf('gas-2/GT-2'))?.active === true, 10_000, 'the new rule and the new limit');
     await waitFor(async () => ((await (await fetch(`${http}/api/points/LT-1`, { headers: authHeaders(operator) })).json()) as { latest?: { value: number } }).latest?.value === 95, 10_000, 'a reading through the changed adapter');
