@@ -7,8 +7,9 @@ import { WIRE, WireReader, WireWriter } from './protobuf-wire.js';
  * edge nodes send, encodes its Rebirth command) and the simulated edge node in devices/ (the other
  * way round): the one wire contract both ends of the simulation speak, so it lives in core.
  * Read: Payload{timestamp, metrics, seq, uuid, body} and Metric{name, alias, timestamp, datatype,
- * is_historical, is_transient, is_null, the scalar values}; metadata, properties, dataset, template
- * and extension values are skipped (their presence is noted, so a reader can count them).
+ * is_historical, is_transient, is_null, the scalar values, the `Quality` property}; metadata, the other
+ * properties, dataset, template and extension values are skipped (their presence is noted, so a
+ * reader can count them).
  */
 
 /** Sparkplug B DataType numbers (spec 3.0 §6.4.16). */
@@ -33,6 +34,8 @@ export interface SparkplugMetric {
   readonly doubleValue?: number;
   readonly booleanValue?: boolean;
   readonly stringValue?: string;
+  /** The `Quality` property (Int32: 0 BAD, 192 GOOD, 500 STALE), when the metric's PropertySet has one. */
+  readonly quality?: number;
   /** bytes_value, dataset_value, template_value or extension_value was present (not read). */
   readonly complexValue?: 'bytes' | 'dataset' | 'template' | 'extension';
 }
@@ -75,6 +78,10 @@ function decodeMetric(r: WireReader): SparkplugMetric {
     else if (field === 5 && varint) m.isHistorical = r.bool();
     else if (field === 6 && varint) m.isTransient = r.bool();
     else if (field === 7 && varint) m.isNull = r.bool();
+    else if (field === 9 && wire === WIRE.bytes) {
+      const quality = qualityProperty(r.nested());
+      if (quality !== undefined) m.quality = quality;
+    }
     else if (field === 10 && varint) m.intValue = r.uint32();
     else if (field === 11 && varint) m.longValue = r.varint();
     else if (field === 12 && wire === WIRE.fixed32) m.floatValue = r.fixed32Float();
@@ -88,6 +95,42 @@ function decodeMetric(r: WireReader): SparkplugMetric {
     }
   }
   return m;
+}
+
+/** The metric property carrying a value's quality (Sparkplug 3.0, Int32: 0 BAD, 192 GOOD, 500 STALE). */
+const QUALITY_KEY = 'Quality';
+
+/**
+ * PropertySet{repeated string keys = 1; repeated PropertyValue values = 2}: keys and values pair
+ * by position. Only the `Quality` property's int value is read; others are skipped.
+ */
+function qualityProperty(r: WireReader): number | undefined {
+  let keyIndex = -1;
+  let at = 0;
+  const values: (number | undefined)[] = [];
+  while (!r.done) {
+    const { field, wire } = r.tag();
+    if (field === 1 && wire === WIRE.bytes) {
+      if (r.string() === QUALITY_KEY && keyIndex < 0) keyIndex = at;
+      at += 1;
+    } else if (field === 2 && wire === WIRE.bytes) values.push(propertyInt(r.nested()));
+    else r.skip(wire);
+  }
+  return keyIndex < 0 ? undefined : values[keyIndex];
+}
+
+/** PropertyValue{type = 1, is_null = 2, int_value = 3, long_value = 4, …}: the integer, else undefined. */
+function propertyInt(r: WireReader): number | undefined {
+  let value: number | undefined;
+  let isNull = false;
+  while (!r.done) {
+    const { field, wire } = r.tag();
+    if (field === 2 && wire === WIRE.varint) isNull = r.bool();
+    else if (field === 3 && wire === WIRE.varint) value = r.uint32() | 0;
+    else if (field === 4 && wire === WIRE.varint) value = Number(BigInt.asIntN(64, r.varint()));
+    else r.skip(wire);
+  }
+  return isNull ? undefined : value;
 }
 
 const COMPLEX_FIELDS: Readonly<Record<number, SparkplugMetric['complexValue']>> = { 16: 'bytes', 17: 'dataset', 18: 'template', 19: 'extension' };
@@ -106,6 +149,8 @@ export interface SparkplugMetricInput {
   readonly value?: number | bigint | boolean | string;
   readonly isHistorical?: boolean;
   readonly isNull?: boolean;
+  /** Written as the `Quality` property (Int32). */
+  readonly quality?: number;
 }
 
 export interface SparkplugPayloadInput {
@@ -132,8 +177,14 @@ function encodeMetric(m: SparkplugMetricInput): Uint8Array {
   w.varintField(4, m.datatype);
   if (m.isHistorical === true) w.boolField(5, true);
   if (m.isNull === true) w.boolField(7, true);
-  else if (m.value !== undefined) encodeValue(w, m.datatype, m.value);
+  if (m.quality !== undefined) w.bytesField(9, encodeQualityProperty(m.quality));
+  if (m.isNull !== true && m.value !== undefined) encodeValue(w, m.datatype, m.value);
   return w.finish();
+}
+
+function encodeQualityProperty(quality: number): Uint8Array {
+  const value = new WireWriter().varintField(1, T.Int32).varintField(3, BigInt(quality) & 0xffffffffn).finish();
+  return new WireWriter().stringField(1, QUALITY_KEY).bytesField(2, value).finish();
 }
 
 const T = SPARKPLUG_DATATYPE;
