@@ -8,14 +8,21 @@ import type { CancelTimer, Timers } from '../lib/mqtt/index.js';
  * injected timers.
  */
 
-/** What happened to a message handed to `accept`. */
-export type SeqOutcome = 'in-order' | 'held' | 'late';
+/**
+ * What happened to a message handed to `accept`. `late`: a seq among the last RECENT ones (a
+ * duplicate, or one whose gap was already given up): dropped. `desync`: further behind than that, or
+ * a jump of half the ring or more: the node and the host are out of step, dropped (ask for a rebirth).
+ */
+export type SeqOutcome = 'in-order' | 'held' | 'late' | 'desync';
 
 export interface SeqTrackerOptions<T> {
   readonly reorderTimeoutMs: number;
   readonly timers: Timers;
   /** At most this many messages are held; one more releases them as a timeout would. */
   readonly maxHeld: number;
+  /** At most this many bytes (by `sizeOf`) are held; more release them as a timeout would. */
+  readonly maxHeldBytes?: number;
+  readonly sizeOf?: (item: T) => number;
   /** The timeout passed (or too many were held): `released` in seq order, `missing` the seq that never came. */
   readonly onGap: (released: T[], missing: number) => void;
 }
@@ -23,10 +30,13 @@ export interface SeqTrackerOptions<T> {
 const SEQ_MODULO = 256;
 /** Ahead by less than half the ring: later; else earlier (a duplicate, or late past its timeout). */
 const HALF = SEQ_MODULO / 2;
+/** A message at most this far behind the expected seq was delivered or given up lately: a duplicate, not a loss of sync. */
+export const RECENT_SEQS = 32;
 
 export class SeqTracker<T> {
   private expected = 0;
   private readonly held = new Map<number, T>();
+  private heldBytes = 0;
   private cancelTimer: CancelTimer | undefined;
 
   constructor(private readonly options: SeqTrackerOptions<T>) {}
@@ -40,6 +50,7 @@ export class SeqTracker<T> {
   /** Forget everything held (death, stop). */
   clear(): void {
     this.held.clear();
+    this.heldBytes = 0;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
   }
@@ -53,9 +64,11 @@ export class SeqTracker<T> {
       this.drainInto(ready);
       return { ready, outcome: 'in-order' };
     }
-    if (ahead >= HALF || this.held.has(seq)) return { ready: [], outcome: 'late' };
+    if (this.held.has(seq)) return { ready: [], outcome: 'late' };
+    if (ahead >= HALF) return { ready: [], outcome: SEQ_MODULO - ahead <= RECENT_SEQS ? 'late' : 'desync' };
     this.held.set(seq, item);
-    if (this.held.size > this.options.maxHeld) this.expire();
+    this.heldBytes += this.options.sizeOf?.(item) ?? 0;
+    if (this.held.size > this.options.maxHeld || this.heldBytes > (this.options.maxHeldBytes ?? Infinity)) this.expire();
     else this.cancelTimer ??= this.options.timers.schedule(() => this.expire(), this.options.reorderTimeoutMs);
     return { ready: [], outcome: 'held' };
   }
@@ -83,9 +96,11 @@ export class SeqTracker<T> {
     for (let item = this.held.get(this.expected); item !== undefined; item = this.held.get(this.expected)) {
       out.push(item);
       this.held.delete(this.expected);
+      this.heldBytes -= this.options.sizeOf?.(item) ?? 0;
       this.expected = next(this.expected);
     }
     if (this.held.size === 0) {
+      this.heldBytes = 0;
       this.cancelTimer?.();
       this.cancelTimer = undefined;
     }

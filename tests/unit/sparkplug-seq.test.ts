@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeqTracker } from '../../adapters/sparkplug/index.js';
+import { RECENT_SEQS, SeqTracker } from '../../adapters/sparkplug/index.js';
 import { FakeTimers } from '../support/fake-timers.js';
 
 function tracker(timeoutMs = 2000, maxHeld = 64) {
@@ -57,5 +57,29 @@ describe('Sparkplug seq tracker', () => {
     seq.accept(6, 6);
     expect(gaps).toEqual([{ released: [3, 4, 6], missing: 1 }]);
     expect(seq.accept(7, 7).ready).toEqual([7]);
+  });
+
+  it('tells a recent duplicate (late) from a seq far off the expected one (desync): a jump of 128 or more, or further back than RECENT_SEQS', () => {
+    const { seq } = tracker();
+    seq.reset(0);
+    for (let s = 1; s <= 40; s += 1) seq.accept(s, s);
+    expect(seq.accept(40, 40).outcome).toBe('late');
+    expect(seq.accept(41 - RECENT_SEQS, 0).outcome).toBe('late');
+    expect(seq.accept(40 - RECENT_SEQS, 0).outcome).toBe('desync');
+    expect(seq.accept(41 + 128, 0).outcome).toBe('desync');
+    expect(seq.accept(41 + 127, 0).outcome).toBe('held');
+  });
+
+  it('gives a gap up at once when the held messages pass maxHeldBytes', () => {
+    const timers = new FakeTimers();
+    const gaps: number[] = [];
+    const seq = new SeqTracker<number>({ reorderTimeoutMs: 2000, timers, maxHeld: 64, maxHeldBytes: 250, sizeOf: () => 100, onGap: (_r, missing) => gaps.push(missing) });
+    seq.reset(0);
+    seq.accept(3, 3);
+    seq.accept(4, 4);
+    expect(gaps).toEqual([]);
+    seq.accept(5, 5);
+    expect(gaps).toEqual([1]);
+    expect(seq.heldCount).toBe(0);
   });
 });
