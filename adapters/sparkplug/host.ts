@@ -5,11 +5,12 @@ import type { EmitReading } from '../../src/core/ports.js';
 import type { Quality, RawReading } from '../../src/core/sample.js';
 import { decodeSparkplugPayload } from '../../src/core/sparkplug-payload.js';
 import type { Timers } from '../lib/mqtt/index.js';
-import { bdSeqOf, deviceOf, newEdgeNode, type EdgeNode, type SparkplugMessage } from './edge-node.js';
-import { rebirthCommand, type OutgoingMessage } from './host-commands.js';
+import { bdSeqOf, deviceOf, newEdgeNode, valueCount, type DeviceState, type EdgeNode, type SparkplugMessage } from './edge-node.js';
+import type { OutgoingMessage } from './host-commands.js';
 import { MetricTable, type MetricDef } from './metric-table.js';
-import { metricValue } from './metric-value.js';
+import { metricQuality, metricValue, NULL_VALUE, STALE } from './metric-value.js';
 import type { MetricSource, PointMap } from './point-map.js';
+import { RebirthRequests } from './rebirth-requests.js';
 import type { SparkplugAdapterConfig } from './schema.js';
 import type { RebirthReason, SparkplugStats } from './stats.js';
 import { nodeKey, parseSparkplugTopic } from './topic.js';
@@ -45,11 +46,14 @@ const PRECISION_LOST: Quality = Object.freeze({ level: 'uncertain', reason: 'pre
  */
 export class SparkplugHost {
   private readonly nodes = new Map<string, EdgeNode>();
+  private readonly rebirths: RebirthRequests;
 
   constructor(
     private readonly setup: HostSetup,
     private readonly sinks: HostSinks,
-  ) {}
+  ) {
+    this.rebirths = new RebirthRequests(setup, sinks);
+  }
 
   handleMessage(topic: string, payload: Uint8Array): void {
     const { config, stats } = this.setup;
@@ -74,10 +78,17 @@ export class SparkplugHost {
       this.sinks.report(this.error('HG_ERR_SPARKPLUG_DECODE', topic, what, cause));
       return;
     }
-    const message: SparkplugMessage = { topic: parsed, payload: decoded, origin: topic };
+    const message: SparkplugMessage = { topic: parsed, payload: decoded, origin: topic, bytes: payload.length };
+    if (parsed.type === 'NDEATH') {
+      // The death of a node never seen is no news: it gets no state (forged deaths cost nothing).
+      const node = this.nodes.get(nodeKey(parsed.group, parsed.node));
+      if (node === undefined) stats.staleDeaths += 1;
+      else this.nodeDeath(node, message);
+      return;
+    }
     const node = this.nodeOf(parsed.group, parsed.node);
+    if (node === undefined) return;
     if (parsed.type === 'NBIRTH') this.nodeBirth(node, message);
-    else if (parsed.type === 'NDEATH') this.nodeDeath(node, message);
     else this.sequenced(node, message);
   }
 
@@ -85,23 +96,52 @@ export class SparkplugHost {
   connectionLost(): void {
     for (const node of this.nodes.values()) {
       this.forgetBirth(node);
-      node.lastRebirthAt = undefined;
+      this.rebirths.forget(node);
     }
   }
 
-  /** Cancels the reorder timers. */
+  /** Cancels the reorder timers and deferred rebirth requests. */
   stop(): void {
-    for (const node of this.nodes.values()) node.seq.clear();
+    for (const node of this.nodes.values()) {
+      node.seq.clear();
+      this.rebirths.forget(node);
+    }
   }
 
-  private nodeOf(group: string, node: string): EdgeNode {
+  /** How many edge nodes are tracked (bounded by maxNodes). */
+  get nodeCount(): number {
+    return this.nodes.size;
+  }
+
+  /**
+   * The node's state, made on first sight. Past maxNodes the oldest node never born (or dead: its
+   * points are marked already) is forgotten to make room; when every node is alive, the newcomer's
+   * message is dropped and counted (undefined).
+   */
+  private nodeOf(group: string, node: string): EdgeNode | undefined {
+    const { config, stats, timers } = this.setup;
     const key = nodeKey(group, node);
     let state = this.nodes.get(key);
-    if (state === undefined) {
-      state = newEdgeNode(group, node, this.setup.config.reorderTimeout, this.setup.timers, (n, released, missing) => this.gapExpired(n, released, missing));
-      this.nodes.set(key, state);
+    if (state !== undefined) return state;
+    if (this.nodes.size >= config.maxNodes && !this.forgetOneUnborn()) {
+      stats.limited['max-nodes'] += 1;
+      return undefined;
     }
+    state = newEdgeNode(group, node, { reorderTimeoutMs: config.reorderTimeout, maxHeldBytes: config.maxHeldBytes, timers }, (n, released, missing) => this.gapExpired(n, released, missing));
+    this.nodes.set(key, state);
     return state;
+  }
+
+  private forgetOneUnborn(): boolean {
+    for (const [key, node] of this.nodes) {
+      if (node.born) continue;
+      node.seq.clear();
+      this.rebirths.forget(node);
+      this.nodes.delete(key);
+      this.setup.stats.limited['node-forgotten'] += 1;
+      return true;
+    }
+    return false;
   }
 
   private nodeBirth(node: EdgeNode, message: SparkplugMessage): void {
@@ -109,11 +149,24 @@ export class SparkplugHost {
     node.seq.reset(payload.seq ?? 0);
     node.born = true;
     node.bdSeq = bdSeqOf(payload);
-    // Devices are born again after their node (spec 3.0 §6.4.6); their last values stay for a death.
-    for (const device of node.devices.values()) device.born = false;
+    this.rebirths.answered(node);
+    // Devices are born again after their node (spec 3.0 §6.4.6): stale until their own DBIRTH.
+    for (const device of node.devices.values()) {
+      if (device.born) this.markStale(device.values, node, STALE);
+      device.born = false;
+    }
     node.metrics = this.tableOf(message, { group: node.group, node: node.node, device: undefined });
+    this.staleIfGone(node.values, node.metrics, node);
     this.setup.stats.births += 1;
     this.emitMetrics(node, node.values, node.metrics, message);
+  }
+
+  /** Points of the last birth that the new one no longer declares: stale, and no longer tracked. */
+  private staleIfGone(values: Map<string, unknown>, table: MetricTable, node: EdgeNode): void {
+    const declared = table.pointIds();
+    const gone = new Map([...values].filter(([pointId]) => !declared.has(pointId)));
+    this.markStale(gone, node, STALE);
+    for (const pointId of gone.keys()) values.delete(pointId);
   }
 
   private nodeDeath(node: EdgeNode, message: SparkplugMessage): void {
@@ -132,10 +185,10 @@ export class SparkplugHost {
     if (!node.born) return;
     node.born = false;
     node.seq.clear();
-    this.markStale(node.values, node);
+    this.markStale(node.values, node, COMM_LOST);
     for (const device of node.devices.values()) {
       device.born = false;
-      this.markStale(device.values, node);
+      this.markStale(device.values, node, COMM_LOST);
     }
   }
 
@@ -154,6 +207,11 @@ export class SparkplugHost {
     const { ready, outcome } = node.seq.accept(seq, message);
     if (outcome === 'late') this.setup.stats.seqLate += 1;
     if (outcome === 'held') this.setup.stats.seqHeld += 1;
+    if (outcome === 'desync') {
+      this.setup.stats.seqDesync += 1;
+      const error = this.error('HG_ERR_SPARKPLUG_SEQ_GAP', message.origin, `seq ${seq} is far off the expected one (out of step): dropped`);
+      this.rebirths.request(node, 'seq-desync', error);
+    }
     for (const m of ready) this.apply(node, m);
   }
 
@@ -161,7 +219,7 @@ export class SparkplugHost {
     this.setup.stats.seqGaps += 1;
     for (const m of released) this.apply(node, m);
     const error = this.error('HG_ERR_SPARKPLUG_SEQ_GAP', `${node.group}/${node.node}`, `seq ${missing} did not arrive within ${this.setup.config.reorderTimeout} ms`);
-    this.requestRebirth(node, 'seq-gap', error);
+    this.rebirths.request(node, 'seq-gap', error);
   }
 
   private apply(node: EdgeNode, message: SparkplugMessage): void {
@@ -170,21 +228,29 @@ export class SparkplugHost {
       this.emitMetrics(node, node.values, node.metrics, message);
       return;
     }
-    const device = deviceOf(node, topic.device);
-    if (topic.type === 'DBIRTH') {
-      device.born = true;
-      device.metrics = this.tableOf(message, { group: node.group, node: node.node, device: topic.device });
-      this.setup.stats.births += 1;
-      this.emitMetrics(node, device.values, device.metrics, message);
-    } else if (!device.born) {
+    const device = deviceOf(node, topic.device, this.setup.config.maxDevicesPerNode);
+    if (device === undefined) {
+      this.setup.stats.limited['max-devices'] += 1;
+      return;
+    }
+    if (topic.type === 'DBIRTH') this.deviceBirth(node, device, message, topic.device);
+    else if (!device.born) {
       this.beforeBirth(node, message, `device ${topic.device}`);
     } else if (topic.type === 'DDEATH') {
       device.born = false;
       this.setup.stats.deaths += 1;
-      this.markStale(device.values, node);
+      this.markStale(device.values, node, COMM_LOST);
     } else {
       this.emitMetrics(node, device.values, device.metrics, message);
     }
+  }
+
+  private deviceBirth(node: EdgeNode, device: DeviceState, message: SparkplugMessage, name: string): void {
+    device.born = true;
+    device.metrics = this.tableOf(message, { group: node.group, node: node.node, device: name });
+    this.staleIfGone(device.values, device.metrics, node);
+    this.setup.stats.births += 1;
+    this.emitMetrics(node, device.values, device.metrics, message);
   }
 
   private tableOf(message: SparkplugMessage, source: MetricSource): MetricTable {
@@ -219,50 +285,43 @@ export class SparkplugHost {
         stats.skipped[value.reason] += 1;
         continue;
       }
-      if (value.precision === 'lost') stats.precisionLost += 1;
+      if (!values.has(def.pointId) && valueCount(node) >= config.maxValuesPerNode) {
+        stats.limited['max-values'] += 1;
+        continue;
+      }
       const ts = m.timestamp ?? message.payload.timestamp;
-      const reading: RawReading = {
-        source: config.id,
-        pointId: def.pointId,
-        value: value.value,
-        origin: message.origin,
-        ...(ts === undefined ? {} : { ts, tsSource: 'device' as const }),
-        ...(value.precision === 'lost' ? { quality: PRECISION_LOST } : {}),
-      };
+      const at = { source: config.id, pointId: def.pointId, origin: message.origin, ...(ts === undefined ? {} : { ts, tsSource: 'device' as const }) };
+      let reading: RawReading;
+      if (value.kind === 'null') {
+        // No value from the device: the last one stays, bad, never as if it were current.
+        stats.nullValues += 1;
+        reading = { ...at, value: values.get(def.pointId) ?? 0, quality: NULL_VALUE };
+      } else {
+        if (value.precision === 'lost') stats.precisionLost += 1;
+        const quality = metricQuality(m.quality) ?? (value.precision === 'lost' ? PRECISION_LOST : undefined);
+        reading = { ...at, value: value.value, ...(quality === undefined ? {} : { quality }) };
+        values.set(def.pointId, value.value);
+      }
       this.sinks.emit(reading);
-      values.set(def.pointId, value.value);
       stats.readings += 1;
     }
     if (unnamed > 0) this.sinks.report(this.error('HG_ERR_SPARKPLUG_METRIC', message.origin, `${unnamed} metric(s) have neither name nor alias`));
     if (unknownAlias > 0) {
       stats.unknownAliases += unknownAlias;
       stats.skipped['unknown-alias'] += unknownAlias;
-      this.requestRebirth(node, 'unknown-alias', this.error('HG_ERR_SPARKPLUG_UNKNOWN_ALIAS', message.origin, `${unknownAlias} metric alias(es) not declared by the last birth`));
+      this.rebirths.request(node, 'unknown-alias', this.error('HG_ERR_SPARKPLUG_UNKNOWN_ALIAS', message.origin, `${unknownAlias} metric alias(es) not declared by the last birth`));
     }
   }
 
   private beforeBirth(node: EdgeNode, message: SparkplugMessage, who: string): void {
-    this.requestRebirth(node, 'before-birth', this.error('HG_ERR_SPARKPLUG_BEFORE_BIRTH', message.origin, `${message.topic.type} from ${who} before its birth: dropped`));
+    this.rebirths.request(node, 'before-birth', this.error('HG_ERR_SPARKPLUG_BEFORE_BIRTH', message.origin, `${message.topic.type} from ${who} before its birth: dropped`));
   }
 
-  /** At most one request per node per rebirthInterval; the error is reported with the request, counted otherwise. */
-  private requestRebirth(node: EdgeNode, reason: RebirthReason, error: HazgateError): void {
-    const now = this.setup.clock.now();
-    if (node.lastRebirthAt !== undefined && now - node.lastRebirthAt < this.setup.config.rebirthInterval) {
-      this.sinks.count(error.code);
-      return;
-    }
-    node.lastRebirthAt = now;
-    this.setup.stats.rebirths[reason] += 1;
-    this.sinks.report(error);
-    this.sinks.publish(rebirthCommand(node.group, node.node, now));
-  }
-
-  /** Every point in `values` goes bad (comm-lost), keeping its last value: nothing silent looks normal. */
-  private markStale(values: ReadonlyMap<string, unknown>, node: EdgeNode): void {
+  /** Every point in `values` goes bad (comm-lost, stale), keeping its last value: nothing silent looks normal. */
+  private markStale(values: ReadonlyMap<string, unknown>, node: EdgeNode, quality: Quality): void {
     const origin = `${node.group}/${node.node}`;
     for (const [pointId, value] of values) {
-      this.sinks.emit({ source: this.setup.config.id, pointId, value, quality: COMM_LOST, origin });
+      this.sinks.emit({ source: this.setup.config.id, pointId, value, quality, origin });
       this.setup.stats.staleMarks += 1;
     }
   }

@@ -3,9 +3,11 @@ export { checkOutgoing, rebirthCommand, REBIRTH_METRIC, stateMessage, type Outgo
 export { connectHostMqttJs, hostConnector, type ConnectHost, type HostClientPort, type WillOf } from './host-link.js';
 export { SparkplugHost, type HostSetup, type HostSinks } from './host.js';
 export { MetricTable, type MetricDef } from './metric-table.js';
-export { metricValue, SKIP_REASONS, type MetricValue, type SkipReason } from './metric-value.js';
+export { metricQuality, metricValue, SKIP_REASONS, SPARKPLUG_QUALITY, type MetricValue, type SkipReason } from './metric-value.js';
 export { PointMap, templateProblems, type MetricSource } from './point-map.js';
 export { sparkplugAdapterSchema, sparkplugIdSchema, sparkplugPointSchema, type SparkplugAdapterConfig, type SparkplugAdapterConfigInput, type SparkplugPointConfig } from './schema.js';
-export { SeqTracker, type SeqOutcome, type SeqTrackerOptions } from './seq-tracker.js';
-export { emptySparkplugStats, REBIRTH_REASONS, sparkplugMetrics, type RebirthReason, type SparkplugStats } from './stats.js';
+export { RECENT_SEQS, SeqTracker, type SeqOutcome, type SeqTrackerOptions } from './seq-tracker.js';
+export { emptySparkplugStats, LIMIT_REASONS, REBIRTH_REASONS, sparkplugMetrics, type LimitReason, type RebirthReason, type SparkplugStats } from './stats.js';
 export { MESSAGE_TYPES, nodeCommandTopic, nodeKey, parseSparkplugTopic, SPARKPLUG_NAMESPACE, stateTopic, type SparkplugMessageType, type SparkplugTopic } from './topic.js';
+export { HostSession, hostSubscriptions, type HostSessionSetup, type HostSessionSinks } from './session.js';
+export { TokenBucket } from './token-bucket.js';

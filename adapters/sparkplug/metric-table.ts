@@ -36,6 +36,13 @@ export class MetricTable {
     return this.byAlias.get(m.alias) ?? 'unknown-alias';
   }
 
+  /** The points this birth's metrics feed. */
+  pointIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const def of this.byName.values()) if (def.pointId !== undefined) ids.add(def.pointId);
+    return ids;
+  }
+
   get size(): number {
     return this.byName.size;
   }

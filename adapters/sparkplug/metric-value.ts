@@ -1,3 +1,4 @@
+import type { Quality } from '../../src/core/sample.js';
 import { SPARKPLUG_DATATYPE as T, type SparkplugMetric } from '../../src/core/sparkplug-payload.js';
 
 /**
@@ -6,14 +7,16 @@ import { SPARKPLUG_DATATYPE as T, type SparkplugMetric } from '../../src/core/sp
  */
 
 /** Why a metric gives no reading; counted per reason (`hazgate_sparkplug_metrics_skipped_total`). */
-export const SKIP_REASONS = ['historical', 'null', 'unsupported-type', 'no-value', 'unmapped', 'unknown-alias'] as const;
+export const SKIP_REASONS = ['historical', 'unsupported-type', 'no-value', 'unmapped', 'unknown-alias'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export type MetricValue =
   | { readonly kind: 'value'; readonly value: number | boolean | string; readonly precision: 'exact' | 'lost' }
-  | { readonly kind: 'skip'; readonly reason: 'null' | 'unsupported-type' | 'no-value' };
+  /** is_null: the device says it has no value; the point must not keep its last one as good. */
+  | { readonly kind: 'null' }
+  | { readonly kind: 'skip'; readonly reason: 'unsupported-type' | 'no-value' };
 
-const NULL: MetricValue = { kind: 'skip', reason: 'null' };
+const NULL: MetricValue = { kind: 'null' };
 const UNSUPPORTED: MetricValue = { kind: 'skip', reason: 'unsupported-type' };
 const NO_VALUE: MetricValue = { kind: 'skip', reason: 'no-value' };
 
@@ -50,4 +53,23 @@ function wide(v: bigint | undefined): MetricValue {
 
 function exact(v: number | boolean | string | undefined): MetricValue {
   return v === undefined ? NO_VALUE : { kind: 'value', value: v, precision: 'exact' };
+}
+
+/** A metric sent as null: bad, whatever value the point had. */
+export const NULL_VALUE: Quality = Object.freeze({ level: 'bad', reason: 'null-value' });
+
+/** Sparkplug quality codes (the `Quality` metric property, Int32). */
+export const SPARKPLUG_QUALITY = { bad: 0, good: 192, stale: 500 } as const;
+
+const DEVICE_BAD: Quality = Object.freeze({ level: 'bad', reason: 'device' });
+/** Sparkplug STALE: the device's, or a point of a node (device) born again but not (yet) in its new birth. */
+export const STALE: Quality = Object.freeze({ level: 'bad', reason: 'stale' });
+const UNRECOGNISED: Quality = Object.freeze({ level: 'uncertain', reason: 'device-quality-unrecognised' });
+
+/** The `Quality` property as a reading's quality: undefined for GOOD (or none), BAD and STALE bad, any other code uncertain. */
+export function metricQuality(code: number | undefined): Quality | undefined {
+  if (code === undefined || code === SPARKPLUG_QUALITY.good) return undefined;
+  if (code === SPARKPLUG_QUALITY.bad) return DEVICE_BAD;
+  if (code === SPARKPLUG_QUALITY.stale) return STALE;
+  return UNRECOGNISED;
 }

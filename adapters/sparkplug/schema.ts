@@ -42,8 +42,18 @@ export const sparkplugAdapterSchema = z
     groups: z.array(sparkplugIdSchema.refine((g) => g !== 'STATE', 'STATE is the host state topic, not a group')).min(1).readonly(),
     /** How long a seq gap may wait for the missing message before a rebirth is requested. */
     reorderTimeout: durationSchema.default(2_000),
-    /** At most one rebirth request per edge node in this time. */
+    /** At most one rebirth request per edge node in this time; one needed sooner waits for it. */
     rebirthInterval: durationSchema.default(5_000),
+    /** At most this many rebirth requests a second over all edge nodes; more wait their turn. */
+    maxRebirthsPerSecond: z.number().int().min(1).max(10_000).default(10),
+    /** Edge nodes tracked at once; past it a node never born is forgotten, else a new node's messages are dropped. */
+    maxNodes: z.number().int().min(1).max(1_000_000).default(1_000),
+    /** Devices tracked per edge node; a new device's messages past it are dropped. */
+    maxDevicesPerNode: z.number().int().min(1).max(100_000).default(256),
+    /** Points whose last value is kept per edge node (with its devices); readings of new points past it are dropped. */
+    maxValuesPerNode: z.number().int().min(1).max(10_000_000).default(10_000),
+    /** Bytes of payloads held per edge node while a seq gap waits; past it the gap is given up at once. */
+    maxHeldBytes: z.number().int().min(1).max(268_435_455).default(262_144),
     /** After a lost connection or a failed attempt, wait `initial`, doubling up to `max` (adapters/lib/mqtt). */
     backoff: z
       .object({ initial: durationSchema.default(1_000), max: durationSchema.default(30_000) })

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { metricValue } from '../../adapters/sparkplug/index.js';
+import { WireWriter } from '../../src/core/protobuf-wire.js';
 import { isHazgateError } from '../../src/core/errors.js';
 import { decodeSparkplugPayload, encodeSparkplugPayload, SPARKPLUG_DATATYPE as T, type SparkplugMetricInput } from '../../src/core/sparkplug-payload.js';
 
@@ -46,7 +47,7 @@ describe('Sparkplug B payload codec', () => {
   it('flags 64-bit integers past 2^53 as precision lost, and skips what it does not take', () => {
     expect(roundTrip({ datatype: T.UInt64, value: 2n ** 60n + 1n })).toMatchObject({ kind: 'value', value: 2 ** 60, precision: 'lost' });
     expect(roundTrip({ datatype: T.Int64, value: -(2n ** 55n) - 1n })).toMatchObject({ precision: 'lost' });
-    expect(roundTrip({ datatype: T.Double, isNull: true })).toEqual({ kind: 'skip', reason: 'null' });
+    expect(roundTrip({ datatype: T.Double, isNull: true })).toEqual({ kind: 'null' });
     const dataset = decodeSparkplugPayload(Uint8Array.from([0x12, 0x06, 0x20, 0x10, 0x8a, 0x01, 0x01, 0x00]));
     expect(dataset.metrics[0]?.complexValue).toBe('dataset');
     expect(metricValue(dataset.metrics[0] ?? { isHistorical: false, isTransient: false, isNull: false }, T.DataSet)).toEqual({ kind: 'skip', reason: 'unsupported-type' });
@@ -95,5 +96,24 @@ describe('Sparkplug B payload codec', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('reads the Quality property (Int32) out of a metric\'s PropertySet, among other properties, and writes it', () => {
+    const decoded = (metric: SparkplugMetricInput): number | undefined => decodeSparkplugPayload(encodeSparkplugPayload({ metrics: [metric] })).metrics[0]?.quality;
+    expect(decoded({ name: 'x', datatype: T.Double, value: 1, quality: 500 })).toBe(500);
+    expect(decoded({ name: 'x', datatype: T.Double, value: 1, quality: 0 })).toBe(0);
+    expect(decoded({ name: 'x', datatype: T.Double, value: 1 })).toBeUndefined();
+    // PropertySet{keys: [engUnit, Quality], values: [String "ppm", Int32 192]} as Ignition sends it.
+    const unit = new WireWriter().varintField(1, T.String).stringField(8, 'ppm').finish();
+    const quality = new WireWriter().varintField(1, T.Int32).varintField(3, 192).finish();
+    const props = new WireWriter().stringField(1, 'engUnit').stringField(1, 'Quality').bytesField(2, unit).bytesField(2, quality).finish();
+    const metric = new WireWriter().stringField(1, 'x').varintField(4, T.Double).bytesField(9, props).doubleField(13, 4.5).finish();
+    const [m] = decodeSparkplugPayload(new WireWriter().bytesField(2, metric).finish()).metrics;
+    expect(m).toMatchObject({ name: 'x', quality: 192, doubleValue: 4.5 });
+    // A Quality property sent as null carries no code.
+    const nullQuality = new WireWriter().varintField(1, T.Int32).boolField(2, true).finish();
+    const nullProps = new WireWriter().stringField(1, 'Quality').bytesField(2, nullQuality).finish();
+    const [n] = decodeSparkplugPayload(new WireWriter().bytesField(2, new WireWriter().varintField(4, T.Double).bytesField(9, nullProps).finish()).finish()).metrics;
+    expect(n?.quality).toBeUndefined();
   });
 });
