@@ -78,8 +78,10 @@ class SparkplugEdge implements RunningSparkplugEdge {
   private loop: TickLoop | undefined;
   private tickIndex = 0;
   private skipPending = false;
-  /** Births published on the current connection: data waits for them. */
+  /** Births published on the current connection: data waits for them (false while births are going out). */
   private born = false;
+  /** Births and ticks one after the other: no data between an NBIRTH and its DBIRTHs, no two sets of births interleaved. */
+  private turn: Promise<void> = Promise.resolve();
   private delay: number | undefined;
   private readonly clock: Clock;
   private readonly timers: Timers;
@@ -117,7 +119,7 @@ class SparkplugEdge implements RunningSparkplugEdge {
     client.on('message', (topic, payload) => this.command(topic, payload));
     client.on('connect', () => void this.online(client).catch((e: unknown) => this.logger.warn({ err: e }, 'sparkplug simulator: births failed')));
     await waitForConnect(client, url, clientOptions.connectTimeout ?? 10_000);
-    this.loop ??= startTickLoop({ tickMs: this.options.scenario.tickMs, clock: this.clock, timers: this.timers, onTick: (tick) => void this.tick(tick).catch(() => undefined) });
+    this.loop ??= startTickLoop({ tickMs: this.options.scenario.tickMs, clock: this.clock, timers: this.timers, onTick: (tick) => void this.serially(() => this.tick(tick)).catch(() => undefined) });
   }
 
   skipSeq(): void {
@@ -134,7 +136,7 @@ class SparkplugEdge implements RunningSparkplugEdge {
 
   async rebirth(): Promise<void> {
     const client = this.client;
-    if (client?.connected === true) await this.births(client);
+    if (client?.connected === true) await this.serially(() => this.births(client));
   }
 
   async die(): Promise<void> {
@@ -165,10 +167,19 @@ class SparkplugEdge implements RunningSparkplugEdge {
   private async online(client: MqttClient): Promise<void> {
     this.stats.connections += 1;
     await client.subscribeAsync(this.topic('NCMD'), { qos: 0 });
-    await this.births(client);
+    await this.serially(() => this.births(client));
   }
 
+  /** Runs `step` after every step queued before it; a failed step does not stop the ones after. */
+  private serially(step: () => Promise<void>): Promise<void> {
+    const run = this.turn.then(step);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Only through serially(). */
   private async births(client: MqttClient): Promise<void> {
+    this.born = false;
     const now = this.clock.now();
     const readings = this.readingsNow();
     this.seq = 0;
@@ -217,7 +228,8 @@ class SparkplugEdge implements RunningSparkplugEdge {
     }
     if (!rebirth || this.client === undefined) return;
     this.stats.rebirthCommands += 1;
-    void this.births(this.client).catch(() => undefined);
+    const client = this.client;
+    void this.serially(() => this.births(client)).catch(() => undefined);
   }
 
   private readingsNow(): Map<string, SimReading> {

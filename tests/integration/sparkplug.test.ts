@@ -205,4 +205,41 @@ describe('Sparkplug host against Mosquitto and the simulated edge node', () => {
     expect(host.samples.filter((s) => s.pointId === 'GT-101').map((s) => s.value)).toEqual([2, 5, 7]);
     expect(host.adapter.stats.skipped.historical).toBe(1);
   });
+
+  it('subscribes to its own STATE: a retained offline STATE for its id from another client (an old will after a partition) is answered with online', async () => {
+    const g = group();
+    const hostId = `h-${g}`;
+    const host = await startHost(g, hostId);
+    const state = await spy(`spBv1.0/STATE/${hostId}`);
+    const parsed = (): { online: boolean; timestamp: number }[] => state.messages.map((m) => JSON.parse(m.payload.toString()) as { online: boolean; timestamp: number });
+    await waitFor(() => parsed().length >= 1, WAIT_MS, 'the retained STATE online');
+    const ts = parsed()[0]?.timestamp;
+    const other = await connectAsync(broker.url, { clientId: `old-${g}`, reconnectPeriod: 0 });
+    cleanups.push(() => other.endAsync(true));
+    await other.publishAsync(`spBv1.0/STATE/${hostId}`, JSON.stringify({ online: false, timestamp: (ts ?? 0) - 1000 }), { qos: 1, retain: true });
+    await waitFor(() => parsed().at(-1)?.online === true && parsed().length >= 3, WAIT_MS, 'STATE online again');
+    expect(parsed().at(-1)?.timestamp).toBe(ts);
+    expect(host.adapter.stats.stateRepublished).toBe(1);
+    // What a subscriber arriving now (an edge node waiting for its primary host) is given: online.
+    const late = await spy(`spBv1.0/STATE/${hostId}`);
+    await waitFor(() => late.messages.length === 1, WAIT_MS, 'the retained STATE');
+    expect(JSON.parse(late.messages[0]?.payload.toString() ?? '{}')).toMatchObject({ online: true, timestamp: ts });
+  });
+
+  it('the simulated edge node answers two Rebirth commands at once with two whole sets of births, one after the other (seq 0, 1; 0, 1), no data between', async () => {
+    const g = group();
+    const wire = await spy(`spBv1.0/${g}/+/Edge1/#`);
+    const edge = await startEdge(g);
+    await waitFor(() => wire.messages.some((m) => m.topic.includes('/DBIRTH/')), WAIT_MS, 'the first births');
+    const from = wire.messages.length;
+    await Promise.all([edge.rebirth(), edge.rebirth()]);
+    await waitFor(() => wire.messages.slice(from).filter((m) => m.topic.includes('BIRTH')).length >= 4, WAIT_MS, 'two sets of births');
+    const seen = wire.messages.slice(from).map((m) => `${m.topic.split('/')[2] ?? ''}:${decodeSparkplugPayload(m.payload).seq ?? ''}`);
+    const births = seen.filter((x) => x.includes('BIRTH'));
+    expect(births.slice(0, 4)).toEqual(['NBIRTH:0', 'DBIRTH:1', 'NBIRTH:0', 'DBIRTH:1']);
+    // Nothing between an NBIRTH and its DBIRTH.
+    seen.forEach((x, i) => {
+      if (x.startsWith('NBIRTH')) expect(seen[i + 1]).toBe('DBIRTH:1');
+    });
+  });
 });
