@@ -31,22 +31,26 @@ function session() {
     { emit: () => undefined, onError: () => undefined, onStatus: () => undefined },
   );
   const grant = (filter: string): void => subscribed.get(filter)?.({ granted: true, qos: 1 });
+  /** Connects and grants these subscriptions. */
+  const connectGranting = async (filters: readonly string[]): Promise<void> => {
+    events?.connect({ sessionPresent: false });
+    await settle();
+    for (const f of filters) grant(f);
+    await settle();
+  };
   const deliver = (topic: string, payload: Uint8Array | string): void => events?.message(topic, Buffer.from(payload));
   const kinds = (): string[] => published.map((m) => (m.topic.includes('/NCMD/') ? 'NCMD' : (JSON.parse(Buffer.from(m.payload).toString()) as { online: boolean }).online ? 'online' : 'offline'));
-  return { s, timers, published, stats, grant, deliver, kinds, connected: () => events?.connect({ sessionPresent: false }) };
+  return { s, timers, published, stats, grant, deliver, kinds, connectGranting };
 }
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const ALL = ['spBv1.0/STATE/hz', 'spBv1.0/A/#', 'spBv1.0/B/#'];
 const ndata = (seq: number): Uint8Array => encodeSparkplugPayload({ seq, metrics: [] });
 
 describe('Sparkplug host session (#14 findings 10, 15)', () => {
   it('subscribes to its own STATE topic besides its groups, and publishes online only once all are granted', async () => {
     const t = session();
-    t.connected();
-    await settle();
-    t.grant('spBv1.0/STATE/hz');
-    t.grant('spBv1.0/A/#');
-    await settle();
+    await t.connectGranting(['spBv1.0/STATE/hz', 'spBv1.0/A/#']);
     expect(t.published).toEqual([]);
     t.grant('spBv1.0/B/#');
     await settle();
@@ -55,11 +59,7 @@ describe('Sparkplug host session (#14 findings 10, 15)', () => {
 
   it('holds a rebirth command asked for before STATE online (group A subscribed, B not yet) and sends it after', async () => {
     const t = session();
-    t.connected();
-    await settle();
-    t.grant('spBv1.0/STATE/hz');
-    t.grant('spBv1.0/A/#');
-    await settle();
+    await t.connectGranting(['spBv1.0/STATE/hz', 'spBv1.0/A/#']);
     t.deliver('spBv1.0/A/NDATA/N1', ndata(4)); // before any birth: a rebirth is needed
     expect(t.stats.rebirths['before-birth']).toBe(1);
     expect(t.published).toEqual([]);
@@ -70,10 +70,7 @@ describe('Sparkplug host session (#14 findings 10, 15)', () => {
 
   it('answers an offline STATE for itself (an old connection\'s will) with online and this connection\'s timestamp', async () => {
     const t = session();
-    t.connected();
-    await settle();
-    for (const f of ['spBv1.0/STATE/hz', 'spBv1.0/A/#', 'spBv1.0/B/#']) t.grant(f);
-    await settle();
+    await t.connectGranting(ALL);
     const first = t.published[0];
     t.deliver('spBv1.0/STATE/hz', JSON.stringify({ online: true, timestamp: 1 }));
     t.deliver('spBv1.0/STATE/hz', 'not json');
@@ -89,10 +86,7 @@ describe('Sparkplug host session (#14 findings 10, 15)', () => {
 
   it('takes no message once close() began: no reorder timer or rebirth starts during the offline wait; its own offline is not answered', async () => {
     const t = session();
-    t.connected();
-    await settle();
-    for (const f of ['spBv1.0/STATE/hz', 'spBv1.0/A/#', 'spBv1.0/B/#']) t.grant(f);
-    await settle();
+    await t.connectGranting(ALL);
     const closed = t.s.close();
     t.deliver('spBv1.0/A/NDATA/N1', ndata(4));
     t.deliver('spBv1.0/STATE/hz', JSON.stringify({ online: false, timestamp: 2 }));
