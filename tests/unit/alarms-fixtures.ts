@@ -1,4 +1,4 @@
-import { isHazgateError, type AlarmJournal, type AlarmTransition, type JournalQuery, type Priority, type RuleResult } from '../../src/core/index.js';
+import { HazgateError, isHazgateError, type AlarmJournal, type AlarmTransition, type JournalQuery, type Priority, type RuleResult } from '../../src/core/index.js';
 
 export const T0 = Date.UTC(2025, 0, 1);
 
@@ -24,6 +24,15 @@ export class FakeJournal implements AlarmJournal {
   readonly rows: AlarmTransition[] = [];
   failWith: Error | null = null;
   retainedOnLoad: AlarmTransition[] = [];
+
+  /** Fails every append as a full disk would (sets failWith). */
+  set failing(on: boolean) {
+    this.failWith = on ? new HazgateError('HG_ERR_JOURNAL_WRITE', 'disk full') : null;
+  }
+
+  get failing(): boolean {
+    return this.failWith !== null;
+  }
 
   append(t: AlarmTransition): void {
     if (this.failWith !== null) throw this.failWith;

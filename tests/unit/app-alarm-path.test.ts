@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmManager } from '../../src/alarms/index.js';
 import { AlarmPath } from '../../src/app/alarm-path.js';
-import { HazgateError, silentLogger, type AlarmJournal, type AlarmTransition, type RuleResult } from '../../src/core/index.js';
-
-/** A journal that can be made to fail, as a full disk would. */
-class FlakyJournal implements AlarmJournal {
-  failing = false;
-  readonly rows: AlarmTransition[] = [];
-  append(t: AlarmTransition): void {
-    if (this.failing) throw new HazgateError('HG_ERR_JOURNAL_WRITE', 'disk full');
-    this.rows.push(t);
-  }
-  loadRetained(): AlarmTransition[] {
-    return [];
-  }
-  recent(): AlarmTransition[] {
-    return [];
-  }
-  close(): void {}
-}
+import { silentLogger, type RuleResult } from '../../src/core/index.js';
+import { FakeJournal } from './alarms-fixtures.js';
 
 const result = (level: string | null, time: number): RuleResult => ({
   conditionId: 'r/P1', ruleId: 'r', ruleKind: 'threshold', pointId: 'P1', level, priority: 2, value: 1, time, message: 'm',
@@ -26,7 +10,7 @@ const result = (level: string | null, time: number): RuleResult => ({
 
 describe('AlarmPath', () => {
   it('keeps results in order while the journal fails and applies them when it recovers', () => {
-    const journal = new FlakyJournal();
+    const journal = new FakeJournal();
     let id = 0;
     const heard: string[] = [];
     const alarms = new AlarmManager({ siteId: 's', journal, clock: { now: () => 0 }, newEventId: () => `e${++id}`, onTransition: (t) => heard.push(`${t.reason}:${t.level ?? ''}`) });

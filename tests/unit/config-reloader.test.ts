@@ -9,28 +9,13 @@ import { wirePeople } from '../../src/app/people-wiring.js';
 import { ConfigReloader, type Compiled, type LiveSite } from '../../src/app/reload.js';
 import type { SiteConfig } from '../../src/app/site-config.js';
 import { ruleSchema } from '../../src/config/rules.js';
-import { HazgateError, silentLogger, type Adapter, type AlarmJournal, type AlarmTransition, type AuditEvent, type EmitReading, type OnStatus, type Point, type RuleSpec, type Sample } from '../../src/core/index.js';
+import { silentLogger, type Adapter, type AuditEvent, type EmitReading, type OnStatus, type Point, type RuleSpec, type Sample } from '../../src/core/index.js';
 import { RuleEngine } from '../../src/engine/index.js';
 import { LiveValueCache, RunningAdapter, type Ingest } from '../../src/pipeline/index.js';
 import { level, point, T0 } from './engine-fixtures.js';
+import { FakeJournal } from './alarms-fixtures.js';
 
 /** The reload's swap with fakes around real rules, alarm manager and alarm path (docs/reload.md). */
-
-class Journal implements AlarmJournal {
-  failing = false;
-  readonly rows: AlarmTransition[] = [];
-  append(t: AlarmTransition): void {
-    if (this.failing) throw new HazgateError('HG_ERR_JOURNAL_WRITE', 'disk full');
-    this.rows.push(t);
-  }
-  loadRetained(): AlarmTransition[] {
-    return [];
-  }
-  recent(): AlarmTransition[] {
-    return [];
-  }
-  close(): void {}
-}
 
 /** An adapter whose start and stop can be made to fail, and whose stop can be held open. */
 class FakeAdapter implements Adapter {
@@ -70,7 +55,7 @@ function harness(first: Site) {
   let now = T0 + 10_000;
   let file = first;
   let id = 0;
-  const journal = new Journal();
+  const journal = new FakeJournal();
   const clock = { now: () => now };
   const alarms = new AlarmManager({ siteId: 's', journal, clock, newEventId: () => `e${++id}`, onTransition: () => undefined });
   const alarmPath = new AlarmPath(alarms, silentLogger);

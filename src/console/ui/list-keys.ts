@@ -54,3 +54,18 @@ export function idListKeys(tbody: HTMLElement, attr: string, selected: () => str
     },
   });
 }
+
+/** The row of a table known by `data-<attr>`, or null. */
+export function rowById(tbody: HTMLElement, attr: string, id: string): HTMLElement | null {
+  for (const tr of tbody.querySelectorAll<HTMLElement>(`tr[data-${attr}]`)) if (tr.dataset[attr] === id) return tr;
+  return null;
+}
+
+/** Marks the row with this id selected: `aria-selected`, and the only row in the Tab order. */
+export function markSelected(tbody: HTMLElement, attr: string, id: string): void {
+  for (const tr of tbody.querySelectorAll<HTMLElement>(`tr[data-${attr}]`)) {
+    const on = tr.dataset[attr] === id;
+    tr.setAttribute('aria-selected', on ? 'true' : 'false');
+    tr.tabIndex = on ? 0 : -1;
+  }
+}

@@ -16,7 +16,7 @@ import { ApiError } from '../../net/api.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
 import { errorDetail, errorText } from '../errors.js';
-import { idListKeys } from '../list-keys.js';
+import { idListKeys, markSelected, rowById } from '../list-keys.js';
 import { alarmChips, kindLabel, urgentStrip } from './people-parts.js';
 import './people.css';
 
@@ -192,19 +192,13 @@ export function peoplePage(ctx: Ctx, route: Route): Page {
   }
 
   function rowOf(zoneId: string | null): HTMLElement | null {
-    if (zoneId === null) return null;
-    for (const tr of tbody.querySelectorAll<HTMLElement>('tr[data-zone]')) if (tr.dataset['zone'] === zoneId) return tr;
-    return null;
+    return zoneId === null ? null : rowById(tbody, 'zone', zoneId);
   }
 
   function select(zoneId: string): void {
     if (selected === zoneId) return;
     selected = zoneId;
-    for (const tr of tbody.querySelectorAll<HTMLElement>('tr[data-zone]')) {
-      const on = tr.dataset['zone'] === zoneId;
-      tr.setAttribute('aria-selected', on ? 'true' : 'false');
-      tr.tabIndex = on ? 0 : -1;
-    }
+    markSelected(tbody, 'zone', zoneId);
   }
 
   function open(zoneId: string): void {

@@ -18,7 +18,7 @@ import type { SiteView } from '../../lib/wire.js';
 import type { Ctx, Page } from '../context.js';
 import { fill, h, throttled } from '../dom.js';
 import { errorDetail, errorText } from '../errors.js';
-import { idListKeys } from '../list-keys.js';
+import { idListKeys, markSelected, rowById } from '../list-keys.js';
 import './sites.css';
 
 /** GET /api/sites is read again this often: it has every site's latest message time (the live `site` messages come only when gaps or the chain change). */
@@ -272,18 +272,13 @@ export function sitesPage(ctx: Ctx, route: Route): Page {
   }
 
   function rowOf(site: string): HTMLElement | null {
-    for (const tr of tbody.querySelectorAll<HTMLElement>('tr[data-site]')) if (tr.dataset['site'] === site) return tr;
-    return null;
+    return rowById(tbody, 'site', site);
   }
 
   function select(site: string): void {
     if (selected === site) return;
     selected = site;
-    for (const tr of tbody.querySelectorAll<HTMLElement>('tr[data-site]')) {
-      const on = tr.dataset['site'] === site;
-      tr.setAttribute('aria-selected', on ? 'true' : 'false');
-      tr.tabIndex = on ? 0 : -1;
-    }
+    markSelected(tbody, 'site', site);
   }
 
   function open(site: string): void {
