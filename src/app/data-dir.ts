@@ -4,9 +4,14 @@ import type { ComponentStatus } from '../core/index.js';
 import { usersDirOf } from './auth-paths.js';
 import type { SiteConfig } from './site-config.js';
 
-/** Below either, the data folder is short of space: the store, journal and spools all write there. */
+/**
+ * The data folder is short of space (the store, journal and spools all write there) below
+ * MIN_FREE_BYTES, or below MIN_FREE_RATIO of its volume while also below ROOMY_FREE_BYTES: a few
+ * per cent of a large volume is still plenty.
+ */
 export const MIN_FREE_BYTES = 1024 ** 3;
 export const MIN_FREE_RATIO = 0.05;
+export const ROOMY_FREE_BYTES = 20 * 1024 ** 3;
 
 export interface DiskSpace {
   readonly freeBytes: number;
@@ -26,8 +31,9 @@ export function diskSpaceOf(dir: string): DiskSpace | null {
 /** Why the data folder is short of space, or undefined when it is not. */
 export function lowSpaceReason(dir: string, space: DiskSpace): string | undefined {
   const ratio = space.totalBytes === 0 ? 1 : space.freeBytes / space.totalBytes;
-  if (space.freeBytes >= MIN_FREE_BYTES && ratio >= MIN_FREE_RATIO) return undefined;
-  return `${dir} has ${formatBytes(space.freeBytes)} free (${(ratio * 100).toFixed(1)} % of ${formatBytes(space.totalBytes)}); below 1 GiB or 5 % the store, journal and spools may fail to write`;
+  const short = space.freeBytes < MIN_FREE_BYTES || (ratio < MIN_FREE_RATIO && space.freeBytes < ROOMY_FREE_BYTES);
+  if (!short) return undefined;
+  return `${dir} has ${formatBytes(space.freeBytes)} free (${(ratio * 100).toFixed(1)} % of ${formatBytes(space.totalBytes)}); below 1 GiB, or below 5 % and 20 GiB, the store, journal and spools may fail to write`;
 }
 
 /** /readyz's `disk`: degraded when short of space or unreadable (the gateway keeps running either way). */

@@ -123,7 +123,9 @@ describe('operations families', () => {
 });
 
 describe('data folder and readiness', () => {
-  it('is short of space below 1 GiB or below 5 %', () => {
+  it('is short of space below 1 GiB, or below 5 % and 20 GiB', () => {
+    expect(lowSpaceReason('/d', { freeBytes: 150 * GiB, totalBytes: 4096 * GiB })).toBeUndefined();
+    expect(lowSpaceReason('/d', { freeBytes: 19 * GiB, totalBytes: 4096 * GiB })).toMatch(/19\.0 GiB free \(0\.5 % of 4\.0 TiB\)/);
     expect(lowSpaceReason('/d', { freeBytes: 10 * GiB, totalBytes: 100 * GiB })).toBeUndefined();
     expect(lowSpaceReason('/d', { freeBytes: 0.5 * GiB, totalBytes: 5 * GiB })).toMatch(/\/d has 512\.0 MiB free \(10\.0 % of 5\.0 GiB\)/);
     expect(lowSpaceReason('/d', { freeBytes: 4 * GiB, totalBytes: 100 * GiB })).toMatch(/4\.0 GiB free \(4\.0 %/);
