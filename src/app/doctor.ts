@@ -17,7 +17,7 @@ export interface DoctorResult {
 export interface DoctorOptions {
   /** How long one peer may take to answer. */
   readonly checkTimeoutMs?: number;
-  /** How long all checks together may take; those still waiting then fail. */
+  /** How long the checks of one phase (local, then peers) may take together; those still waiting then fail. */
   readonly totalTimeoutMs?: number;
 }
 
@@ -32,17 +32,28 @@ export async function runDoctor(config: SiteConfig, opts: DoctorOptions = {}): P
   // Ports first: a port probed by listening on it must be closed again before a peer check connects there.
   const local: DoctorCheck[] = [dataDirCheck(config), ...databaseChecks(config, Math.min(each, 2000)), ...portChecks(config, each)];
   const peers: DoctorCheck[] = [...adapterChecks(config, each), ...influxCheck(config, each), ...uplinkChecks(config, each)];
+  // Each phase has its own deadline, started when the phase starts: slow local checks (a long quick_check
+  // runs synchronously) must not eat the peers' time.
+  return runPhases([local, peers], total);
+}
+
+/** Phase after phase, the checks of each at once; those still waiting `totalMs` after their phase started fail. */
+export async function runPhases(phases: ReadonlyArray<readonly DoctorCheck[]>, totalMs: number): Promise<DoctorResult[]> {
+  const out: DoctorResult[] = [];
+  for (const checks of phases) out.push(...(await runPhase(checks, totalMs)));
+  return out;
+}
+
+async function runPhase(checks: readonly DoctorCheck[], totalMs: number): Promise<DoctorResult[]> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), total);
+    timer = setTimeout(() => resolve('late'), totalMs);
   });
-  const runAll = (checks: readonly DoctorCheck[]): Promise<DoctorResult[]> =>
-    Promise.all(checks.map(async (c): Promise<DoctorResult> => {
-      const got = await Promise.race([c.run().catch((e: unknown) => ({ ok: false, detail: `the check failed: ${String(e)}` })), deadline]);
-      return got === 'late' ? { what: c.what, ok: false, detail: `no result within ${total} ms` } : { what: c.what, ...got };
-    }));
   try {
-    return [...(await runAll(local)), ...(await runAll(peers))];
+    return await Promise.all(checks.map(async (c): Promise<DoctorResult> => {
+      const got = await Promise.race([c.run().catch((e: unknown) => ({ ok: false, detail: `the check failed: ${String(e)}` })), deadline]);
+      return got === 'late' ? { what: c.what, ok: false, detail: `no result within ${totalMs} ms` } : { what: c.what, ...got };
+    }));
   } finally {
     clearTimeout(timer);
   }

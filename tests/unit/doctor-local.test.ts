@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseChecks, dataDirCheck, listenPortsOf } from '../../src/app/doctor-local.js';
-import { formatDoctorResult } from '../../src/app/doctor.js';
+import { formatDoctorResult, runPhases, type DoctorCheck } from '../../src/app/doctor.js';
 import type { SiteConfig } from '../../src/app/index.js';
 import { parseCli } from '../../src/cli/args.js';
 
@@ -46,6 +46,24 @@ describe('doctor: local checks', () => {
   it('prints one line a check, a peer\'s multi-line message joined', () => {
     expect(formatDoctorResult({ what: 'adapter ua: OPC UA server', ok: false, detail: 'cannot connect.\nPlease check\n  Err = x' })).toBe('FAIL adapter ua: OPC UA server: cannot connect. Please check Err = x');
     expect(formatDoctorResult({ what: 'InfluxDB', ok: true, detail: 'healthy' })).toBe('ok   InfluxDB: healthy');
+  });
+
+  it('gives each phase its own deadline, so a slow synchronous local check leaves the peers their time', async () => {
+    const slowLocal: DoctorCheck = {
+      what: 'slow quick_check',
+      run: () => {
+        const until = Date.now() + 300;
+        while (Date.now() < until) { /* a long synchronous PRAGMA quick_check */ }
+        return Promise.resolve({ ok: true, detail: 'quick_check ok' });
+      },
+    };
+    const peer: DoctorCheck = { what: 'peer', run: () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, detail: 'answers' }), 50)) };
+    const silent: DoctorCheck = { what: 'silent peer', run: () => new Promise(() => undefined) };
+    expect(await runPhases([[slowLocal], [peer, silent]], 200)).toEqual([
+      { what: 'slow quick_check', ok: true, detail: 'quick_check ok' },
+      { what: 'peer', ok: true, detail: 'answers' },
+      { what: 'silent peer', ok: false, detail: 'no result within 200 ms' },
+    ]);
   });
 
   it('is a command that needs --config', () => {
