@@ -93,7 +93,8 @@ export function portChecks(config: SiteConfig, timeoutMs: number): DoctorCheck[]
   }));
 }
 
-function tryListen(host: string, port: number): Promise<string | null> {
+/** null when host:port could be listened on (and was closed again), else the error code. */
+export function tryListen(host: string, port: number): Promise<string | null> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));

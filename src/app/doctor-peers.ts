@@ -1,9 +1,10 @@
 import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { probeBroker, type BrokerConnectionConfig } from '../../adapters/lib/mqtt/index.js';
+import { probeBroker, redactUrl, type BrokerConnectionConfig } from '../../adapters/lib/mqtt/index.js';
 import type { ProbeOutcome } from '../../adapters/lib/probe.js';
 import { probeModbusLine, type DeviceProbe } from '../../adapters/modbus/index.js';
 import { probeOpcuaEndpoint } from '../../adapters/opcua/index.js';
+import { tryListen } from './doctor-local.js';
 import type { DoctorCheck } from './doctor.js';
 import type { SiteConfig } from './site-config.js';
 
@@ -28,15 +29,34 @@ export function adapterChecks(config: SiteConfig, timeoutMs: number): DoctorChec
   return out;
 }
 
-/** The embedded broker runs inside hazgate: while hazgate is not running, nobody can answer there. */
-async function probeAdapterBroker(config: SiteConfig, broker: BrokerConnectionConfig, timeoutMs: number): Promise<ProbeOutcome> {
+/** The port a broker URL means when it names none. */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'mqtt:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 };
+
+/** The same host for a local listener: every "any address" and loopback name as 127.0.0.1. */
+function localHost(host: string): string {
+  const h = host.replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '0.0.0.0' || h === '::' || h === '::1' ? '127.0.0.1' : h;
+}
+
+/** Whether an adapter's broker URL is the embedded broker (the broker section) of this site. */
+export function isEmbeddedBroker(config: Pick<SiteConfig, 'broker'>, brokerUrl: string): boolean {
   const b = config.broker;
-  const url = new URL(broker.url);
-  const local = (host: string): string => (host === 'localhost' || host === '0.0.0.0' ? '127.0.0.1' : host);
-  const embedded = b?.enabled === true && local(url.hostname) === local(b.host) && Number(url.port || 1883) === b.port;
+  if (b?.enabled !== true) return false;
+  const url = new URL(brokerUrl);
+  return localHost(url.hostname) === localHost(b.host) && Number(url.port || DEFAULT_PORTS[url.protocol]) === b.port;
+}
+
+/**
+ * The embedded broker runs inside hazgate: while hazgate is not running, nobody answers there. Only
+ * that (connection refused, the embedded port free) is forgiven; a refusal by a broker that does
+ * answer there (bad credentials, CONNACK 4/5) is a failure like any other.
+ */
+async function probeAdapterBroker(config: SiteConfig, broker: BrokerConnectionConfig, timeoutMs: number): Promise<ProbeOutcome> {
   const got = await probeBroker(broker, timeoutMs);
-  if (got.ok || !embedded) return got;
-  return { ok: true, detail: `the embedded broker (broker section) ${url.host} starts with hazgate; not running now` };
+  const b = config.broker;
+  if (got.ok || b === undefined || !isEmbeddedBroker(config, broker.url) || !/ECONNREFUSED/.test(got.detail)) return got;
+  if ((await tryListen(b.host, b.port)) !== null) return got;
+  return { ok: true, detail: `the embedded broker (broker section) ${redactUrl(broker.url)} starts with hazgate; not running now` };
 }
 
 /** A Modbus line is probed once (one connection, devices in turn); each device is its own line of the report. */
@@ -55,7 +75,7 @@ export function influxCheck(config: SiteConfig, timeoutMs: number): DoctorCheck[
   const c = config.influx;
   if (c === undefined) return [];
   return [{
-    what: `InfluxDB ${c.url}`,
+    what: `InfluxDB ${redactUrl(c.url)}`,
     run: async () => {
       const base = c.url.replace(/\/+$/, '');
       try {
@@ -69,7 +89,9 @@ export function influxCheck(config: SiteConfig, timeoutMs: number): DoctorCheck[
         if (write.status >= 500) return { ok: false, detail: `the write endpoint answers ${write.status}: look at InfluxDB's log` };
         return { ok: true, detail: `healthy; the token may write to ${c.bucket}` };
       } catch (e) {
-        return { ok: false, detail: `${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}: is InfluxDB running and influx.url right?` };
+        const message = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+        const password = URL.canParse(base) ? new URL(base).password : '';
+        return { ok: false, detail: `${password === '' ? message : message.split(password).join('***')}: is InfluxDB running and influx.url right?` };
       }
     },
   }];

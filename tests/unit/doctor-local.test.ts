@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
 import { databaseChecks, dataDirCheck, listenPortsOf } from '../../src/app/doctor-local.js';
+import { adapterChecks, influxCheck, isEmbeddedBroker } from '../../src/app/doctor-peers.js';
 import { formatDoctorResult, runPhases, type DoctorCheck } from '../../src/app/doctor.js';
 import type { SiteConfig } from '../../src/app/index.js';
 import { parseCli } from '../../src/cli/args.js';
@@ -64,6 +66,46 @@ describe('doctor: local checks', () => {
       { what: 'peer', ok: true, detail: 'answers' },
       { what: 'silent peer', ok: false, detail: 'no result within 200 ms' },
     ]);
+  });
+
+  it('knows the embedded broker by host and port, with each scheme\'s default port and any-address names', () => {
+    const on = (host: string, port: number): Pick<SiteConfig, 'broker'> => ({ broker: { enabled: true, host, port } }) as unknown as Pick<SiteConfig, 'broker'>;
+    expect(isEmbeddedBroker(on('0.0.0.0', 1883), 'mqtt://localhost')).toBe(true);
+    expect(isEmbeddedBroker(on('::', 1883), 'mqtt://127.0.0.1:1883')).toBe(true);
+    expect(isEmbeddedBroker(on('127.0.0.1', 1883), 'mqtt://[::1]')).toBe(true);
+    expect(isEmbeddedBroker(on('127.0.0.1', 1883), 'mqtts://127.0.0.1')).toBe(false);
+    expect(isEmbeddedBroker(on('127.0.0.1', 8883), 'mqtts://127.0.0.1')).toBe(true);
+    expect(isEmbeddedBroker(on('127.0.0.1', 443), 'wss://127.0.0.1')).toBe(true);
+    expect(isEmbeddedBroker(on('127.0.0.1', 80), 'ws://127.0.0.1')).toBe(true);
+    expect(isEmbeddedBroker(on('127.0.0.1', 1883), 'mqtt://10.0.0.5:1883')).toBe(false);
+  });
+
+  it('forgives the embedded broker only for not running (refused, port free), not for refusing the credentials', async () => {
+    // A "broker" on the embedded port that answers every CONNECT with CONNACK 5 (not authorised).
+    const refuser = createServer((s) => s.once('data', () => s.end(Buffer.from([0x20, 0x02, 0x00, 0x05]))));
+    await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
+    const address = refuser.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const site = (): SiteConfig => configAt(dir, {
+      broker: { enabled: true, host: '0.0.0.0', port },
+      adapters: [{ kind: 'mqtt', id: 'plant', url: `mqtt://127.0.0.1:${port}`, clientId: 'plant', cleanSession: true, keepaliveS: 30, connectTimeoutMs: 1000 }],
+    });
+    try {
+      const [refused] = await Promise.all(adapterChecks(site(), 2000).map((c) => c.run()));
+      expect(refused?.ok).toBe(false);
+      expect(refused?.detail).toMatch(/check username, password/);
+    } finally {
+      await new Promise<void>((resolve) => refuser.close(() => resolve()));
+    }
+    const [notRunning] = await Promise.all(adapterChecks(site(), 2000).map((c) => c.run()));
+    expect(notRunning).toEqual({ ok: true, detail: `the embedded broker (broker section) mqtt://127.0.0.1:${port} starts with hazgate; not running now` });
+  });
+
+  it('never prints the InfluxDB URL\'s password', async () => {
+    const config = configAt(dir, { influx: { url: 'http://writer:s3cret@127.0.0.1:1', org: 'o', bucket: 'b', token: 't' } });
+    const [check] = influxCheck(config, 500);
+    expect(check?.what).toBe('InfluxDB http://writer:***@127.0.0.1:1/');
+    expect((await check?.run())?.detail).not.toContain('s3cret');
   });
 
   it('is a command that needs --config', () => {
