@@ -30,39 +30,55 @@ export interface DeviceProbe extends ProbeOutcome {
  * only checks that the serial device exists, since opening it would take the bus from a running
  * gateway.
  */
-export async function probeModbusLine(config: ModbusAdapterConfig, timeoutMs: number, open: OpenModbusClient = modbusSerialClient): Promise<DeviceProbe[]> {
+export async function probeModbusLine(config: ModbusAdapterConfig, timeoutMs: number, open: OpenModbusClient = modbusSerialClient, onDevice: (p: DeviceProbe) => void = () => undefined): Promise<DeviceProbe[]> {
+  const out: DeviceProbe[] = [];
+  const found = (p: DeviceProbe): void => {
+    out.push(p);
+    onDevice(p);
+  };
+  await probeDevices(config, timeoutMs, open, found);
+  return out;
+}
+
+/** Each device's outcome to `found` as soon as it is known. */
+async function probeDevices(config: ModbusAdapterConfig, timeoutMs: number, open: OpenModbusClient, found: (p: DeviceProbe) => void): Promise<void> {
   const t = config.transport;
   if (t.type === 'rtu') {
     try {
       statSync(t.path);
-      return [{ device: t.path, ok: true, detail: `serial device ${t.path} exists (not opened: a running gateway may hold it)` }];
+      found({ device: t.path, ok: true, detail: `serial device ${t.path} exists (not opened: a running gateway may hold it)` });
     } catch {
-      return [{ device: t.path, ok: false, detail: `serial device ${t.path} does not exist: check the cable or USB adapter and transport.path` }];
+      found({ device: t.path, ok: false, detail: `serial device ${t.path} does not exist: check the cable or USB adapter and transport.path` });
     }
+    return;
   }
   const where = `${t.host}:${t.port}`;
   const compiled = compileLine(config);
-  if (!compiled.ok) return [{ device: config.id, ok: false, detail: 'the device map does not compile (see validate)' }];
+  if (!compiled.ok) {
+    found({ device: config.id, ok: false, detail: 'the device map does not compile (see validate)' });
+    return;
+  }
   const port = open(t, Math.min(timeoutMs, config.timeoutMs));
   try {
     const opened = await withinTime(timeoutMs, port.open().then(() => ({ ok: true, detail: '' }), (e: unknown) => ({ ok: false, detail: `cannot connect to ${where}: ${messageOf(e)}: is the device or gateway on and the address right?` })), where);
-    if (!opened.ok) return compiled.devices.map((d) => ({ device: d.id, ...opened }));
-    const out: DeviceProbe[] = [];
+    if (!opened.ok) {
+      for (const d of compiled.devices) found({ device: d.id, ...opened });
+      return;
+    }
     for (const d of compiled.devices) {
       const first = d.requests[0];
       if (first === undefined) {
-        out.push({ device: d.id, ok: true, detail: `${where} unit ${d.unitId}: nothing configured to read` });
+        found({ device: d.id, ok: true, detail: `${where} unit ${d.unitId}: nothing configured to read` });
         continue;
       }
       const what = `${where} unit ${d.unitId} ${first.fn} ${first.address}`;
       try {
         await port.read(d.unitId, first.fn, first.address, 1);
-        out.push({ device: d.id, ok: true, detail: `${what} answered` });
+        found({ device: d.id, ok: true, detail: `${what} answered` });
       } catch (e) {
-        out.push({ device: d.id, ok: false, detail: `${what}: ${failureText(classifyFailure(e), timeoutMs)}` });
+        found({ device: d.id, ok: false, detail: `${what}: ${failureText(classifyFailure(e), timeoutMs)}` });
       }
     }
-    return out;
   } finally {
     await port.close().catch(() => undefined);
   }

@@ -17,14 +17,14 @@ function brokerOf(a: AdapterConfig): BrokerConnectionConfig | undefined {
   return c as BrokerConnectionConfig;
 }
 
-/** One check per adapter peer: broker, OPC UA server, each Modbus device (or serial line). */
-export function adapterChecks(config: SiteConfig, timeoutMs: number): DoctorCheck[] {
+/** One check per adapter peer: broker, OPC UA server, each Modbus device (or serial line); a Modbus line has `budgetMs` for all its devices. */
+export function adapterChecks(config: SiteConfig, timeoutMs: number, budgetMs: number = timeoutMs * 3): DoctorCheck[] {
   const out: DoctorCheck[] = [];
   for (const a of config.adapters) {
     const broker = brokerOf(a);
     if (broker !== undefined) out.push({ what: `adapter ${a.id}: MQTT broker`, run: () => probeAdapterBroker(config, broker, timeoutMs) });
     else if (a.kind === 'opcua') out.push({ what: `adapter ${a.id}: OPC UA server`, run: () => probeOpcuaEndpoint(a, timeoutMs) });
-    else if (a.kind === 'modbus') out.push(...modbusChecks(a, timeoutMs));
+    else if (a.kind === 'modbus') out.push(...modbusChecks(a, timeoutMs, budgetMs));
   }
   return out;
 }
@@ -59,14 +59,42 @@ async function probeAdapterBroker(config: SiteConfig, broker: BrokerConnectionCo
   return { ok: true, detail: `the embedded broker (broker section) ${redactUrl(broker.url)} starts with hazgate; not running now` };
 }
 
-/** A Modbus line is probed once (one connection, devices in turn); each device is its own line of the report. */
-function modbusChecks(a: Extract<AdapterConfig, { kind: 'modbus' }>, timeoutMs: number): DoctorCheck[] {
-  let line: Promise<DeviceProbe[]> | undefined;
-  const probe = (): Promise<DeviceProbe[]> => (line ??= probeModbusLine(a, timeoutMs));
+/**
+ * A Modbus line is probed once (one connection, devices in turn); each device is its own line of the
+ * report, settled as soon as that device is read: a slow dead unit on the line does not make the
+ * devices read before it late. Those not read within `budgetMs` are "not probed within the time".
+ */
+function modbusChecks(a: Extract<AdapterConfig, { kind: 'modbus' }>, timeoutMs: number, budgetMs: number): DoctorCheck[] {
   const devices = a.transport.type === 'rtu' ? [a.transport.path] : a.devices.map((d) => d.id);
+  const waiting = new Map<string, (p: ProbeOutcome) => void>();
+  const results = new Map(devices.map((device) => [device, new Promise<ProbeOutcome>((resolve) => waiting.set(device, resolve))]));
+  const settle = (device: string, p: ProbeOutcome): void => {
+    waiting.get(device)?.(p);
+    waiting.delete(device);
+  };
+  let started = false;
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    const timer = setTimeout(() => {
+      for (const device of [...waiting.keys()]) settle(device, { ok: false, detail: `not probed within ${budgetMs} ms: the devices before it on the line took the time` });
+    }, budgetMs);
+    void probeModbusLine(a, timeoutMs, undefined, (p: DeviceProbe) => settle(p.device, { ok: p.ok, detail: p.detail }))
+      .then((all) => {
+        // A line-wide failure (e.g. the device map) is reported under the adapter's id: every device gets it.
+        const general = all.find((p) => !devices.includes(p.device));
+        for (const device of [...waiting.keys()]) settle(device, general === undefined ? { ok: false, detail: 'not probed' } : { ok: general.ok, detail: general.detail });
+      }, (e: unknown) => {
+        for (const device of [...waiting.keys()]) settle(device, { ok: false, detail: `the probe failed: ${String(e)}` });
+      })
+      .finally(() => clearTimeout(timer));
+  };
   return devices.map((device) => ({
     what: `adapter ${a.id}: Modbus ${a.transport.type === 'rtu' ? 'serial line' : `device ${device}`}`,
-    run: async () => (await probe()).find((p) => p.device === device) ?? { ok: false, detail: 'not probed' },
+    run: () => {
+      start();
+      return results.get(device) ?? Promise.resolve({ ok: false, detail: 'not probed' });
+    },
   }));
 }
 

@@ -31,7 +31,7 @@ export async function runDoctor(config: SiteConfig, opts: DoctorOptions = {}): P
   const total = opts.totalTimeoutMs ?? Math.max(10_000, each * 3);
   // Ports first: a port probed by listening on it must be closed again before a peer check connects there.
   const local: DoctorCheck[] = [dataDirCheck(config), ...databaseChecks(config, Math.min(each, 2000)), ...portChecks(config, each)];
-  const peers: DoctorCheck[] = [...adapterChecks(config, each), ...influxCheck(config, each), ...uplinkChecks(config, each)];
+  const peers: DoctorCheck[] = [...adapterChecks(config, each, Math.max(each, total - 500)), ...influxCheck(config, each), ...uplinkChecks(config, each)];
   // Each phase has its own deadline, started when the phase starts: slow local checks (a long quick_check
   // runs synchronously) must not eat the peers' time.
   return runPhases([local, peers], total);

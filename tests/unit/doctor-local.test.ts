@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { databaseChecks, dataDirCheck, listenPortsOf } from '../../src/app/doctor-local.js';
+import { modbusAdapterSchema } from '../../adapters/modbus/index.js';
 import { adapterChecks, influxCheck, isEmbeddedBroker } from '../../src/app/doctor-peers.js';
 import { formatDoctorResult, runPhases, type DoctorCheck } from '../../src/app/doctor.js';
 import type { SiteConfig } from '../../src/app/index.js';
@@ -99,6 +100,41 @@ describe('doctor: local checks', () => {
     }
     const [notRunning] = await Promise.all(adapterChecks(site(), 2000).map((c) => c.run()));
     expect(notRunning).toEqual({ ok: true, detail: `the embedded broker (broker section) mqtt://127.0.0.1:${port} starts with hazgate; not running now` });
+  });
+
+  it('settles each Modbus device as soon as it is read; on a slow line only those not reached are "not probed within the time"', async () => {
+    // A Modbus TCP device that answers unit 1 (holding registers) and ignores every other unit.
+    const server = createServer((socket) => {
+      let buf = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        buf = Buffer.concat([buf, chunk]);
+        while (buf.length >= 12) {
+          const req = buf.subarray(0, 12);
+          buf = buf.subarray(12);
+          if (req[6] !== 1) continue;
+          socket.write(Buffer.from([req[0] ?? 0, req[1] ?? 0, 0, 0, 0, 5, 1, 3, 2, 0, 42]));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const device = (id: string, unitId: number): Record<string, unknown> => ({ id, unitId, registers: [{ name: 'x', fn: 'holding', address: 0, point: `P.${id}` }] });
+    const line = modbusAdapterSchema.parse({
+      kind: 'modbus', id: 'line', timeoutMs: 300, transport: { type: 'tcp', host: '127.0.0.1', port },
+      devices: [device('D1', 1), device('S1', 7), device('S2', 8), device('D2', 1)],
+    });
+    try {
+      const started = Date.now();
+      const checks = adapterChecks(configAt(dir, { adapters: [line] }), 300, 450);
+      const [d1, s1, s2, d2] = checks.map((c) => c.run());
+      expect(await d1).toMatchObject({ ok: true, detail: expect.stringMatching(/unit 1 holding 0 answered/) });
+      expect(Date.now() - started).toBeLessThan(250);
+      expect(await s1).toMatchObject({ ok: false, detail: expect.stringMatching(/unit 7 holding 0: no answer within 300 ms/) });
+      for (const unread of [s2, d2]) expect(await unread).toEqual({ ok: false, detail: 'not probed within 450 ms: the devices before it on the line took the time' });
+    } finally {
+      server.close();
+    }
   });
 
   it('never prints the InfluxDB URL\'s password', async () => {
