@@ -1,4 +1,7 @@
-import { MessageSecurityMode, OPCUAClient, SecurityPolicy } from 'node-opcua';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy } from 'node-opcua';
 import { messageOf, withinTime, type ProbeOutcome } from '../lib/probe.js';
 import type { OpcuaAdapterConfig } from './schema.js';
 
@@ -8,8 +11,29 @@ import type { OpcuaAdapterConfig } from './schema.js';
  * security policy and mode, and which it offers when not.
  */
 export async function probeOpcuaEndpoint(config: Pick<OpcuaAdapterConfig, 'id' | 'endpointUrl' | 'securityPolicy' | 'securityMode'>, timeoutMs: number): Promise<ProbeOutcome> {
+  // A throwaway PKI of its own: without one node-opcua makes a key and certificate under $HOME (and
+  // fails where $HOME is not writable); the adapter's pkiDir is the running gateway's, not the doctor's.
+  // It only asks GetEndpoints, so whatever certificate the server shows is accepted.
+  const pki = await mkdtemp(join(tmpdir(), 'hazgate-doctor-pki-'));
+  try {
+    const certificates = new OPCUACertificateManager({ rootFolder: pki, automaticallyAcceptUnknownCertificate: true });
+    try {
+      await certificates.initialize();
+      return await askEndpoints(config, timeoutMs, certificates);
+    } finally {
+      await certificates.dispose().catch(() => undefined);
+    }
+  } catch (e) {
+    return { ok: false, detail: `${config.endpointUrl}: ${messageOf(e)}` };
+  } finally {
+    await rm(pki, { recursive: true, force: true });
+  }
+}
+
+async function askEndpoints(config: Pick<OpcuaAdapterConfig, 'id' | 'endpointUrl' | 'securityPolicy' | 'securityMode'>, timeoutMs: number, certificates: OPCUACertificateManager): Promise<ProbeOutcome> {
   const client = OPCUAClient.create({
     applicationName: `hazgate-doctor-${config.id}`,
+    clientCertificateManager: certificates,
     endpointMustExist: false,
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
     transportTimeout: timeoutMs,

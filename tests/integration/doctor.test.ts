@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,8 +94,8 @@ ${o.uplink === undefined ? '' : `uplink: ${o.uplink}\n`}`);
   return file;
 }
 
-async function doctor(file: string): Promise<{ code: number; lines: string[] }> {
-  const p = GatewayProcess.spawn(['doctor', '--config', file], {});
+async function doctor(file: string, env: Record<string, string> = {}): Promise<{ code: number; lines: string[] }> {
+  const p = GatewayProcess.spawn(['doctor', '--config', file], env);
   const code = await p.waitExit(30_000).catch(async (e: unknown) => {
     await p.kill9();
     throw new Error(`${String(e)}; its output:\n${p.output}`);
@@ -106,7 +106,11 @@ async function doctor(file: string): Promise<{ code: number; lines: string[] }> 
 describe('hazgate doctor', () => {
   it('passes a site whose brokers, devices, servers and database all answer: every line ok, exit 0', async () => {
     const uplink = `{ transport: mqtt, mqtt: { url: "${broker?.url ?? ''}", username: plant, password: right-password } }`;
-    const { code, lines } = await doctor(site('good', { httpPort: await freePort(), password: 'right-password', modbusPort, uplink }));
+    // Its own HOME: the OPC UA probe must make no PKI there (node-opcua's default is ~/.config/node-opcua-default-nodejs).
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    const { code, lines } = await doctor(site('good', { httpPort: await freePort(), password: 'right-password', modbusPort, uplink }), { HOME: home, XDG_CONFIG_HOME: join(home, '.config') });
+    expect(readdirSync(home, { recursive: true })).toEqual([]);
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
     expect(code).toBe(0);
     const ok = (what: string): void => expect(lines.some((l) => l.startsWith('ok') && l.includes(what)), `${what} in\n${lines.join('\n')}`).toBe(true);
