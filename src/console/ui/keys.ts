@@ -24,7 +24,8 @@ export function bindShortcuts(app: ConsoleApp): () => void {
       app.setLanguage(app.tr.lang === 'en' ? 'zh-CN' : 'en');
       return;
     }
-    if (!ev.altKey && ev.key === '/' && !isTyping(ev.target)) {
+    // Not while a dialog is open: its fields own the keys.
+    if (!ev.altKey && ev.key === '/' && !isTyping(ev.target) && document.querySelector('dialog[open]') === null) {
       const search = document.querySelector<HTMLInputElement>('main [data-search]');
       if (search === null) return;
       ev.preventDefault();
